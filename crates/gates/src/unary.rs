@@ -1,0 +1,510 @@
+//! One-input gates: each is a forward function `f` and its local derivative
+//! `df`, written side by side.
+
+use std::fmt;
+
+use crate::{DerivativeFrom, Domain, Real};
+
+/// A one-input derivative rule.
+///
+/// `df(x, y)` receives both the input `x` and the output `y = f(x)`; rules
+/// whose derivative is cheapest (or, as in the notebook, customary) in terms
+/// of the output say so with [`DERIVATIVE_FROM`](UnaryRule::DERIVATIVE_FROM).
+pub trait UnaryRule {
+    /// Short lowercase name, as used in traces and reports.
+    const NAME: &'static str;
+    /// Whether `df` reads the input `x` or the output `y`.
+    const DERIVATIVE_FROM: DerivativeFrom;
+    /// The forward function `y = f(x)`.
+    fn f<F: Real>(&self, x: F) -> F;
+    /// The local derivative `dy/dx`, given `x` and `y = f(x)`.
+    fn df<F: Real>(&self, x: F, y: F) -> F;
+    /// Where the rule is differentiable.
+    fn domain(&self) -> Domain {
+        Domain::Real
+    }
+    /// Points where the derivative jumps.
+    fn kinks(&self) -> &'static [f64] {
+        &[]
+    }
+}
+
+/// `1` if `x > 0`, `low` if `x <= 0`, and NaN stays NaN (never hidden as 0).
+fn step<F: Real>(x: F, low: F) -> F {
+    if x > F::zero() {
+        F::one()
+    } else if x <= F::zero() {
+        low
+    } else {
+        x
+    }
+}
+
+/// Negation. `f(x) = -x`, `f'(x) = -1`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Neg;
+impl UnaryRule for Neg {
+    const NAME: &'static str = "neg";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        -x
+    }
+    fn df<F: Real>(&self, _x: F, _y: F) -> F {
+        -F::one()
+    }
+}
+
+/// Reciprocal. `f(x) = 1 / x`, `f'(x) = -1 / x²` (the notebook's
+/// `-1.0 / (den ** 2)`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Recip;
+impl UnaryRule for Recip {
+    const NAME: &'static str = "recip";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        F::one() / x
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        -F::one() / x.powi(2)
+    }
+    fn domain(&self) -> Domain {
+        Domain::NonZero
+    }
+}
+
+/// Adding a constant `c`. `f(x) = x + c`, `f'(x) = 1`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AddConst(pub f64);
+impl UnaryRule for AddConst {
+    const NAME: &'static str = "add_const";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x + F::from_f64(self.0)
+    }
+    fn df<F: Real>(&self, _x: F, _y: F) -> F {
+        F::one()
+    }
+}
+
+/// Multiplying by a constant `c`. `f(x) = c·x`, `f'(x) = c`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MulConst(pub f64);
+impl UnaryRule for MulConst {
+    const NAME: &'static str = "mul_const";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        F::from_f64(self.0) * x
+    }
+    fn df<F: Real>(&self, _x: F, _y: F) -> F {
+        F::from_f64(self.0)
+    }
+}
+
+/// Integer power `n` (the notebook's `** 2`). `f(x) = xⁿ`,
+/// `f'(x) = n·xⁿ⁻¹` (and `0` for `n = 0`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Powi(pub i32);
+impl UnaryRule for Powi {
+    const NAME: &'static str = "powi";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.powi(self.0)
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        if self.0 == 0 {
+            return F::zero();
+        }
+        F::from_f64(f64::from(self.0)) * x.powi(self.0 - 1)
+    }
+    fn domain(&self) -> Domain {
+        if self.0 < 0 {
+            Domain::NonZero
+        } else {
+            Domain::Real
+        }
+    }
+}
+
+/// Constant real power `c`. `f(x) = xᶜ`, `f'(x) = c·xᶜ⁻¹`, for `x > 0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Powf(pub f64);
+impl UnaryRule for Powf {
+    const NAME: &'static str = "powf";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.powf(F::from_f64(self.0))
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        F::from_f64(self.0) * x.powf(F::from_f64(self.0 - 1.0))
+    }
+    fn domain(&self) -> Domain {
+        Domain::Positive
+    }
+}
+
+/// Exponential. `f(x) = eˣ`, `f'(x) = eˣ = f` (from the output).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Exp;
+impl UnaryRule for Exp {
+    const NAME: &'static str = "exp";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Output;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.exp()
+    }
+    fn df<F: Real>(&self, _x: F, y: F) -> F {
+        y
+    }
+}
+
+/// Natural logarithm. `f(x) = ln x`, `f'(x) = 1 / x`, for `x > 0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Ln;
+impl UnaryRule for Ln {
+    const NAME: &'static str = "ln";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.ln()
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        F::one() / x
+    }
+    fn domain(&self) -> Domain {
+        Domain::Positive
+    }
+}
+
+/// Square root. `f(x) = √x`, `f'(x) = 1 / (2√x) = 1 / (2f)` (from the
+/// output), for `x > 0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sqrt;
+impl UnaryRule for Sqrt {
+    const NAME: &'static str = "sqrt";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Output;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.sqrt()
+    }
+    fn df<F: Real>(&self, _x: F, y: F) -> F {
+        F::one() / (y + y)
+    }
+    fn domain(&self) -> Domain {
+        Domain::Positive
+    }
+}
+
+/// Logistic sigmoid. `f(x) = 1 / (1 + e⁻ˣ)`, `f'(x) = (1 - f)·f` (from the
+/// output, as in the notebook).
+///
+/// The forward form is the notebook's `1.0 / (1 + math.exp(-x))`, so replays
+/// match it to the last digit; where `e⁻ˣ` overflows (`x` below about -709
+/// in `f64`) it switches to `eˣ / (1 + eˣ)`, so `sigmoid(-1000)` is a finite
+/// `0` and the dual-number tangent stays finite too.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sigmoid;
+impl UnaryRule for Sigmoid {
+    const NAME: &'static str = "sigmoid";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Output;
+    fn f<F: Real>(&self, x: F) -> F {
+        let e = (-x).exp();
+        if e.is_finite() {
+            F::one() / (F::one() + e)
+        } else {
+            let e = x.exp();
+            e / (F::one() + e)
+        }
+    }
+    fn df<F: Real>(&self, _x: F, y: F) -> F {
+        (F::one() - y) * y
+    }
+}
+
+/// Hyperbolic tangent. `f(x) = tanh x`, `f'(x) = 1 - f²` (from the output).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tanh;
+impl UnaryRule for Tanh {
+    const NAME: &'static str = "tanh";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Output;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.tanh()
+    }
+    fn df<F: Real>(&self, _x: F, y: F) -> F {
+        F::one() - y * y
+    }
+}
+
+/// Rectified linear unit. `f(x) = max(x, 0)`, `f'(x) = 1` for `x > 0`, `0`
+/// for `x <= 0`; kink at `0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Relu;
+impl UnaryRule for Relu {
+    const NAME: &'static str = "relu";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        // `x < 0` is false for NaN, so NaN propagates instead of becoming 0.
+        if x < F::zero() { F::zero() } else { x }
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        step(x, F::zero())
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[0.0]
+    }
+}
+
+/// Leaky ReLU with slope `a` for negative inputs. `f(x) = x` for `x > 0`,
+/// `a·x` otherwise; `f'(x) = 1` for `x > 0`, `a` otherwise; kink at `0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeakyRelu(pub f64);
+impl UnaryRule for LeakyRelu {
+    const NAME: &'static str = "leaky_relu";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        if x < F::zero() {
+            F::from_f64(self.0) * x
+        } else {
+            x
+        }
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        step(x, F::from_f64(self.0))
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[0.0]
+    }
+}
+
+/// Softplus. `f(x) = ln(1 + eˣ)`, `f'(x) = sigmoid(x)`.
+///
+/// Computed as `max(x, 0) + ln(1 + e^-|x|)`, which never overflows:
+/// `softplus(1000) = 1000`, `softplus(-1000) = 0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Softplus;
+impl UnaryRule for Softplus {
+    const NAME: &'static str = "softplus";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        let positive_part = if x > F::zero() { x } else { F::zero() };
+        positive_part + (-x.abs()).exp().ln_1p()
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        Sigmoid.f(x)
+    }
+}
+
+/// Absolute value. `f(x) = |x|`, `f'(x) = sign(x)` (`0` at `0`); kink at `0`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Abs;
+impl UnaryRule for Abs {
+    const NAME: &'static str = "abs";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.abs()
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        if x < F::zero() {
+            -F::one()
+        } else if x == F::zero() {
+            F::zero()
+        } else {
+            step(x, F::zero())
+        }
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[0.0]
+    }
+}
+
+/// Sine. `f(x) = sin x`, `f'(x) = cos x`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sin;
+impl UnaryRule for Sin {
+    const NAME: &'static str = "sin";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.sin()
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        x.cos()
+    }
+}
+
+/// Cosine. `f(x) = cos x`, `f'(x) = -sin x`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cos;
+impl UnaryRule for Cos {
+    const NAME: &'static str = "cos";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x.cos()
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        -x.sin()
+    }
+}
+
+/// Every one-input gate, as a value (for graphs, tensors and catalogs).
+///
+/// Each variant dispatches to the rule of the same name; its doc comment
+/// there states the formula.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[allow(missing_docs)] // each variant is documented by its rule struct
+pub enum Unary {
+    Neg,
+    Recip,
+    AddConst(f64),
+    MulConst(f64),
+    Powi(i32),
+    Powf(f64),
+    Exp,
+    Ln,
+    Sqrt,
+    Sigmoid,
+    Tanh,
+    Relu,
+    LeakyRelu(f64),
+    Softplus,
+    Abs,
+    Sin,
+    Cos,
+}
+
+/// Runs `$body` with `$rule` bound to the rule struct behind a [`Unary`].
+macro_rules! with_rule {
+    ($gate:expr, $rule:ident => $body:expr) => {
+        match $gate {
+            Unary::Neg => {
+                let $rule = Neg;
+                $body
+            }
+            Unary::Recip => {
+                let $rule = Recip;
+                $body
+            }
+            Unary::AddConst(c) => {
+                let $rule = AddConst(c);
+                $body
+            }
+            Unary::MulConst(c) => {
+                let $rule = MulConst(c);
+                $body
+            }
+            Unary::Powi(n) => {
+                let $rule = Powi(n);
+                $body
+            }
+            Unary::Powf(c) => {
+                let $rule = Powf(c);
+                $body
+            }
+            Unary::Exp => {
+                let $rule = Exp;
+                $body
+            }
+            Unary::Ln => {
+                let $rule = Ln;
+                $body
+            }
+            Unary::Sqrt => {
+                let $rule = Sqrt;
+                $body
+            }
+            Unary::Sigmoid => {
+                let $rule = Sigmoid;
+                $body
+            }
+            Unary::Tanh => {
+                let $rule = Tanh;
+                $body
+            }
+            Unary::Relu => {
+                let $rule = Relu;
+                $body
+            }
+            Unary::LeakyRelu(a) => {
+                let $rule = LeakyRelu(a);
+                $body
+            }
+            Unary::Softplus => {
+                let $rule = Softplus;
+                $body
+            }
+            Unary::Abs => {
+                let $rule = Abs;
+                $body
+            }
+            Unary::Sin => {
+                let $rule = Sin;
+                $body
+            }
+            Unary::Cos => {
+                let $rule = Cos;
+                $body
+            }
+        }
+    };
+}
+
+/// A rule's `NAME` and `DERIVATIVE_FROM` constants, read through a value.
+fn name_of<R: UnaryRule>(_: &R) -> &'static str {
+    R::NAME
+}
+fn derivative_from_of<R: UnaryRule>(_: &R) -> DerivativeFrom {
+    R::DERIVATIVE_FROM
+}
+
+impl Unary {
+    /// The forward function `y = f(x)`.
+    #[inline]
+    pub fn forward<F: Real>(self, x: F) -> F {
+        with_rule!(self, r => r.f(x))
+    }
+
+    /// The local derivative `dy/dx` given `x` and `y = f(x)`.
+    #[inline]
+    pub fn derivative<F: Real>(self, x: F, y: F) -> F {
+        with_rule!(self, r => r.df(x, y))
+    }
+
+    /// The rule's short name (`"sigmoid"`, `"powi"`, ...), without parameters.
+    pub fn name(self) -> &'static str {
+        with_rule!(self, r => name_of(&r))
+    }
+
+    /// Whether the derivative is computed from the input or the output.
+    pub fn derivative_from(self) -> DerivativeFrom {
+        with_rule!(self, r => derivative_from_of(&r))
+    }
+
+    /// Where the rule is differentiable.
+    pub fn domain(self) -> Domain {
+        with_rule!(self, r => r.domain())
+    }
+
+    /// Points where the derivative jumps.
+    pub fn kinks(self) -> &'static [f64] {
+        with_rule!(self, r => r.kinks())
+    }
+
+    /// The rule's parameter, if it has one (`c`, `n` or the slope).
+    pub fn parameter(self) -> Option<f64> {
+        match self {
+            Unary::AddConst(c) | Unary::MulConst(c) | Unary::Powf(c) | Unary::LeakyRelu(c) => {
+                Some(c)
+            }
+            Unary::Powi(n) => Some(f64::from(n)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Unary {
+    /// The name, with the parameter in parentheses: `sigmoid`, `powi(2)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unary::Powi(n) => write!(f, "{}({n})", self.name()),
+            _ => match self.parameter() {
+                Some(p) => write!(f, "{}({p:?})", self.name()),
+                None => f.write_str(self.name()),
+            },
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! The compact scalar node: a one-byte gate code and two 32-bit slots.
+//!
+//! A node is 12 bytes; with its `f64` value on the tape and its `f64`
+//! gradient slot during backward that is 28 bytes per node (plus one byte of
+//! "reached" flag while backward runs), within the 32-byte budget. Gate
+//! parameters that are reals (`add_const`'s `c`, `powf`'s exponent, leaky
+//! relu's slope) live on the tape as constant nodes referenced by slot `b`;
+//! `powi`'s integer exponent sits in slot `b` itself.
+
+use backprop_gates::{Binary, Gate, Unary};
+
+use crate::engine::{NodeId, Operation};
+
+/// What a node computes. Inputs are in [`ScalarOp::a`] / [`ScalarOp::b`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Code {
+    /// An input variable.
+    Leaf,
+    /// A constant (no gradient flows into it).
+    Constant,
+    Neg,
+    Recip,
+    /// `a + value(b)`
+    AddConst,
+    /// `value(b) · a`
+    MulConst,
+    /// `a ^ (b as i32)`
+    Powi,
+    /// `a ^ value(b)`
+    Powf,
+    Exp,
+    Ln,
+    Sqrt,
+    Sigmoid,
+    Tanh,
+    Relu,
+    /// slope `value(b)`
+    LeakyRelu,
+    Softplus,
+    Abs,
+    Sin,
+    Cos,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Max,
+    Min,
+}
+
+/// One node of a scalar graph.
+#[derive(Clone, Copy, Debug)]
+pub struct ScalarOp {
+    pub(crate) code: Code,
+    pub(crate) a: u32,
+    pub(crate) b: u32,
+}
+
+/// What a node reads: nothing, one input, or two inputs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Wiring {
+    Source,
+    Unary(Unary, NodeId),
+    Binary(Binary, NodeId, NodeId),
+}
+
+fn id(i: u32) -> NodeId {
+    // Slots always hold indices of existing nodes (see `ScalarOp::new`).
+    NodeId::from_raw(i)
+}
+
+impl ScalarOp {
+    pub(crate) const LEAF: ScalarOp = ScalarOp {
+        code: Code::Leaf,
+        a: 0,
+        b: 0,
+    };
+    pub(crate) const CONSTANT: ScalarOp = ScalarOp {
+        code: Code::Constant,
+        a: 0,
+        b: 0,
+    };
+
+    /// A one-input gate reading `x`; `param` is the constant node holding a
+    /// real parameter, if the gate has one.
+    pub(crate) fn unary(gate: Unary, x: NodeId, param: Option<NodeId>) -> ScalarOp {
+        let p = param.map_or(0, |p| p.index() as u32);
+        let (code, b) = match gate {
+            Unary::Neg => (Code::Neg, 0),
+            Unary::Recip => (Code::Recip, 0),
+            Unary::AddConst(_) => (Code::AddConst, p),
+            Unary::MulConst(_) => (Code::MulConst, p),
+            Unary::Powi(n) => (Code::Powi, n as u32),
+            Unary::Powf(_) => (Code::Powf, p),
+            Unary::Exp => (Code::Exp, 0),
+            Unary::Ln => (Code::Ln, 0),
+            Unary::Sqrt => (Code::Sqrt, 0),
+            Unary::Sigmoid => (Code::Sigmoid, 0),
+            Unary::Tanh => (Code::Tanh, 0),
+            Unary::Relu => (Code::Relu, 0),
+            Unary::LeakyRelu(_) => (Code::LeakyRelu, p),
+            Unary::Softplus => (Code::Softplus, 0),
+            Unary::Abs => (Code::Abs, 0),
+            Unary::Sin => (Code::Sin, 0),
+            Unary::Cos => (Code::Cos, 0),
+        };
+        ScalarOp {
+            code,
+            a: x.index() as u32,
+            b,
+        }
+    }
+
+    /// A two-input gate reading `x` and `y`.
+    pub(crate) fn binary(gate: Binary, x: NodeId, y: NodeId) -> ScalarOp {
+        let code = match gate {
+            Binary::Add => Code::Add,
+            Binary::Sub => Code::Sub,
+            Binary::Mul => Code::Mul,
+            Binary::Div => Code::Div,
+            Binary::Pow => Code::Pow,
+            Binary::Max => Code::Max,
+            Binary::Min => Code::Min,
+        };
+        ScalarOp {
+            code,
+            a: x.index() as u32,
+            b: y.index() as u32,
+        }
+    }
+
+    /// Whether the node has a real-valued gate parameter in slot `b`.
+    pub(crate) fn unary_needs_param(gate: Unary) -> Option<f64> {
+        match gate {
+            Unary::AddConst(c) | Unary::MulConst(c) | Unary::Powf(c) | Unary::LeakyRelu(c) => {
+                Some(c)
+            }
+            _ => None,
+        }
+    }
+
+    /// Decodes the node back into its gate and inputs.
+    #[inline]
+    pub(crate) fn wiring(&self, values: &[f64]) -> Wiring {
+        let param = || values[self.b as usize];
+        let u = |g: Unary| Wiring::Unary(g, id(self.a));
+        let b = |g: Binary| Wiring::Binary(g, id(self.a), id(self.b));
+        match self.code {
+            Code::Leaf | Code::Constant => Wiring::Source,
+            Code::Neg => u(Unary::Neg),
+            Code::Recip => u(Unary::Recip),
+            Code::AddConst => u(Unary::AddConst(param())),
+            Code::MulConst => u(Unary::MulConst(param())),
+            Code::Powi => u(Unary::Powi(self.b as i32)),
+            Code::Powf => u(Unary::Powf(param())),
+            Code::Exp => u(Unary::Exp),
+            Code::Ln => u(Unary::Ln),
+            Code::Sqrt => u(Unary::Sqrt),
+            Code::Sigmoid => u(Unary::Sigmoid),
+            Code::Tanh => u(Unary::Tanh),
+            Code::Relu => u(Unary::Relu),
+            Code::LeakyRelu => u(Unary::LeakyRelu(param())),
+            Code::Softplus => u(Unary::Softplus),
+            Code::Abs => u(Unary::Abs),
+            Code::Sin => u(Unary::Sin),
+            Code::Cos => u(Unary::Cos),
+            Code::Add => b(Binary::Add),
+            Code::Sub => b(Binary::Sub),
+            Code::Mul => b(Binary::Mul),
+            Code::Div => b(Binary::Div),
+            Code::Pow => b(Binary::Pow),
+            Code::Max => b(Binary::Max),
+            Code::Min => b(Binary::Min),
+        }
+    }
+
+    /// The gate, if the node is not a leaf or constant.
+    pub(crate) fn gate(&self, values: &[f64]) -> Option<Gate> {
+        match self.wiring(values) {
+            Wiring::Source => None,
+            Wiring::Unary(g, _) => Some(Gate::Unary(g)),
+            Wiring::Binary(g, _, _) => Some(Gate::Binary(g)),
+        }
+    }
+
+    /// The node's inputs, in order (`.1` of them are valid).
+    pub(crate) fn inputs(&self, values: &[f64]) -> ([NodeId; 2], usize) {
+        match self.wiring(values) {
+            Wiring::Source => ([id(0); 2], 0),
+            Wiring::Unary(_, x) => ([x, x], 1),
+            Wiring::Binary(_, x, z) => ([x, z], 2),
+        }
+    }
+
+    /// Whether the node is a constant.
+    pub(crate) fn is_constant(&self) -> bool {
+        self.code == Code::Constant
+    }
+
+    /// Each differentiable input with its local derivative `∂node/∂input`,
+    /// straight from the gate's rule in `backprop-gates`.
+    #[inline]
+    pub(crate) fn local_derivatives(
+        &self,
+        node: NodeId,
+        values: &[f64],
+    ) -> ([(NodeId, f64); 2], usize) {
+        let y = values[node.index()];
+        match self.wiring(values) {
+            Wiring::Source => ([(node, 0.0); 2], 0),
+            Wiring::Unary(g, x) => {
+                let d = g.derivative(values[x.index()], y);
+                ([(x, d), (x, 0.0)], 1)
+            }
+            Wiring::Binary(g, x, z) => {
+                let (dx, dz) = g.derivatives(values[x.index()], values[z.index()], y);
+                ([(x, dx), (z, dz)], 2)
+            }
+        }
+    }
+}
+
+impl Operation for ScalarOp {
+    type Value = f64;
+
+    #[inline]
+    fn backward<S: FnMut(NodeId, f64)>(
+        &self,
+        node: NodeId,
+        values: &[f64],
+        upstream: &f64,
+        mut send: S,
+    ) {
+        let (locals, n) = self.local_derivatives(node, values);
+        for &(input, local) in &locals[..n] {
+            // chain rule: contribution = local derivative · upstream gradient
+            send(input, local * upstream);
+        }
+    }
+}

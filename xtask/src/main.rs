@@ -1,0 +1,35 @@
+//! Project tooling as plain Rust: `cargo xtask <command>`.
+//!
+//! - `notebook`: print every replayed notebook cell (or one, `--cell N`).
+//! - `verify`: the main job; runs the notebook snapshot tests and the
+//!   workspace tests, exits non-zero on any failure.
+
+mod notebook;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// backprop project tasks.
+#[derive(Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print the replayed notebook cells exactly as the notebook printed them.
+    Notebook(notebook::Args),
+    /// Prove every derivative: notebook snapshots and the workspace tests.
+    Verify(verify::Args),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Notebook(args) => notebook::run(&args),
+        Command::Verify(args) => verify::run(&args),
+    }
+}
