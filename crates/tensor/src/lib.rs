@@ -1,1 +1,58 @@
-//! Tensors for backpropagation (placeholder: the matmul work lands with its own issue).
+//! Tensors for backpropagation: `ndarray` arrays of `f32` or `f64`,
+//! `numpy.matmul` with batched and broadcast products, every gate of
+//! `backprop-gates` elementwise with NumPy broadcasting, reductions and
+//! reshapes — each with its backward rule, recorded on the same tape engine
+//! as `backprop-graph`'s scalar graphs.
+//!
+//! ```
+//! use backprop_tensor::TensorGraph;
+//! use ndarray::array;
+//!
+//! // The lecture's D = W·X, and its backward pass dW = dD·Xᵀ, dX = Wᵀ·dD.
+//! let g = TensorGraph::<f64>::new();
+//! let w = g.leaf(array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]); // (3, 2)
+//! let x = g.leaf(array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]]);  // (2, 3)
+//! let d = w.matmul(x)?;
+//! let d_d = array![[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
+//! let grads = g.backward_with(d, d_d.clone())?;
+//! assert_eq!(grads.wrt(w), d_d.dot(&x.value().into_dimensionality::<ndarray::Ix2>().unwrap().t()).into_dyn());
+//! assert_eq!(grads.wrt(x).shape(), &[2, 3]);
+//! # Ok::<(), backprop_tensor::TensorError>(())
+//! ```
+//!
+//! The pieces, from the bottom up:
+//!
+//! - [`Element`]: `f32` or `f64`.
+//! - Array functions with their gradients: [`matmul()`] / [`matmul_vjp`],
+//!   [`unary`] / [`binary`] and their `_vjp`s, [`sum()`], [`mean()`],
+//!   [`transpose()`], [`reshape()`], and [`sum_to`], the one helper that
+//!   reduces every broadcast gradient back to its input's shape.
+//! - [`TensorOp`]: those operations as values, each with `forward` and
+//!   `vjp`.
+//! - [`TensorGraph`] / [`Tensor`]: recording and one backward pass on the
+//!   `backprop-graph` engine.
+//! - [`op_catalog`]: every op with sample inputs, for gradient checkers.
+//!
+//! Shape problems are [`TensorError`]s naming the operation and the shapes,
+//! never panics.
+
+mod broadcast;
+mod catalog;
+mod element;
+mod elementwise;
+mod error;
+mod gemm;
+mod graph;
+mod matmul;
+mod op;
+mod reduce;
+
+pub use broadcast::{broadcast_shapes, sum_to};
+pub use catalog::{KINK_MARGIN, OpCase, op_catalog};
+pub use element::Element;
+pub use elementwise::{binary, binary_vjp, unary, unary_vjp};
+pub use error::{Result, TensorError};
+pub use graph::{Tensor, TensorGradients, TensorGraph};
+pub use matmul::{matmul, matmul_vjp};
+pub use op::TensorOp;
+pub use reduce::{Axes, mean, mean_vjp, reshape, sum, sum_vjp, transpose};

@@ -1,0 +1,81 @@
+//! How a tensor operation sits on the shared engine's tape.
+
+use std::marker::PhantomData;
+
+use backprop_graph::engine::{Cotangent, NodeId, Operation};
+use ndarray::{ArcArray, ArrayViewD, IxDyn};
+
+use crate::{Element, TensorOp};
+
+/// A tensor value on the tape: forward values and gradients alike.
+///
+/// Reference-counted storage lets `transpose` and `reshape` record their
+/// result as a strided view of their input's data instead of a copy. (A
+/// newtype because the engine's `Cotangent` trait and ndarray's array type
+/// both live in other crates.)
+#[derive(Clone, Debug)]
+pub(crate) struct Value<A: Element>(pub(crate) ArcArray<A, IxDyn>);
+
+impl<A: Element> Cotangent for Value<A> {
+    /// `None` until the first contribution arrives, so nodes off the path
+    /// allocate nothing.
+    type Slot = Option<Value<A>>;
+
+    fn empty_slot() -> Self::Slot {
+        None
+    }
+
+    fn accumulate(slot: &mut Self::Slot, contribution: Self) {
+        match slot {
+            None => *slot = Some(contribution),
+            Some(sum) => {
+                assert_eq!(
+                    sum.0.shape(),
+                    contribution.0.shape(),
+                    "every contribution has its input's shape"
+                );
+                sum.0.zip_mut_with(&contribution.0, |s, &c| *s = *s + c);
+            }
+        }
+    }
+
+    fn read(slot: &Self::Slot) -> &Self {
+        slot.as_ref()
+            .expect("the engine reads only slots that received a contribution")
+    }
+}
+
+/// One node of a tensor graph.
+#[derive(Debug)]
+pub(crate) enum Node<A> {
+    /// An input tensor.
+    Leaf(PhantomData<fn() -> A>),
+    /// `op` applied to `inputs[..op.arity()]`.
+    Apply { op: TensorOp, inputs: [NodeId; 2] },
+}
+
+impl<A: Element> Operation for Node<A> {
+    type Value = Value<A>;
+
+    fn backward<S: FnMut(NodeId, Value<A>)>(
+        &self,
+        node: NodeId,
+        values: &[Value<A>],
+        upstream: &Value<A>,
+        mut send: S,
+    ) {
+        let Node::Apply { op, inputs } = self else {
+            return;
+        };
+        let inputs = &inputs[..op.arity()];
+        let args: Vec<ArrayViewD<'_, A>> =
+            inputs.iter().map(|i| values[i.index()].0.view()).collect();
+        let output = values[node.index()].0.view();
+        let grads = op
+            .vjp(&args, &output, &upstream.0.view())
+            .expect("shapes were checked when the node was recorded");
+        for (&input, grad) in inputs.iter().zip(grads) {
+            send(input, Value(grad.into_shared()));
+        }
+    }
+}
