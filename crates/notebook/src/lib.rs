@@ -2,7 +2,8 @@
 //!
 //! Each cell is ported stage by stage, taking every local derivative from
 //! `backprop-gates`, and prints exactly what the notebook printed, down to
-//! Python's number formatting ([`float_repr`], [`PyNum`]). Each cell that
+//! Python's number formatting ([`float_repr`], [`PyNum`]) and NumPy's array
+//! printing ([`array_str`]). Each scalar cell that
 //! computes gradients is also rebuilt on a `backprop-graph` graph so the two
 //! can be compared.
 //!
@@ -15,10 +16,12 @@
 //! ```
 
 mod cells;
+mod numpy;
 mod pyfmt;
 mod source;
 
-pub use cells::{Cell, CrossCheck, cell, cells, chain_rule, neuron, staged};
+pub use cells::{Cell, CrossCheck, cell, cells, chain_rule, matmul, neuron, staged};
+pub use numpy::array_str;
 pub use pyfmt::{PyNum, float_repr, py_list};
 pub use source::{NOTEBOOK, notebook_output};
 

@@ -1,6 +1,7 @@
 //! The replayed cells, in notebook order.
 
 pub mod chain_rule;
+pub mod matmul;
 pub mod neuron;
 pub mod staged;
 
@@ -60,6 +61,12 @@ const CELLS: &[Cell] = &[
             staged: staged::staged_results,
             graph: staged::graph_results,
         }),
+    },
+    Cell {
+        number: 16,
+        title: "matrix product backward: D = W·X, dW = dD·Xᵀ, dX = Wᵀ·dD",
+        replay: matmul::replay,
+        cross_check: None,
     },
 ];
 
