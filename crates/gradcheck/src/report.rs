@@ -1,0 +1,428 @@
+//! Structured results: what was compared, how well it agreed, and where not.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::{Dtype, Mode, Tolerances};
+
+/// The verdict on one element, one input/output pair, or a whole check.
+///
+/// Ordered by severity: `Pass < Kink < NonFinite < Fail`; a pair's status
+/// is the most severe of its elements'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Status {
+    /// Analytic and numerical derivatives agree within tolerance.
+    #[serde(rename = "pass")]
+    Pass,
+    /// The point is (within a step of) a kink: left and right differences
+    /// disagree, so there is no derivative to compare. Not a failure.
+    #[serde(rename = "kink")]
+    Kink,
+    /// A NaN or infinity on the analytic or the numerical side.
+    #[serde(rename = "non-finite")]
+    NonFinite,
+    /// Analytic and numerical derivatives disagree beyond tolerance, or a
+    /// structural check failed.
+    #[serde(rename = "fail")]
+    Fail,
+}
+
+impl Status {
+    /// `"pass"`, `"kink"`, `"non-finite"` or `"fail"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Kink => "kink",
+            Status::NonFinite => "non-finite",
+            Status::Fail => "fail",
+        }
+    }
+
+    /// Whether this is [`Status::Pass`].
+    pub fn is_pass(self) -> bool {
+        self == Status::Pass
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Function and backward-rule evaluations spent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Evaluations {
+    /// Calls of the forward (oracle) function.
+    pub forward: usize,
+    /// Calls of the rule under test (derivative or VJP).
+    pub backward: usize,
+}
+
+impl std::ops::AddAssign for Evaluations {
+    fn add_assign(&mut self, o: Evaluations) {
+        self.forward += o.forward;
+        self.backward += o.backward;
+    }
+}
+
+/// One compared quantity: an element of a gradient, a Jacobian entry, or a
+/// projection.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Element {
+    /// Index of the input element (empty for a projection or a scalar).
+    pub index: Vec<usize>,
+    /// For a Jacobian entry, the output element; `None` for an element of the
+    /// backward run with the check's upstream gradient.
+    pub output_index: Option<Vec<usize>>,
+    /// The input's value at `index` (`None` for a projection).
+    pub input_value: Option<f64>,
+    /// The rule's value.
+    pub analytic: f64,
+    /// The central-difference value (Richardson-extrapolated).
+    pub numeric: f64,
+    /// `|analytic - numeric|`.
+    pub abs_error: f64,
+    /// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`.
+    pub rel_error: f64,
+    /// Numerical error estimate (difference of the two Richardson levels,
+    /// floored at the rounding error).
+    pub error_estimate: f64,
+    /// The tolerance it was held to: `atol + rtol·max(|a|,|n|) + k·err_est`.
+    pub allowed: f64,
+    /// The finite-difference step used.
+    pub step: f64,
+}
+
+impl Element {
+    /// `abs_error / allowed`: at most `1` passes.
+    pub fn ratio(&self) -> f64 {
+        if self.allowed > 0.0 {
+            self.abs_error / self.allowed
+        } else if self.abs_error == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+/// Which side of a comparison produced a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    /// The rule under test.
+    Analytic,
+    /// The finite differences of the forward function.
+    Numeric,
+}
+
+/// Where a kink or a non-finite value was found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// Index of the input element (empty for a projection or a scalar).
+    pub index: Vec<usize>,
+    /// Output element, for Jacobian entries.
+    pub output_index: Option<Vec<usize>>,
+    /// The input's value there.
+    pub input_value: Option<f64>,
+    /// For non-finite values: the side that produced it.
+    pub side: Option<Side>,
+    /// For non-finite values: `"nan"`, `"inf"` or `"-inf"`.
+    pub value: Option<String>,
+}
+
+/// A bounded list of findings with their total count.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Findings {
+    /// How many there were.
+    pub count: usize,
+    /// The first few.
+    pub first: Vec<Finding>,
+}
+
+/// The result of the element-by-element re-check after a fast check that
+/// did not pass.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Located {
+    /// Verdict of the element-by-element check.
+    pub status: Status,
+    /// Elements compared.
+    pub checked: usize,
+    /// The worst elements, worst first.
+    pub worst: Vec<Element>,
+    /// Kinks found.
+    pub kinks: Findings,
+    /// Non-finite values found.
+    pub non_finite: Findings,
+    /// Forward evaluations spent locating.
+    pub evaluations: Evaluations,
+}
+
+/// The comparison for one input (against the function's output).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PairReport {
+    /// Position of the input.
+    pub input: usize,
+    /// Name of the input (`"x"`, `"a"`, `"input 0"`, ...).
+    pub input_name: String,
+    /// Name of the output.
+    pub output_name: String,
+    /// Exhaustive or fast.
+    pub mode: Mode,
+    /// Seed of the random upstream and directions.
+    pub seed: u64,
+    /// Verdict.
+    pub status: Status,
+    /// Elements (or projections) compared.
+    pub checked: usize,
+    /// Forward evaluations spent perturbing this input (including
+    /// re-checks).
+    pub evaluations: Evaluations,
+    /// The step at the worst element.
+    pub step: f64,
+    /// Largest `|a - n|` over compared elements.
+    pub max_abs_error: f64,
+    /// Largest CS231n relative error over compared elements.
+    pub max_rel_error: f64,
+    /// Error estimate at the worst element.
+    pub error_estimate: f64,
+    /// The worst element (largest `|a - n| / allowed`).
+    pub worst: Option<Element>,
+    /// The few worst elements, worst first.
+    pub worst_elements: Vec<Element>,
+    /// Kinks found (not failures).
+    pub kinks: Findings,
+    /// Non-finite values found.
+    pub non_finite: Findings,
+    /// Fast mode only: where the element-by-element re-check put the blame.
+    pub located: Option<Located>,
+}
+
+/// Results of the structural checks of a backward rule.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Structure {
+    /// Fail if any structural check failed.
+    pub status: Status,
+    /// Each gradient has its input's shape (and there is one per input).
+    pub shapes_match: bool,
+    /// A zero upstream gradient gives exactly zero gradients.
+    pub zero_upstream_gives_zero: bool,
+    /// Largest `|g|` returned for a zero upstream gradient.
+    pub zero_upstream_max: f64,
+    /// Two backward runs with the same upstream agree within tolerance.
+    pub repeatable: bool,
+    /// Largest difference between two backward runs.
+    pub repeat_max_difference: f64,
+    /// What went wrong, in words.
+    pub issues: Vec<String>,
+}
+
+impl Structure {
+    /// A structure report with nothing checked (for plain scalar checks).
+    pub(crate) fn unchecked() -> Structure {
+        Structure {
+            status: Status::Pass,
+            shapes_match: true,
+            zero_upstream_gives_zero: true,
+            zero_upstream_max: 0.0,
+            repeatable: true,
+            repeat_max_difference: 0.0,
+            issues: Vec::new(),
+        }
+    }
+}
+
+/// The full result of checking one function's derivative or VJP.
+///
+/// `Display` prints a summary and, for anything that did not pass, the few
+/// worst elements, never a whole matrix.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    /// Name of the function or rule checked.
+    pub name: String,
+    /// Type the rule under test computed in.
+    pub dtype: Dtype,
+    /// Mode actually run (never `Auto`).
+    pub mode: Mode,
+    /// Seed of the random upstream and directions.
+    pub seed: u64,
+    /// Verdict over structure and all pairs.
+    pub status: Status,
+    /// Shape of the forward output.
+    pub output_shape: Vec<usize>,
+    /// Evaluations of the forward function and of the rule.
+    pub evaluations: Evaluations,
+    /// The tolerances applied.
+    pub tolerances: Tolerances,
+    /// Structural checks.
+    pub structure: Structure,
+    /// One comparison per input.
+    pub pairs: Vec<PairReport>,
+}
+
+impl Report {
+    /// Whether everything passed.
+    pub fn passed(&self) -> bool {
+        self.status.is_pass()
+    }
+
+    /// Rename the report (e.g. after the rule it checked).
+    pub fn with_name(mut self, name: impl Into<String>) -> Report {
+        self.name = name.into();
+        self
+    }
+
+    /// Name the inputs, in order (extra names are ignored).
+    pub fn with_input_names<S: AsRef<str>>(mut self, names: &[S]) -> Report {
+        for (pair, name) in self.pairs.iter_mut().zip(names) {
+            pair.input_name = name.as_ref().to_string();
+        }
+        self
+    }
+
+    /// Largest CS231n relative error over all pairs.
+    pub fn max_rel_error(&self) -> f64 {
+        self.pairs
+            .iter()
+            .map(|p| p.max_rel_error)
+            .fold(0.0, f64::max)
+    }
+
+    /// The pair for input `index`.
+    pub fn pair(&self, index: usize) -> Option<&PairReport> {
+        self.pairs.iter().find(|p| p.input == index)
+    }
+
+    /// The worst element over all pairs, preferring a located one in fast
+    /// mode: `(input, element)`.
+    pub fn worst(&self) -> Option<(usize, &Element)> {
+        self.pairs
+            .iter()
+            .filter_map(|p| p.blamed().map(|e| (p.input, e)))
+            .max_by(|a, b| a.1.ratio().total_cmp(&b.1.ratio()))
+    }
+}
+
+impl PairReport {
+    /// The element to blame: the located worst element after a failed fast
+    /// check, else the worst compared element.
+    pub fn blamed(&self) -> Option<&Element> {
+        self.located
+            .as_ref()
+            .and_then(|l| l.worst.first())
+            .or(self.worst.as_ref())
+    }
+}
+
+fn fmt_index(index: &[usize]) -> String {
+    format!("{index:?}")
+}
+
+fn fmt_element(f: &mut fmt::Formatter<'_>, e: &Element) -> fmt::Result {
+    let mut place = if e.index.is_empty() {
+        "projection".to_string()
+    } else {
+        fmt_index(&e.index)
+    };
+    if let Some(out) = &e.output_index {
+        place = format!("d out{} / d in{}", fmt_index(out), place);
+    }
+    let at = e
+        .input_value
+        .map(|x| format!(" at x = {x:e}"))
+        .unwrap_or_default();
+    writeln!(
+        f,
+        "      {place}{at}: analytic {:e}, numeric {:e}, |a-n| {:.3e} (allowed {:.3e}), rel {:.3e}, err_est {:.3e}, step {:.3e}",
+        e.analytic, e.numeric, e.abs_error, e.allowed, e.rel_error, e.error_estimate, e.step
+    )
+}
+
+fn fmt_findings(f: &mut fmt::Formatter<'_>, what: &str, findings: &Findings) -> fmt::Result {
+    if findings.count == 0 {
+        return Ok(());
+    }
+    write!(f, "    {} {what}:", findings.count)?;
+    for x in &findings.first {
+        write!(f, " {}", fmt_index(&x.index))?;
+        if let Some(out) = &x.output_index {
+            write!(f, "<-out{}", fmt_index(out))?;
+        }
+        if let Some(v) = x.input_value {
+            write!(f, " (x = {v:e})")?;
+        }
+        if let (Some(side), Some(value)) = (x.side, &x.value) {
+            write!(f, " {side:?} = {value}")?;
+        }
+        write!(f, ";")?;
+    }
+    if findings.count > findings.first.len() {
+        write!(f, " ...")?;
+    }
+    writeln!(f)
+}
+
+impl fmt::Display for PairReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "  {} -> {}: {} ({:?}, {} compared, max |a-n| {:.3e}, max rel {:.3e}, {} forward evaluations)",
+            self.input_name,
+            self.output_name,
+            self.status,
+            self.mode,
+            self.checked,
+            self.max_abs_error,
+            self.max_rel_error,
+            self.evaluations.forward
+        )?;
+        if !self.status.is_pass() {
+            if !self.worst_elements.is_empty() {
+                writeln!(f, "    worst:")?;
+                for e in &self.worst_elements {
+                    fmt_element(f, e)?;
+                }
+            }
+            fmt_findings(f, "kink(s)", &self.kinks)?;
+            fmt_findings(f, "non-finite value(s)", &self.non_finite)?;
+        }
+        if let Some(loc) = &self.located {
+            writeln!(
+                f,
+                "    located element by element ({} elements, {} forward evaluations): {}",
+                loc.checked, loc.evaluations.forward, loc.status
+            )?;
+            for e in &loc.worst {
+                fmt_element(f, e)?;
+            }
+            fmt_findings(f, "kink(s)", &loc.kinks)?;
+            fmt_findings(f, "non-finite value(s)", &loc.non_finite)?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} [{}, {:?}, seed {}]: {} ({} forward, {} backward evaluations)",
+            self.name,
+            self.dtype,
+            self.mode,
+            self.seed,
+            self.status,
+            self.evaluations.forward,
+            self.evaluations.backward
+        )?;
+        for issue in &self.structure.issues {
+            writeln!(f, "  structure: {issue}")?;
+        }
+        for pair in &self.pairs {
+            pair.fmt(f)?;
+        }
+        Ok(())
+    }
+}

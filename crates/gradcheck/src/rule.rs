@@ -1,0 +1,127 @@
+//! Scalar derivative rules as the checker sees them: a forward function and
+//! its local derivatives, generic over the float type, with a domain and
+//! kinks. Implemented for every `backprop-gates` gate, and for any user rule
+//! through [`AsUnary`] / [`AsBinary`].
+
+use backprop_gates::{BinaryRule, Domain, Gate, Kinks, Real, UnaryRule};
+
+/// A one- or two-input scalar rule: forward function and local derivatives,
+/// generic over [`Real`] so that it runs in `f32`, `f64` and on dual
+/// numbers.
+pub trait ScalarRule {
+    /// Name in reports (`"sigmoid"`, `"powi(2)"`).
+    fn name(&self) -> String;
+    /// Number of inputs: 1 or 2.
+    fn arity(&self) -> usize;
+    /// The forward function on `arity()` arguments.
+    fn forward<F: Real>(&self, args: &[F]) -> F;
+    /// The local derivative with respect to each input, given the inputs and
+    /// the output `y`; the second is ignored for one-input rules.
+    fn derivatives<F: Real>(&self, args: &[F], y: F) -> [F; 2];
+    /// The domain of each input (`arity()` entries).
+    fn domain(&self) -> Vec<Domain>;
+    /// Where the derivative jumps.
+    fn kinks(&self) -> Kinks;
+}
+
+impl ScalarRule for Gate {
+    fn name(&self) -> String {
+        self.to_string()
+    }
+    fn arity(&self) -> usize {
+        Gate::arity(*self)
+    }
+    fn forward<F: Real>(&self, args: &[F]) -> F {
+        Gate::forward(*self, args)
+    }
+    fn derivatives<F: Real>(&self, args: &[F], y: F) -> [F; 2] {
+        Gate::derivatives(*self, args, y)
+    }
+    fn domain(&self) -> Vec<Domain> {
+        Gate::domain(*self)
+    }
+    fn kinks(&self) -> Kinks {
+        Gate::kinks(*self)
+    }
+}
+
+/// Any [`UnaryRule`] (for instance your own gate) as a [`ScalarRule`].
+///
+/// ```
+/// use backprop_gates::{DerivativeFrom, Real, UnaryRule};
+/// use backprop_gradcheck::{check_rule, AsUnary, Options, Sampling, Status};
+///
+/// /// Softsign. f(x) = x / (1 + |x|), f'(x) = 1 / (1 + |x|)².
+/// struct Softsign;
+/// impl UnaryRule for Softsign {
+///     const NAME: &'static str = "softsign";
+///     const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+///     fn f<F: Real>(&self, x: F) -> F { x / (F::one() + x.abs()) }
+///     fn df<F: Real>(&self, x: F, _y: F) -> F { (F::one() + x.abs()).powi(-2) }
+///     fn kinks(&self) -> &'static [f64] { &[0.0] } // |x| is written with a branch
+/// }
+///
+/// let report = check_rule::<f64, _>(&AsUnary(Softsign), &Sampling::default(), &Options::default());
+/// assert_eq!(report.status, Status::Pass, "{report}");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct AsUnary<R>(pub R);
+
+impl<R: UnaryRule> ScalarRule for AsUnary<R> {
+    fn name(&self) -> String {
+        R::NAME.to_string()
+    }
+    fn arity(&self) -> usize {
+        1
+    }
+    fn forward<F: Real>(&self, args: &[F]) -> F {
+        self.0.f(args[0])
+    }
+    fn derivatives<F: Real>(&self, args: &[F], y: F) -> [F; 2] {
+        [self.0.df(args[0], y), F::zero()]
+    }
+    fn domain(&self) -> Vec<Domain> {
+        vec![self.0.domain()]
+    }
+    fn kinks(&self) -> Kinks {
+        match self.0.kinks() {
+            [] => Kinks::None,
+            points => Kinks::At(points),
+        }
+    }
+}
+
+/// Any [`BinaryRule`] as a [`ScalarRule`].
+#[derive(Clone, Copy, Debug)]
+pub struct AsBinary<R>(pub R);
+
+impl<R: BinaryRule> ScalarRule for AsBinary<R> {
+    fn name(&self) -> String {
+        R::NAME.to_string()
+    }
+    fn arity(&self) -> usize {
+        2
+    }
+    fn forward<F: Real>(&self, args: &[F]) -> F {
+        self.0.f(args[0], args[1])
+    }
+    fn derivatives<F: Real>(&self, args: &[F], y: F) -> [F; 2] {
+        let (a, b) = self.0.df(args[0], args[1], y);
+        [a, b]
+    }
+    fn domain(&self) -> Vec<Domain> {
+        self.0.domain().to_vec()
+    }
+    fn kinks(&self) -> Kinks {
+        if self.0.kinks_at_ties() {
+            Kinks::Ties
+        } else {
+            Kinks::None
+        }
+    }
+}
+
+/// Names of a rule's inputs: `x` for one, `a`, `b` for two.
+pub(crate) fn input_names(arity: usize) -> &'static [&'static str] {
+    if arity == 1 { &["x"] } else { &["a", "b"] }
+}
