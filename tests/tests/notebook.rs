@@ -13,7 +13,8 @@
 use backprop_gates::ulps_between;
 use backprop_notebook::matmul::MatmulCell;
 use backprop_notebook::{cell, cells, notebook_output, render_all};
-use ndarray::Array2;
+use backprop_tensor::TensorGraph;
+use ndarray::{Array2, ArrayD};
 
 fn replay(number: u32) -> String {
     let c = cell(number).unwrap_or_else(|| panic!("cell {number} is not replayed"));
@@ -188,4 +189,29 @@ fn cell_16_has_the_notebooks_layout() {
             .collect()
     };
     assert_eq!(layout(&ours), layout(&notebook));
+}
+
+#[test]
+fn cell_16_through_the_tensor_graph_gives_the_same_gradients() {
+    let cell = MatmulCell::seeded();
+    let g = TensorGraph::<f64>::new();
+    let w = g.named("W", cell.w.clone());
+    let x = g.named("X", cell.x.clone());
+    let d = w.matmul(x).expect("(4,2)·(2,3)");
+    let grads = g
+        .backward_with(d, cell.dd.clone())
+        .expect("dD shaped like D");
+
+    let close = |name: &str, graph: &ArrayD<f64>, staged: &Array2<f64>| {
+        assert_eq!(graph.shape(), staged.shape(), "{name}");
+        for (gv, sv) in graph.iter().zip(staged.iter()) {
+            assert!(
+                ulps_between(*gv, *sv) <= 2,
+                "{name}: graph {gv:?} vs cell {sv:?}"
+            );
+        }
+    };
+    close("D", &d.value(), &cell.d);
+    close("dLdW", &grads.wrt(w), &cell.dw);
+    close("dLdX", &grads.wrt(x), &cell.dx);
 }

@@ -2,13 +2,15 @@
 //!
 //! The notebook draws `W` (4×2) and `X` (2×3) from a standard normal,
 //! computes `D = W·X`, takes an upstream gradient `dD` uniform on `[0, 1)`,
-//! and backpropagates: `dW = dD·Xᵀ`, `dX = Wᵀ·dD`. NumPy's global random
+//! and backpropagates: `dW = dD·Xᵀ`, `dX = Wᵀ·dD`, each product by
+//! `backprop-tensor`'s `matmul` (NumPy's semantics). NumPy's global random
 //! state was unseeded there, so the replay draws from a seeded ChaCha8
 //! generator instead ([`SEED`]) and prints its own values exactly as NumPy
 //! would print them ([`array_str`](crate::array_str)).
 
 use std::fmt::Write;
 
+use backprop_tensor::matmul;
 use ndarray::{Array2, ArrayView2, Ix2};
 use ndarray_rand::RandomExt;
 use ndarray_rand::rand::SeedableRng;
@@ -59,6 +61,15 @@ pub struct MatmulCell {
     pub dx: Array2<f64>,
 }
 
+/// `a·b` by `backprop-tensor`'s `matmul`, for operands whose shapes have
+/// already been checked to chain.
+fn product(a: ArrayView2<'_, f64>, b: ArrayView2<'_, f64>) -> Array2<f64> {
+    matmul(&a.into_dyn(), &b.into_dyn())
+        .expect("shapes checked by the caller: (m,k)·(k,n)")
+        .into_dimensionality::<Ix2>()
+        .expect("a product of two matrices is a matrix")
+}
+
 fn shape(a: &ArrayView2<'_, f64>) -> [usize; 2] {
     let (r, c) = a.dim();
     [r, c]
@@ -85,9 +96,10 @@ impl MatmulCell {
         if dds != ds {
             return Err(ShapeError::Upstream { dd: dds, d: ds });
         }
-        let d = w.dot(&x);
-        let dw = dd.dot(&x.t());
-        let dx = w.t().dot(&dd);
+        // the notebook's three products, each with numpy.matmul semantics
+        let d = product(w, x);
+        let dw = product(dd, x.t()); // dD·Xᵀ: (m,n)·(n,k)
+        let dx = product(w.t(), dd); // Wᵀ·dD: (k,m)·(m,n)
         Ok(MatmulCell {
             w: w.to_owned(),
             x: x.to_owned(),
