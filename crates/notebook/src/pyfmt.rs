@@ -5,6 +5,8 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use backprop_gates::Real;
 
+use crate::numpy::dragon4::shortest_digits;
+
 /// Python's `repr(float)`: the shortest digits that round-trip, fixed
 /// notation with a trailing `.0` when integral, scientific when the decimal
 /// exponent is below -4 or at least 16 (`1e-05`, `1.5e+16`), and `nan`,
@@ -24,19 +26,15 @@ pub fn float_repr(x: f64) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "inf" } else { "-inf" }.into();
     }
-    // Rust's `{:e}` gives the shortest digit count that round-trips. Where
-    // two such digit strings are equally near, Python takes the even one and
-    // Rust's shortest mode the upper one (690895188765454.25 prints as
-    // `...54.2` in Python), so the digits themselves come from Rust's
-    // correctly rounded (half-even) fixed-precision formatting.
-    let shortest = format!("{:e}", x.abs());
-    let precision = shortest
-        .split_once('e')
-        .map_or(0, |(m, _)| m.len().saturating_sub(2));
-    let sci = format!("{:.*e}", precision, x.abs());
-    let (mantissa, exp) = sci.split_once('e').expect("{:e} always has an exponent");
-    let exp: i32 = exp.parse().expect("integer exponent");
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // The shortest round-tripping digits, nearest to x, from the exact
+    // Dragon4 that also prints NumPy arrays. Rust's shortest `{:e}` is not
+    // enough: it breaks exact ties upward where Python takes the even digit,
+    // and re-rounding x to that many digits can leave the interval that
+    // reads back as x at a power of two, whose lower neighbour is nearer
+    // than the upper (2^-1017 is 7.120236347223045e-307 in Python; rounded
+    // to 16 digits it is ...044e-307, which reads back as another float).
+    let (digits, exp) = shortest_digits(x);
+    let digits: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
     let sign = if x.is_sign_negative() { "-" } else { "" };
     let body = if (-4..16).contains(&exp) {
         fixed(&digits, exp + 1)

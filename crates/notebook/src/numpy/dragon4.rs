@@ -147,9 +147,10 @@ fn dragon4(
     // Below the fractional cutoff: start at the cutoff digit, which then
     // rounds the whole value.
     if let (Some(max), Cutoff::Fraction) = (cutoff_max, cutoff)
-        && digit_exponent <= -(max as i32) {
-            digit_exponent = -(max as i32) + 1;
-        }
+        && digit_exponent <= -(max as i32)
+    {
+        digit_exponent = -(max as i32) + 1;
+    }
     let ten = BigUint::from(10u8);
     if digit_exponent > 0 {
         scale *= ten.pow(digit_exponent as u32);
@@ -245,6 +246,16 @@ fn dragon4(
     (digits, print_exponent)
 }
 
+/// The shortest digits that identify a finite `x` among all `f64`s (when
+/// read back with round-half-even), the nearest such digits to `x`, and the
+/// decimal exponent of the first: `|x| ≈ 0.d₁d₂… × 10^(exponent + 1)`.
+/// These are the digits of Python's `repr(x)`, and of NumPy's
+/// `format_float_scientific(x)` with no precision.
+pub(crate) fn shortest_digits(x: f64) -> (Vec<u8>, i32) {
+    debug_assert!(x.is_finite());
+    dragon4(&decode(x), Cutoff::Total, None, None)
+}
+
 fn push_digits(out: &mut String, digits: &[u8]) {
     out.extend(digits.iter().map(|d| char::from(b'0' + d)));
 }
@@ -302,13 +313,15 @@ pub(crate) fn positional(x: f64, opts: &Options) -> String {
         Trim::Zeros => trim_zeros(&mut out, &mut fraction_digits),
     }
     if let Some(right) = opts.pad_right
-        && right >= fraction_digits {
-            out.extend(std::iter::repeat_n(' ', right - fraction_digits));
-        }
+        && right >= fraction_digits
+    {
+        out.extend(std::iter::repeat_n(' ', right - fraction_digits));
+    }
     if let Some(left) = opts.pad_left
-        && left > whole_digits + has_sign {
-            out.insert_str(0, &" ".repeat(left - whole_digits - has_sign));
-        }
+        && left > whole_digits + has_sign
+    {
+        out.insert_str(0, &" ".repeat(left - whole_digits - has_sign));
+    }
     out
 }
 
@@ -320,9 +333,10 @@ pub(crate) fn scientific(x: f64, opts: &Options) -> String {
     let mut out = String::new();
     let left_chars = 1 + usize::from(v.negative);
     if let Some(left) = opts.pad_left
-        && left > left_chars {
-            out.extend(std::iter::repeat_n(' ', left - left_chars));
-        }
+        && left > left_chars
+    {
+        out.extend(std::iter::repeat_n(' ', left - left_chars));
+    }
     if v.negative {
         out.push('-');
     }

@@ -5,7 +5,7 @@
 //! `_formatArray`) and `dragon4.c`, checked byte for byte against a table
 //! that NumPy itself printed (`tests/data/numpy_str.jsonl`).
 
-mod dragon4;
+pub(crate) mod dragon4;
 mod float_format;
 mod layout;
 
