@@ -1,0 +1,124 @@
+//! Sum, mean, transpose and reshape: forward against definitions written
+//! out with explicit indices, gradients against finite differences, over
+//! random shapes.
+
+mod common;
+
+use backprop_tensor::{Axes, TensorOp};
+use common::{assert_close, finite_differences, weighted_sum};
+use ndarray::{ArrayD, Dimension, IxDyn};
+use proptest::prelude::*;
+
+fn array(shape: Vec<usize>) -> impl Strategy<Value = ArrayD<f64>> {
+    let len = shape.iter().product::<usize>();
+    prop::collection::vec(-2.0f64..2.0, len)
+        .prop_map(move |v| ArrayD::from_shape_vec(IxDyn(&shape), v).unwrap())
+}
+
+/// A shape and a subset of its axes (in random order).
+fn shape_and_axes() -> impl Strategy<Value = (Vec<usize>, Vec<usize>)> {
+    prop::collection::vec(1usize..=4, 0..=4).prop_flat_map(|shape| {
+        let nd = shape.len();
+        (
+            Just(shape),
+            Just((0..nd).collect::<Vec<_>>()).prop_shuffle(),
+            0..=nd,
+        )
+            .prop_map(|(shape, axes, keep)| (shape, axes[..keep].to_vec()))
+    })
+}
+
+/// Sum over `axes` by the definition: each input element adds into the
+/// output element at its index with those axes deleted.
+fn naive_sum(x: &ArrayD<f64>, axes: &[usize]) -> ArrayD<f64> {
+    let out_shape: Vec<usize> = (0..x.ndim())
+        .filter(|i| !axes.contains(i))
+        .map(|i| x.shape()[i])
+        .collect();
+    let mut out = ArrayD::zeros(IxDyn(&out_shape));
+    for (i, &v) in x.indexed_iter() {
+        let kept: Vec<usize> = (0..x.ndim())
+            .filter(|a| !axes.contains(a))
+            .map(|a| i.slice()[a])
+            .collect();
+        out[IxDyn(&kept)] += v;
+    }
+    out
+}
+
+fn apply(op: &TensorOp, x: &ArrayD<f64>) -> ArrayD<f64> {
+    op.forward(&[x.view()]).unwrap()
+}
+
+fn check_gradient(op: &TensorOp, x: &ArrayD<f64>, up: &ArrayD<f64>) {
+    let y = apply(op, x);
+    let dx = op
+        .vjp(&[x.view()], &y.view(), &up.view())
+        .unwrap()
+        .remove(0);
+    assert_eq!(dx.shape(), x.shape(), "{op}: gradient shape");
+    let numeric = finite_differences(std::slice::from_ref(x), 1e-3, |v| weighted_sum(&apply(op, &v[0]), up));
+    assert_close(&op.to_string(), &dx, &numeric[0], 1e-9);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn sum_and_mean_over_axes((shape, axes) in shape_and_axes(), seed in any::<u64>()) {
+        let x = ArrayD::from_shape_fn(IxDyn(&shape), |i| ((i.slice().iter().sum::<usize>() as u64 ^ seed) % 17) as f64 - 8.0);
+        let expected = naive_sum(&x, &axes);
+        let count: usize = axes.iter().map(|&a| shape[a]).product();
+        let sum = apply(&TensorOp::Sum(Axes::List(axes.clone())), &x);
+        assert_close("sum", &sum, &expected, 1e-12);
+        let mean = apply(&TensorOp::Mean(Axes::List(axes.clone())), &x);
+        assert_close("mean", &mean, &expected.mapv(|s| s / count as f64), 1e-12);
+        let all: Vec<usize> = (0..shape.len()).collect();
+        assert_close("sum(all)", &apply(&TensorOp::Sum(Axes::All), &x), &naive_sum(&x, &all), 1e-12);
+        let up_shape = expected.shape().to_vec();
+        let up = ArrayD::from_shape_fn(IxDyn(&up_shape), |i| 0.5 + i.slice().iter().sum::<usize>() as f64);
+        check_gradient(&TensorOp::Sum(Axes::List(axes.clone())), &x, &up);
+        check_gradient(&TensorOp::Mean(Axes::List(axes)), &x, &up);
+        check_gradient(&TensorOp::Mean(Axes::All), &x, &ndarray::arr0(1.5).into_dyn());
+    }
+
+    #[test]
+    fn transpose_swaps_the_last_two_axes(
+        x in prop::collection::vec(1usize..=4, 2..=4).prop_flat_map(array),
+        up_seed in any::<u32>(),
+    ) {
+        let y = apply(&TensorOp::Transpose, &x);
+        let nd = x.ndim();
+        for (i, &v) in x.indexed_iter() {
+            let mut j = i.slice().to_vec();
+            j.swap(nd - 2, nd - 1);
+            prop_assert_eq!(y[IxDyn(&j)], v);
+        }
+        let up = y.mapv(|v| v * 0.5 + f64::from(up_seed % 7));
+        check_gradient(&TensorOp::Transpose, &x, &up);
+    }
+
+    #[test]
+    fn reshape_keeps_row_major_order(
+        x in prop::collection::vec(1usize..=4, 0..=3).prop_flat_map(array),
+        split in any::<bool>(),
+    ) {
+        let n = x.len();
+        let to = if split && n % 2 == 0 { vec![2, n / 2] } else { vec![n, 1] };
+        let op = TensorOp::Reshape(to.clone());
+        let y = apply(&op, &x);
+        prop_assert_eq!(y.shape(), to.as_slice());
+        let flat_x: Vec<f64> = x.iter().copied().collect();
+        let flat_y: Vec<f64> = y.iter().copied().collect();
+        prop_assert_eq!(flat_x, flat_y);
+        check_gradient(&op, &x, &y.mapv(|v| 1.0 - v));
+        // Reshaping a transposed (non-contiguous) value still follows the
+        // logical row-major order.
+        if x.ndim() == 2 {
+            let t = apply(&TensorOp::Transpose, &x);
+            let r = apply(&TensorOp::Reshape(vec![n]), &t);
+            let logical: Vec<f64> = t.iter().copied().collect();
+            prop_assert_eq!(r.iter().copied().collect::<Vec<_>>(), logical);
+        }
+    }
+}
