@@ -7,7 +7,9 @@
 //! - [`Graph`] / [`Var`]: scalar graphs with operator overloading, every
 //!   local derivative taken from `backprop-gates`.
 //! - [`Trace`]: the staged backward pass the notebook prints.
-//! - [`Graph::to_dot`]: the circuit diagram with values and gradients.
+//! - [`Graph::to_dot`]: the circuit diagram with values and gradients;
+//!   `Graph::to_svg` (feature `svg`) draws it as SVG with no external
+//!   program.
 //!
 //! ```
 //! use backprop_graph::Graph;

@@ -3,6 +3,8 @@
 mod arith;
 mod dot;
 pub(crate) mod op;
+#[cfg(feature = "svg")]
+mod svg;
 mod trace;
 
 use std::cell::{Ref, RefCell};
@@ -143,6 +145,26 @@ impl Graph {
     pub fn to_dot(&self, output: Var<'_>, gradients: Option<&Gradients>) -> String {
         self.check_same(output);
         dot::render(self, output.id, gradients)
+    }
+
+    /// An SVG rendering of the graph up to `output`, laid out without any
+    /// external program: one box per node with its name, gate, forward
+    /// value and, if given, gradient (values green, gradients red, as in
+    /// the lecture's circuit diagrams). Requires the `svg` feature.
+    ///
+    /// ```
+    /// use backprop_graph::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let (x, y) = (g.named("x", -2.0), g.named("y", 5.0));
+    /// let f = ((x + y) * g.named("z", -4.0)).named("f");
+    /// let svg = g.to_svg(f, Some(&g.backward(f)));
+    /// assert!(svg.starts_with("<svg") && svg.contains("value -12.0"));
+    /// ```
+    #[cfg(feature = "svg")]
+    pub fn to_svg(&self, output: Var<'_>, gradients: Option<&Gradients>) -> String {
+        self.check_same(output);
+        svg::render(self, output.id, gradients)
     }
 
     /// The node's name, or `#index` if it has none.
