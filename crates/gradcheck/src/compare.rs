@@ -56,15 +56,19 @@ pub(crate) struct Estimate {
     pub error_estimate: f64,
     pub allowed: f64,
     pub step: f64,
+    /// CS231n relative error, with the absolute tolerance as its floor.
+    pub rel_error: f64,
 }
 
 /// Rounding errors of a few ulps of the magnitude per function value: the
 /// multiplier of `eps · magnitude / t` in the error estimate's floor.
 const ROUNDING_ULPS: f64 = 8.0;
 
-/// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`.
-pub(crate) fn relative_error(a: f64, n: f64) -> f64 {
-    (a - n).abs() / (a.abs() + n.abs()).max(f64::MIN_POSITIVE)
+/// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`, with `tiny` the
+/// absolute tolerance: below it both values count as zero, and a relative
+/// error between an underflowed `0` and `1e-40` would only alarm.
+pub(crate) fn relative_error(a: f64, n: f64, tiny: f64) -> f64 {
+    (a - n).abs() / (a.abs() + n.abs()).max(tiny).max(f64::MIN_POSITIVE)
 }
 
 /// Judge one stencil: Richardson-extrapolated central difference against
@@ -79,11 +83,18 @@ pub(crate) fn relative_error(a: f64, n: f64) -> f64 {
 pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, eps: f64) -> Estimate {
     let mut est = Estimate {
         outcome: Outcome::Pass,
-        analytic: (4.0 * s.analytic[1] - s.analytic[0]) / 3.0,
+        // Extrapolated like the numeric side; exactly the rule's value when
+        // both levels moved along the same displacement.
+        analytic: if s.analytic[0] == s.analytic[1] {
+            s.analytic[0]
+        } else {
+            (4.0 * s.analytic[1] - s.analytic[0]) / 3.0
+        },
         numeric: f64::NAN,
         error_estimate: f64::NAN,
         allowed: f64::NAN,
         step: s.step,
+        rel_error: f64::NAN,
     };
     for a in s.analytic {
         if !a.is_finite() {
@@ -109,6 +120,7 @@ pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, eps: f64) -> Estimate {
     est.numeric = numeric;
     est.error_estimate = error_estimate;
     est.allowed = tol.allowed(est.analytic, numeric, error_estimate);
+    est.rel_error = relative_error(est.analytic, numeric, tol.atol);
 
     // One-sided differences at each level, for the kink test.
     let gap = [0, 1].map(|l| {
@@ -186,7 +198,7 @@ impl Tally {
                     analytic: est.analytic,
                     numeric: est.numeric,
                     abs_error,
-                    rel_error: relative_error(est.analytic, est.numeric),
+                    rel_error: est.rel_error,
                     error_estimate: est.error_estimate,
                     allowed: est.allowed,
                     step: est.step,
@@ -209,19 +221,6 @@ impl Tally {
         self.worst.insert(at, element);
         self.worst.truncate(self.keep);
     }
-
-    /// Fold another tally into this one (e.g. several sample points).
-    pub fn merge(&mut self, other: Tally) {
-        self.checked += other.checked;
-        self.status = self.status.max(other.status);
-        self.max_abs_error = self.max_abs_error.max(other.max_abs_error);
-        self.max_rel_error = self.max_rel_error.max(other.max_rel_error);
-        for e in other.worst {
-            self.keep_if_worse(e);
-        }
-        merge_findings(&mut self.kinks, other.kinks);
-        merge_findings(&mut self.non_finite, other.non_finite);
-    }
 }
 
 fn push_finding(findings: &mut Findings, place: &Place, non_finite: Option<(Side, f64)>) {
@@ -234,15 +233,6 @@ fn push_finding(findings: &mut Findings, place: &Place, non_finite: Option<(Side
             side: non_finite.map(|(s, _)| s),
             value: non_finite.map(|(_, v)| non_finite_name(v)),
         });
-    }
-}
-
-fn merge_findings(into: &mut Findings, from: Findings) {
-    into.count += from.count;
-    for f in from.first {
-        if into.first.len() < FIRST_FINDINGS {
-            into.first.push(f);
-        }
     }
 }
 
@@ -341,7 +331,9 @@ mod tests {
 
     #[test]
     fn cs231n_relative_error() {
-        assert_eq!(relative_error(1.0, 3.0), 0.5);
-        assert_eq!(relative_error(0.0, 0.0), 0.0);
+        assert_eq!(relative_error(1.0, 3.0, 1e-10), 0.5);
+        assert_eq!(relative_error(0.0, 0.0, 0.0), 0.0);
+        // below the absolute tolerance both count as zero
+        assert_eq!(relative_error(0.0, 1e-40, 1e-10), 1e-30);
     }
 }

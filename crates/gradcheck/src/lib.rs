@@ -3,6 +3,7 @@
 //!
 //! (Crate documentation is completed below.)
 
+mod catalog;
 mod compare;
 mod error;
 mod float;
@@ -13,6 +14,9 @@ mod rng;
 mod rule;
 mod samples;
 mod scalar;
+#[cfg(feature = "proptest")]
+pub mod strategies;
+mod tensor_ops;
 mod vjp;
 
 pub use error::GradcheckError;
@@ -27,3 +31,8 @@ pub use vjp::{Upstream, check_vjp};
 pub use gates::{DualElement, DualPair, DualReport, RuleReport, check_rule, check_rule_at};
 pub use rule::{AsBinary, AsUnary, ScalarRule};
 pub use samples::{Sampling, sample_points};
+pub use catalog::{
+    CatalogOptions, CatalogReport, EntryKind, EntryReport, StatusCounts, WorstEntry, catalog_names,
+    check_catalog,
+};
+pub use tensor_ops::check_op_case;

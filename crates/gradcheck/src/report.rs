@@ -84,7 +84,8 @@ pub struct Element {
     pub numeric: f64,
     /// `|analytic - numeric|`.
     pub abs_error: f64,
-    /// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`.
+    /// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`, `tiny` being
+    /// the absolute tolerance (values below it count as zero).
     pub rel_error: f64,
     /// Numerical error estimate (difference of the two Richardson levels,
     /// floored at the rounding error).

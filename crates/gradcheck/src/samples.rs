@@ -171,7 +171,7 @@ fn draw(random: &mut CheckRng, domain: Domain) -> f64 {
 /// Whether `p` is a usable point: in the domain, finite forward values in
 /// `dtype` at `p` and in `f64` at every offset the check will evaluate, and
 /// (unless `kinks_wanted`) away from kinks.
-fn acceptable<R: ScalarRule>(
+pub(crate) fn acceptable<R: ScalarRule>(
     rule: &R,
     dtype: Dtype,
     options: &Options,
