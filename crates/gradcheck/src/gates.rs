@@ -29,6 +29,8 @@ pub struct DualPair {
     pub max_ulps: u64,
     /// The point with the largest error relative to its allowance.
     pub worst: Option<DualElement>,
+    /// Points at a kink (the dual derivatives on either side differ).
+    pub kinks: usize,
     /// Points skipped because the forward function branches right there
     /// (its dual derivative differs between the two neighbouring floats),
     /// so dual numbers are no oracle at that point; finite differences
@@ -231,6 +233,7 @@ fn dual_oracle<T: Float, R: ScalarRule>(rule: &R, points: &[Vec<f64>], options: 
             checked: 0,
             max_ulps: 0,
             worst: None,
+            kinks: 0,
             branch_points: 0,
         };
         let mut worst_ratio = -1.0;
@@ -254,15 +257,19 @@ fn dual_oracle<T: Float, R: ScalarRule>(rule: &R, points: &[Vec<f64>], options: 
                     q[i] = v;
                     dual_derivative(rule, &q, i).to_f64()
                 };
-                // The dual derivative jumps at this point (the forward
-                // function branches here): it is no oracle at the point
-                // itself, but the rule must still match one side.
                 let (below, above, here) = (side(lo), side(hi), exact.to_f64());
-                let jumps = (below - above).abs() > allowed
-                    || (here - below).abs() > allowed
-                    || (here - above).abs() > allowed;
-                let near = |d: f64| (claimed.to_f64() - d).abs() <= allowed;
-                if jumps && (near(below) || near(above)) {
+                if (below - above).abs() > allowed {
+                    // Left and right derivatives differ: a kink, where no
+                    // derivative exists to compare with.
+                    pair.kinks += 1;
+                    pair.status = pair.status.max(Status::Kink);
+                    continue;
+                }
+                // Both sides agree but the point itself does not: the
+                // forward function branches exactly here, so the dual
+                // number is no oracle at the point; the rule must match
+                // the two sides.
+                if (here - below).abs() > allowed && (claimed.to_f64() - below).abs() <= allowed {
                     pair.branch_points += 1;
                     continue;
                 }
@@ -301,6 +308,9 @@ impl fmt::Display for DualReport {
                 "  dual numbers, {}: {} ({} points, max {} ulps",
                 p.input_name, p.status, p.checked, p.max_ulps
             )?;
+            if p.kinks > 0 {
+                write!(f, ", {} kinks", p.kinks)?;
+            }
             if p.branch_points > 0 {
                 write!(f, ", {} branch points skipped", p.branch_points)?;
             }

@@ -1,7 +1,7 @@
 //! Where a scalar rule is checked: random points over its domain, points at
 //! large magnitudes and near zero, away from kinks unless asked.
 
-use backprop_gates::{Domain, Kinks};
+use backprop_gates::{Domain, Dual, Kinks};
 use rand::Rng;
 
 use crate::rng::{CheckRng, rng};
@@ -51,7 +51,8 @@ const KINK_STEPS: f64 = 16.0;
 
 /// The points (each `arity()` values, representable in `dtype`) where
 /// `rule` is checked, drawn from [`Options::seed`]: inside the domain, with
-/// a finite forward value in `dtype` and `f64` at the point and at every
+/// finite forward values and derivatives in `dtype` at the point, finite
+/// `f64` values at every
 /// finite-difference offset, and away from kinks unless
 /// [`Sampling::include_kinks`].
 pub fn sample_points<R: ScalarRule>(
@@ -169,7 +170,8 @@ fn draw(random: &mut CheckRng, domain: Domain) -> f64 {
 }
 
 /// Whether `p` is a usable point: in the domain, finite forward values in
-/// `dtype` at `p` and in `f64` at every offset the check will evaluate, and
+/// `dtype` at `p` and in `f64` at every offset the check will evaluate, a
+/// derivative representable in `dtype`, and
 /// (unless `kinks_wanted`) away from kinks.
 pub(crate) fn acceptable<R: ScalarRule>(
     rule: &R,
@@ -191,6 +193,24 @@ pub(crate) fn acceptable<R: ScalarRule>(
     };
     if !finite_in_dtype {
         return false;
+    }
+    // The true derivative must be representable too: where it overflows
+    // the type (a^b in f32 with a small, b negative), no rule can return
+    // it. Judged by dual numbers in f64, independent of the rule.
+    let largest = match dtype {
+        Dtype::F64 => f64::MAX,
+        Dtype::F32 => f64::from(f32::MAX),
+    };
+    for i in 0..p.len() {
+        let args: Vec<Dual<f64>> = p
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| if k == i { Dual::variable(v) } else { Dual::constant(v) })
+            .collect();
+        let d = rule.forward(&args).tangent;
+        if !(d.abs() <= largest) {
+            return false;
+        }
     }
     let steps: Vec<f64> = p.iter().map(|&x| options.step(x)).collect();
     for (i, &t) in steps.iter().enumerate() {

@@ -1,0 +1,89 @@
+//! Reports serialize to JSON with the documented fields, and failure
+//! messages show the worst few elements, never a whole matrix.
+
+mod common;
+
+use backprop_gradcheck::{
+    CatalogOptions, Mode, Options, Sampling, Upstream, check_catalog, check_rule, check_vjp,
+};
+use backprop_gates::{Gate, Unary};
+use common::sample;
+use ndarray::ArrayD;
+use serde_json::Value;
+
+fn bad_sin_64x64() -> backprop_gradcheck::Report {
+    let forward = |v: &[ArrayD<f64>]| v[0].mapv(f64::sin);
+    let bad = |v: &[ArrayD<f64>], g: &ArrayD<f64>| {
+        let mut d = g * &v[0].mapv(f64::cos);
+        d[[3, 60]] = -d[[3, 60]];
+        vec![d]
+    };
+    let o = Options { mode: Mode::Fast, seed: 77, ..Options::default() };
+    check_vjp(forward, bad, &[sample(&[64, 64], 3)], Upstream::Random, &o).unwrap()
+}
+
+#[test]
+fn a_report_serializes_every_documented_field() {
+    let report = bad_sin_64x64();
+    let json: Value = serde_json::from_str(&serde_json::to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["status"], "fail");
+    assert_eq!(json["mode"], "fast");
+    assert_eq!(json["dtype"], "f64");
+    assert_eq!(json["seed"], 77);
+    assert_eq!(json["evaluations"]["backward"], 3);
+    let pair = &json["pairs"][0];
+    for field in ["mode", "step", "evaluations", "max_abs_error", "max_rel_error", "error_estimate", "worst", "status", "seed"] {
+        assert!(!pair[field].is_null(), "pair field {field} missing: {pair}");
+    }
+    assert_eq!(pair["status"], "fail");
+    let located = &pair["located"]["worst"][0];
+    assert_eq!(located["index"], serde_json::json!([3, 60]));
+    for field in ["analytic", "numeric", "abs_error", "rel_error", "error_estimate", "allowed", "step", "input_value"] {
+        assert!(located[field].is_number(), "{field}: {located}");
+    }
+    assert_eq!(json["structure"]["status"], "pass");
+}
+
+#[test]
+fn failure_messages_show_the_worst_few_elements_never_the_matrix() {
+    let text = bad_sin_64x64().to_string();
+    assert!(text.contains("[3, 60]"), "{text}");
+    assert!(text.lines().count() < 20, "{text}");
+    assert!(text.len() < 3000);
+}
+
+#[test]
+fn statuses_serialize_as_their_names() {
+    let s = Sampling { include_kinks: true, ..Sampling::default() };
+    let r = check_rule::<f32, _>(&Gate::Unary(Unary::Relu), &s, &Options::default());
+    let json: Value = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["status"], "kink");
+    assert_eq!(json["dtype"], "f32");
+    assert!(json["dual"]["pairs"][0]["max_ulps"].is_number());
+    let x = [ArrayD::from_elem(vec![2], -1.0)];
+    let r = check_vjp(|v: &[ArrayD<f64>]| v[0].mapv(f64::ln), |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g / &v[0]], &x, Upstream::Random, &Options::default()).unwrap();
+    assert_eq!(serde_json::to_value(&r).unwrap()["status"], "non-finite");
+}
+
+#[test]
+fn the_catalog_report_serializes_with_counts_and_the_worst_entry() {
+    let o = CatalogOptions { filter: Some("matmul".into()), ..CatalogOptions::default() };
+    let mut calls = 0;
+    let report = check_catalog(&o, |done, total, name| {
+        calls += 1;
+        assert_eq!(done, calls);
+        assert!(done <= total && name.contains("matmul"));
+    });
+    assert_eq!(calls, report.counts.total);
+    let json: Value = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["status"], "pass");
+    assert_eq!(json["counts"]["total"], report.entries.len());
+    assert_eq!(json["counts"]["pass"], report.entries.len());
+    assert!(json["worst_rel_error"]["rel_error"].is_number());
+    let entry = &json["entries"][0];
+    assert_eq!(entry["kind"], "tensor_op");
+    assert_eq!(entry["checks"][0]["mode"], "exhaustive");
+    assert_eq!(entry["checks"][1]["mode"], "fast");
+    let summary = report.to_string();
+    assert!(summary.contains("entries") && summary.contains("0 fail"), "{summary}");
+}
