@@ -3,7 +3,10 @@
 //! - `notebook`: print every replayed notebook cell (or one, `--cell N`).
 //! - `verify`: the main job; runs the notebook snapshot tests and the
 //!   workspace tests, exits non-zero on any failure.
+//! - `bench`: matmul and scalar-graph benchmarks (`--json` for one JSON
+//!   object per line, `--numpy` to run NumPy side by side).
 
+mod bench;
 mod notebook;
 mod verify;
 
@@ -25,11 +28,14 @@ enum Command {
     Notebook(notebook::Args),
     /// Prove every derivative: notebook snapshots and the workspace tests.
     Verify(verify::Args),
+    /// Benchmark matmul (forward and backward) and the scalar graph.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Notebook(args) => notebook::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }

@@ -1,0 +1,211 @@
+//! `cargo xtask bench`: matmul and scalar-graph benchmarks, optionally side
+//! by side with NumPy.
+//!
+//! Every timing is the best of at least 7 runs after one warm-up run.
+//! Results go to stdout (a table, or one JSON object per line with
+//! `--json`); progress goes to stderr.
+
+mod alloc;
+mod matmul;
+mod numpy;
+mod scalar;
+mod timing;
+
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use serde::Serialize;
+
+/// Options of `cargo xtask bench`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Extra matmul shapes `BxMxKxN` (batch, rows, inner, columns), measured
+    /// after the default ones.
+    #[arg(value_name = "BxMxKxN", value_parser = matmul::Shape::parse)]
+    shapes: Vec<matmul::Shape>,
+    /// Print one JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Skip the default shapes 1x512x512x512, 64x128x128x128 and
+    /// 16x256x256x256.
+    #[arg(long)]
+    no_default_shapes: bool,
+    /// Also run NumPy on every matmul shape, right after ours, with this
+    /// script (path relative to the workspace root), and report the ratios.
+    #[arg(long, value_name = "SCRIPT", num_args = 0..=1,
+          default_missing_value = "../shared/bench/numpy_matmul.py")]
+    numpy: Option<PathBuf>,
+    /// Timed runs per measurement (after one warm-up); the best counts.
+    #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(7..))]
+    runs: u32,
+    /// Nodes of the scalar-graph DAG.
+    #[arg(long, default_value_t = 1_000_000)]
+    nodes: usize,
+    /// Skip the matmul benchmarks.
+    #[arg(long)]
+    skip_matmul: bool,
+    /// Skip the scalar-graph benchmark.
+    #[arg(long)]
+    skip_scalar: bool,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    if cfg!(debug_assertions) {
+        // `cargo xtask` builds the dev profile; timings need the release one.
+        return rerun_in_release();
+    }
+    let mut shapes = if args.no_default_shapes {
+        Vec::new()
+    } else {
+        matmul::DEFAULT_SHAPES.to_vec()
+    };
+    shapes.extend(args.shapes.iter().copied());
+    let runs = args.runs as usize;
+    let mut table = Table::default();
+
+    if !args.skip_matmul {
+        for &shape in &shapes {
+            eprintln!("bench: matmul {shape} (f64) ...");
+            let ours = matmul::measure(shape, runs);
+            emit(args.json, &ours);
+            let theirs = match &args.numpy {
+                None => None,
+                Some(script) => {
+                    eprintln!("bench: numpy {shape} ...");
+                    match numpy::measure(&workspace_root().join(script), shape) {
+                        Ok(line) => Some(line),
+                        Err(e) => {
+                            eprintln!("error: numpy run failed: {e}");
+                            return ExitCode::FAILURE;
+                        }
+                    }
+                }
+            };
+            if let Some(theirs) = &theirs {
+                if args.json {
+                    println!("{}", theirs.raw);
+                }
+                emit(args.json, &numpy::Comparison::new(&ours, theirs));
+            }
+            table.matmul.push((ours, theirs));
+        }
+    }
+    if !args.skip_scalar {
+        eprintln!("bench: scalar graph, {} nodes ...", args.nodes);
+        let result = scalar::measure(args.nodes, runs);
+        emit(args.json, &result);
+        table.scalar = Some(result);
+    }
+    if !args.json {
+        table.print(runs);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Prints `line` as JSON when `json` is set (tables are printed at the end).
+fn emit<T: Serialize>(json: bool, line: &T) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(line).expect("benchmark results serialise")
+        );
+    }
+}
+
+/// Runs this same command from a release build and passes its status on.
+fn rerun_in_release() -> ExitCode {
+    eprintln!("bench: building xtask in release mode ...");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .current_dir(workspace_root())
+        .args(["run", "--release", "--quiet", "--package", "xtask", "--"])
+        .args(std::env::args_os().skip(1))
+        .status();
+    match status {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => ExitCode::from(s.code().unwrap_or(1).clamp(1, 255) as u8),
+        Err(e) => {
+            eprintln!("error: could not run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
+}
+
+/// Everything measured, for the human-readable report.
+#[derive(Default)]
+struct Table {
+    matmul: Vec<(matmul::Measurement, Option<numpy::Measurement>)>,
+    scalar: Option<scalar::Measurement>,
+}
+
+impl Table {
+    fn print(&self, runs: usize) {
+        println!(
+            "best of {runs} runs after a warm-up; {} rayon threads",
+            rayon::current_num_threads()
+        );
+        if !self.matmul.is_empty() {
+            println!();
+            println!(
+                "{:<17} {:>11} {:>8} {:>11} {:>8} {:>11} {:>11} {:>9} {:>9}",
+                "matmul f64",
+                "forward",
+                "GFLOP/s",
+                "backward",
+                "bwd/fwd",
+                "numpy fwd",
+                "numpy bwd",
+                "fwd gain",
+                "bwd gain"
+            );
+            for (ours, theirs) in &self.matmul {
+                let shape = format!("{}x{}x{}x{}", ours.b, ours.m, ours.k, ours.n);
+                let (nf, nb, gf, gb) = match theirs {
+                    Some(t) => (
+                        ms(t.forward_s),
+                        ms(t.backward_s),
+                        format!("{:.2}x", t.forward_s / ours.forward_s),
+                        format!("{:.2}x", t.backward_s / ours.backward_s),
+                    ),
+                    None => ("-".into(), "-".into(), "-".into(), "-".into()),
+                };
+                println!(
+                    "{shape:<17} {:>11} {:>8.1} {:>11} {:>8.2} {nf:>11} {nb:>11} {gf:>9} {gb:>9}",
+                    ms(ours.forward_s),
+                    ours.forward_gflops(),
+                    ms(ours.backward_s),
+                    ours.backward_s / ours.forward_s,
+                );
+            }
+            println!("(gain = NumPy time / our time: above 1 means we are faster)");
+        }
+        if let Some(s) = &self.scalar {
+            println!();
+            println!(
+                "scalar graph, {} nodes: record+forward {}, backward {}, native {}",
+                s.nodes,
+                ms(s.record_forward_s),
+                ms(s.backward_s),
+                ms(s.native_s)
+            );
+            println!(
+                "  (record+forward + backward) / native = {:.2}x (target <= 4x); {:.1} ns/node; {:.1} bytes/node (target <= 32)",
+                (s.record_forward_s + s.backward_s) / s.native_s,
+                (s.record_forward_s + s.backward_s) / s.nodes as f64 * 1e9,
+                s.bytes_per_node
+            );
+        }
+    }
+}
+
+/// Seconds as milliseconds with three decimals.
+fn ms(seconds: f64) -> String {
+    format!("{:.3} ms", seconds * 1e3)
+}

@@ -1,0 +1,128 @@
+//! Batched matmul, forward and backward, through `backprop-tensor`'s
+//! public functions (`numpy.matmul` semantics, f64).
+
+use std::fmt;
+
+use backprop_tensor::{matmul, matmul_vjp};
+use ndarray::{ArrayD, IxDyn};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::timing::best_of;
+
+/// A batched product `(B, M, K) @ (B, K, N)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub b: usize,
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+}
+
+/// The shapes measured unless `--no-default-shapes` is given.
+pub const DEFAULT_SHAPES: [Shape; 3] = [
+    Shape {
+        b: 1,
+        m: 512,
+        k: 512,
+        n: 512,
+    },
+    Shape {
+        b: 64,
+        m: 128,
+        k: 128,
+        n: 128,
+    },
+    Shape {
+        b: 16,
+        m: 256,
+        k: 256,
+        n: 256,
+    },
+];
+
+impl Shape {
+    /// Parses `BxMxKxN`.
+    pub fn parse(s: &str) -> Result<Shape, String> {
+        let parts: Vec<usize> = s
+            .split('x')
+            .map(|p| {
+                p.parse::<usize>()
+                    .map_err(|e| format!("{p:?} in {s:?}: {e}"))
+            })
+            .collect::<Result<_, _>>()?;
+        match parts[..] {
+            [b, m, k, n] if parts.iter().all(|&d| d > 0) => Ok(Shape { b, m, k, n }),
+            _ => Err(format!(
+                "expected BxMxKxN with four positive sizes, got {s:?}"
+            )),
+        }
+    }
+
+    /// Multiply-adds times two.
+    pub fn flops(self) -> f64 {
+        2.0 * (self.b * self.m * self.k * self.n) as f64
+    }
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}x{}x{}x{}", self.b, self.m, self.k, self.n)
+    }
+}
+
+/// One JSON line: `{"op":"matmul","b":..,"m":..,"k":..,"n":..,"forward_s":..,"backward_s":..}`.
+#[derive(Serialize, Clone, Debug)]
+pub struct Measurement {
+    pub op: &'static str,
+    pub b: usize,
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+    /// Best time of `C = A @ B`.
+    pub forward_s: f64,
+    /// Best time of both gradients `dA = dC·Bᵀ`, `dB = Aᵀ·dC` from a given `dC`.
+    pub backward_s: f64,
+}
+
+impl Measurement {
+    pub fn forward_gflops(&self) -> f64 {
+        let shape = Shape {
+            b: self.b,
+            m: self.m,
+            k: self.k,
+            n: self.n,
+        };
+        shape.flops() / self.forward_s / 1e9
+    }
+}
+
+fn standard_normal_ish(rng: &mut ChaCha8Rng, shape: &[usize]) -> ArrayD<f64> {
+    // Sum of uniforms: values like NumPy's standard normal draws, cheaply.
+    ArrayD::from_shape_simple_fn(IxDyn(shape), || {
+        (0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>() * 0.866
+    })
+}
+
+/// Times forward and backward of one shape.
+pub fn measure(shape: Shape, runs: usize) -> Measurement {
+    let mut rng = ChaCha8Rng::seed_from_u64(0);
+    let Shape { b, m, k, n } = shape;
+    let a = standard_normal_ish(&mut rng, &[b, m, k]);
+    let w = standard_normal_ish(&mut rng, &[b, k, n]);
+    let dc = standard_normal_ish(&mut rng, &[b, m, n]);
+    let forward_s = best_of(runs, || matmul(&a.view(), &w.view()).expect("shapes agree"));
+    let backward_s = best_of(runs, || {
+        matmul_vjp(&a.view(), &w.view(), &dc.view()).expect("shapes agree")
+    });
+    Measurement {
+        op: "matmul",
+        b,
+        m,
+        k,
+        n,
+        forward_s,
+        backward_s,
+    }
+}

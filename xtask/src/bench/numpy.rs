@@ -1,0 +1,88 @@
+//! The NumPy side of the matmul comparison: `../shared/bench/numpy_matmul.py`
+//! run on one shape at a time, right after ours, so both see the same load.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde::{Deserialize, Serialize};
+
+use super::matmul::{self, Shape};
+
+/// The script's JSON line for one shape.
+#[derive(Deserialize, Debug, Clone)]
+pub struct Measurement {
+    pub b: usize,
+    pub m: usize,
+    pub k: usize,
+    pub n: usize,
+    pub forward_s: f64,
+    pub backward_s: f64,
+    /// The line exactly as the script printed it.
+    #[serde(skip)]
+    pub raw: String,
+}
+
+/// Runs the script on `shape`.
+///
+/// `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` are removed for this command
+/// alone: some machines set them to work around old OpenBLAS builds, and
+/// they slow a current NumPy down; we compare against NumPy at its best.
+pub fn measure(script: &Path, shape: Shape) -> Result<Measurement, String> {
+    let output = Command::new("python3")
+        .arg(script)
+        .arg(shape.to_string())
+        .env_remove("OPENBLAS_CORETYPE")
+        .env_remove("OPENBLAS_L2_SIZE")
+        .output()
+        .map_err(|e| format!("could not start python3 {}: {e}", script.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} exited with {}: {}",
+            script.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .ok_or_else(|| format!("{} printed nothing", script.display()))?;
+    let mut parsed: Measurement =
+        serde_json::from_str(line).map_err(|e| format!("unexpected line {line:?}: {e}"))?;
+    if (parsed.b, parsed.m, parsed.k, parsed.n) != (shape.b, shape.m, shape.k, shape.n) {
+        return Err(format!("asked for {shape}, NumPy measured {line}"));
+    }
+    parsed.raw = line.to_owned();
+    Ok(parsed)
+}
+
+/// One JSON line comparing both, measured back to back:
+/// `{"op":"matmul_vs_numpy",...,"forward_ratio":..,"backward_ratio":..}`,
+/// each ratio NumPy's time over ours (above 1: we are faster).
+#[derive(Serialize)]
+pub struct Comparison {
+    op: &'static str,
+    b: usize,
+    m: usize,
+    k: usize,
+    n: usize,
+    forward_ratio: f64,
+    backward_ratio: f64,
+    backward_over_forward: f64,
+}
+
+impl Comparison {
+    pub fn new(ours: &matmul::Measurement, numpy: &Measurement) -> Comparison {
+        Comparison {
+            op: "matmul_vs_numpy",
+            b: ours.b,
+            m: ours.m,
+            k: ours.k,
+            n: ours.n,
+            forward_ratio: numpy.forward_s / ours.forward_s,
+            backward_ratio: numpy.backward_s / ours.backward_s,
+            backward_over_forward: ours.backward_s / ours.forward_s,
+        }
+    }
+}
