@@ -265,7 +265,11 @@ fn summarize(options: &CatalogOptions, entries: Vec<EntryReport>) -> CatalogRepo
         seed: options.seed,
         filter: options.filter.clone(),
         dtypes: options.dtypes.clone(),
-        status: entries.iter().map(|e| e.status).max().unwrap_or(Status::Pass),
+        status: entries
+            .iter()
+            .map(|e| e.status)
+            .max()
+            .unwrap_or(Status::Pass),
         counts,
         worst_rel_error: worst,
         evaluations,
@@ -320,7 +324,9 @@ fn check_entry<T: Float + backprop_tensor::Element>(
                     }
                     Err(e) => {
                         entry.status = Status::Fail;
-                        entry.issues.push(format!("{mode:?} check could not run: {e}"));
+                        entry
+                            .issues
+                            .push(format!("{mode:?} check could not run: {e}"));
                     }
                 }
             }
@@ -370,7 +376,11 @@ impl fmt::Display for CatalogReport {
             self.seed, c.total, c.pass, c.fail, c.kink, c.non_finite
         )?;
         if let Some(w) = &self.worst_rel_error {
-            write!(f, "; worst relative error {:.2e} ({} [{}])", w.rel_error, w.name, w.dtype)?;
+            write!(
+                f,
+                "; worst relative error {:.2e} ({} [{}])",
+                w.rel_error, w.name, w.dtype
+            )?;
         }
         writeln!(f)
     }

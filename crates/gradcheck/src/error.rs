@@ -15,7 +15,9 @@ pub enum GradcheckError {
     #[error("no inputs to check: give at least one input")]
     NoInputs,
     /// The upstream gradient's shape differs from the forward output's.
-    #[error("upstream gradient has shape {upstream:?} but the forward function returns shape {output:?}")]
+    #[error(
+        "upstream gradient has shape {upstream:?} but the forward function returns shape {output:?}"
+    )]
     UpstreamShape {
         /// Shape of the given upstream gradient.
         upstream: Vec<usize>,
@@ -23,7 +25,9 @@ pub enum GradcheckError {
         output: Vec<usize>,
     },
     /// The forward function returned a different shape for a perturbed input.
-    #[error("the forward function returned shape {got:?} after perturbing input {input}, but {expected:?} at the unperturbed point")]
+    #[error(
+        "the forward function returned shape {got:?} after perturbing input {input}, but {expected:?} at the unperturbed point"
+    )]
     ForwardShapeChanged {
         /// Which input was perturbed.
         input: usize,
@@ -33,7 +37,9 @@ pub enum GradcheckError {
         got: Vec<usize>,
     },
     /// Exhaustive mode would hold a Jacobian larger than allowed.
-    #[error("exhaustive mode needs a {outputs}x{inputs} Jacobian ({entries} entries), more than the limit of {limit}; use Mode::Fast or raise Options::max_jacobian_entries")]
+    #[error(
+        "exhaustive mode needs a {outputs}x{inputs} Jacobian ({entries} entries), more than the limit of {limit}; use Mode::Fast or raise Options::max_jacobian_entries"
+    )]
     JacobianTooLarge {
         /// Number of output elements.
         outputs: usize,

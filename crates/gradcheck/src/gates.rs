@@ -142,7 +142,9 @@ fn finite_differences<T: Float, R: ScalarRule>(
     let tol = options.tolerances_for(T::DTYPE);
     let eps = options.oracle.epsilon();
     let arity = rule.arity();
-    let mut tallies: Vec<Tally> = (0..arity).map(|_| Tally::new(options.worst_count)).collect();
+    let mut tallies: Vec<Tally> = (0..arity)
+        .map(|_| Tally::new(options.worst_count))
+        .collect();
     let mut forward = vec![0usize; arity];
     let mut total = Evaluations::default();
     for (k, p) in points.iter().enumerate() {
@@ -166,8 +168,7 @@ fn finite_differences<T: Float, R: ScalarRule>(
                 options.step(p64[i]),
                 center,
                 analytic[i].to_f64(),
-                &tol,
-                eps,
+                (&tol, eps),
                 &mut forward[i],
             );
             let place = Place {
@@ -188,7 +189,15 @@ fn finite_differences<T: Float, R: ScalarRule>(
                 forward: forward[i],
                 backward: 0,
             };
-            pair_report(i, names[i].into(), Mode::Exhaustive, options.seed, tally, evaluations, None)
+            pair_report(
+                i,
+                names[i].into(),
+                Mode::Exhaustive,
+                options.seed,
+                tally,
+                evaluations,
+                None,
+            )
         })
         .collect();
     Report {
@@ -211,12 +220,22 @@ fn dual_derivative<T: Float, R: ScalarRule>(rule: &R, p: &[T], i: usize) -> T {
     let args: Vec<Dual<T>> = p
         .iter()
         .enumerate()
-        .map(|(k, &v)| if k == i { Dual::variable(v) } else { Dual::constant(v) })
+        .map(|(k, &v)| {
+            if k == i {
+                Dual::variable(v)
+            } else {
+                Dual::constant(v)
+            }
+        })
         .collect();
     rule.forward(&args).tangent
 }
 
-fn dual_oracle<T: Float, R: ScalarRule>(rule: &R, points: &[Vec<f64>], options: &Options) -> DualReport {
+fn dual_oracle<T: Float, R: ScalarRule>(
+    rule: &R,
+    points: &[Vec<f64>],
+    options: &Options,
+) -> DualReport {
     let max_ulps = options.tolerances_for(T::DTYPE).dual_ulps;
     let eps = T::DTYPE.epsilon();
     let tiny = match T::DTYPE {
@@ -244,7 +263,9 @@ fn dual_oracle<T: Float, R: ScalarRule>(rule: &R, points: &[Vec<f64>], options: 
             let exact = dual_derivative(rule, &pt, i);
             // How much rounding of y reaches a derivative computed from y.
             let consts: Vec<Dual<T>> = pt.iter().map(|&v| Dual::constant(v)).collect();
-            let dy = rule.derivatives(&consts, Dual::variable(y))[i].tangent.to_f64();
+            let dy = rule.derivatives(&consts, Dual::variable(y))[i]
+                .tangent
+                .to_f64();
             let scale = exact.to_f64().abs() + (y.to_f64() * dy).abs();
             let allowed = max_ulps as f64 * (eps * scale + tiny);
             let ulps = T::ulps(claimed, exact);
@@ -277,7 +298,11 @@ fn dual_oracle<T: Float, R: ScalarRule>(rule: &R, points: &[Vec<f64>], options: 
             }
             pair.checked += 1;
             pair.max_ulps = pair.max_ulps.max(ulps);
-            let ratio = if allowed > 0.0 { abs_error / allowed } else { f64::INFINITY };
+            let ratio = if allowed > 0.0 {
+                abs_error / allowed
+            } else {
+                f64::INFINITY
+            };
             let ratio = if ratio.is_nan() { f64::INFINITY } else { ratio };
             if ratio > worst_ratio {
                 worst_ratio = ratio;

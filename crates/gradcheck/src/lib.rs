@@ -1,7 +1,94 @@
 //! Numerical gradient checking: verify any backward rule with finite
-//! differences.
+//! differences — and, for scalar rules, with dual numbers too.
 //!
-//! (Crate documentation is completed below.)
+//! Give the checker your forward function (in `f64`: the oracle) and the
+//! rule you claim computes its derivative (in `f32` or `f64`); it returns a
+//! [`Report`], not a bool: per input, the mode, step, evaluations, largest
+//! absolute and relative errors, the worst elements with both values, the
+//! error estimate and a [`Status`] (`pass`, `fail`, `kink`, `non-finite`).
+//! Reports print the worst few elements (never a whole matrix) and
+//! serialize to JSON.
+//!
+//! ```
+//! use backprop_gradcheck::{check_vjp, Options, Status, Upstream};
+//! use ndarray::{ArrayD, IxDyn};
+//!
+//! // y = tanh(x) elementwise; the VJP is g·(1 - tanh²x).
+//! let forward = |x: &[ArrayD<f64>]| x[0].mapv(f64::tanh);
+//! let vjp = |x: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g * &x[0].mapv(|v| 1.0 - v.tanh().powi(2))];
+//! let x = ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| i[0] as f64 - 0.7 * i[1] as f64 + 0.1);
+//!
+//! let report = check_vjp(forward, vjp, &[x.clone()], Upstream::Random, &Options::default())?;
+//! assert_eq!(report.status, Status::Pass, "{report}");
+//!
+//! // A planted bug: the derivative of tanh taken as 1 - tanh (no square).
+//! let wrong = |x: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g * &x[0].mapv(|v| 1.0 - v.tanh())];
+//! let report = check_vjp(forward, wrong, &[x], Upstream::Random, &Options::default())?;
+//! assert_eq!(report.status, Status::Fail);
+//! println!("{report}"); // the worst few elements, with both values
+//! # Ok::<(), backprop_gradcheck::GradcheckError>(())
+//! ```
+//!
+//! # Entry points
+//!
+//! - [`check_derivative`]: `f(x)` against `f'(x)`.
+//! - [`check_partials`]: `f(x₁, …, xₙ)` against its partial derivatives.
+//! - [`check_vjp`]: an array function of several inputs against its
+//!   vector-Jacobian product, for a given or random upstream gradient.
+//! - [`check_rule`] / [`check_rule_at`]: a scalar rule (any
+//!   `backprop-gates` gate, or your own [`UnaryRule`](backprop_gates::UnaryRule)
+//!   via [`AsUnary`]) at sampled points, against finite differences and the
+//!   dual-number derivative of its own forward function.
+//! - [`check_op_case`]: one `backprop-tensor` operation through its real
+//!   backward pass.
+//! - [`check_catalog`]: every gate and every tensor op of this project, in
+//!   `f64` and `f32`, with progress, counts and the worst relative error.
+//! - `strategies` (module behind the feature `proptest`): inputs inside a rule's domain and
+//!   broadcast batched matmul shapes.
+//!
+//! # Numerics
+//!
+//! - **Central differences** with a per-element step
+//!   `h = cbrt(eps) * max(|x|, 1)` (`eps` of the oracle's type), divided by
+//!   the step actually represented, `(x+h) - (x-h)`.
+//! - **One Richardson level**: `D(h)` and `D(h/2)` give the numerical value
+//!   `(4·D(h/2) - D(h)) / 3` and the error estimate `|D(h) - D(h/2)|`,
+//!   floored at the rounding error `8·eps·|f| / (h/2)` so it never
+//!   collapses to zero.
+//! - **Pass rule**: `|a - n| <= atol + rtol·max(|a|, |n|) + k·err_est`, with
+//!   [`Tolerances`] per type (f64: `1e-10`, `1e-7`; f32: `1e-5`, `1e-4`;
+//!   `k = 1`), all configurable. The CS231n relative error
+//!   `|a - n| / max(|a| + |n|, atol)` is always reported.
+//! - **f32 rules against an f64 oracle**: the rule runs in `f32`, the
+//!   differences in `f64` at the same (exactly converted) inputs.
+//! - **Kinks**: where the one-sided differences disagree by more than
+//!   tolerance and their disagreement does not halve with the step (as it
+//!   does for any smooth function), the element is a `kink`, not a failure.
+//!   An element that fails is judged again on a stencil four times
+//!   narrower, so a kink within the first step is seen as a kink too.
+//! - **Non-finite** values on either side are `non-finite`, with side and
+//!   location.
+//!
+//! # Modes
+//!
+//! [`Mode::Exhaustive`] compares the full Jacobian: one backward run per
+//! output element (one-hot upstream) against central differences per
+//! input element (four forward evaluations each), and the backward run with
+//! the check's upstream element by element. [`Mode::Fast`] compares one
+//! random projection per input, `vᵀ(J·u)` by central differences along a
+//! random direction `u` against `(vᵀJ)·u` from one backward run, with no
+//! tolerance inflated by the size of `u` or `v`: nine forward and three
+//! backward evaluations for a two-input function of any size. When a fast
+//! check does not pass, every element of `vᵀJ` is re-checked to locate the
+//! worst. Random numbers come from ChaCha8 seeded by [`Options::seed`],
+//! which every report carries.
+//!
+//! # Structural checks
+//!
+//! Every [`check_vjp`] also checks that each gradient has its input's shape,
+//! that a zero upstream gives exactly zero gradients, and that two backward
+//! runs agree (bit for bit unless [`Tolerances::nondeterminism`] allows
+//! more).
 
 mod catalog;
 mod compare;
@@ -19,20 +106,20 @@ pub mod strategies;
 mod tensor_ops;
 mod vjp;
 
+pub use catalog::{
+    CatalogOptions, CatalogReport, EntryKind, EntryReport, StatusCounts, WorstEntry, catalog_names,
+    check_catalog,
+};
 pub use error::GradcheckError;
 pub use float::{Dtype, Float};
+pub use gates::{DualElement, DualPair, DualReport, RuleReport, check_rule, check_rule_at};
 pub use options::{Mode, Options, Tolerances};
 pub use report::{
     Element, Evaluations, Finding, Findings, Located, PairReport, Report, Side, Status, Structure,
 };
 pub use rng::entry_seed;
-pub use scalar::{check_derivative, check_partials};
-pub use vjp::{Upstream, check_vjp};
-pub use gates::{DualElement, DualPair, DualReport, RuleReport, check_rule, check_rule_at};
 pub use rule::{AsBinary, AsUnary, ScalarRule};
 pub use samples::{Sampling, sample_points};
-pub use catalog::{
-    CatalogOptions, CatalogReport, EntryKind, EntryReport, StatusCounts, WorstEntry, catalog_names,
-    check_catalog,
-};
+pub use scalar::{check_derivative, check_partials};
 pub use tensor_ops::check_op_case;
+pub use vjp::{Upstream, check_vjp};

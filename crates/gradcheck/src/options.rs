@@ -155,7 +155,8 @@ impl Default for Options {
 impl Options {
     /// The tolerances for a rule computing in `dtype`.
     pub fn tolerances_for(&self, dtype: Dtype) -> Tolerances {
-        self.tolerances.unwrap_or_else(|| Tolerances::for_dtype(dtype))
+        self.tolerances
+            .unwrap_or_else(|| Tolerances::for_dtype(dtype))
     }
 
     /// The finite-difference step at `x`: `cbrt(eps) * max(|x|, 1)` times

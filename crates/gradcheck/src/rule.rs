@@ -51,17 +51,16 @@ impl ScalarRule for Gate {
 /// use backprop_gates::{DerivativeFrom, Real, UnaryRule};
 /// use backprop_gradcheck::{check_rule, AsUnary, Options, Sampling, Status};
 ///
-/// /// Softsign. f(x) = x / (1 + |x|), f'(x) = 1 / (1 + |x|)².
-/// struct Softsign;
-/// impl UnaryRule for Softsign {
-///     const NAME: &'static str = "softsign";
+/// /// Square. f(x) = x·x, f'(x) = 2x.
+/// struct Square;
+/// impl UnaryRule for Square {
+///     const NAME: &'static str = "square";
 ///     const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
-///     fn f<F: Real>(&self, x: F) -> F { x / (F::one() + x.abs()) }
-///     fn df<F: Real>(&self, x: F, _y: F) -> F { (F::one() + x.abs()).powi(-2) }
-///     fn kinks(&self) -> &'static [f64] { &[0.0] } // |x| is written with a branch
+///     fn f<F: Real>(&self, x: F) -> F { x * x }
+///     fn df<F: Real>(&self, x: F, _y: F) -> F { x + x }
 /// }
 ///
-/// let report = check_rule::<f64, _>(&AsUnary(Softsign), &Sampling::default(), &Options::default());
+/// let report = check_rule::<f64, _>(&AsUnary(Square), &Sampling::default(), &Options::default());
 /// assert_eq!(report.status, Status::Pass, "{report}");
 /// ```
 #[derive(Clone, Copy, Debug)]

@@ -89,7 +89,10 @@ pub fn sample_points<R: ScalarRule>(
         if drawn == sampling.random_points {
             break;
         }
-        let p = round_to(dtype, domains.iter().map(|&d| draw(&mut random, d)).collect());
+        let p = round_to(
+            dtype,
+            domains.iter().map(|&d| draw(&mut random, d)).collect(),
+        );
         if accept(&p) {
             points.push(p);
             drawn += 1;
@@ -205,10 +208,16 @@ pub(crate) fn acceptable<R: ScalarRule>(
         let args: Vec<Dual<f64>> = p
             .iter()
             .enumerate()
-            .map(|(k, &v)| if k == i { Dual::variable(v) } else { Dual::constant(v) })
+            .map(|(k, &v)| {
+                if k == i {
+                    Dual::variable(v)
+                } else {
+                    Dual::constant(v)
+                }
+            })
             .collect();
         let d = rule.forward(&args).tangent;
-        if !(d.abs() <= largest) {
+        if d.is_nan() || d.abs() > largest {
             return false;
         }
     }

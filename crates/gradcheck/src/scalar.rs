@@ -38,8 +38,7 @@ pub(crate) fn judge_coordinate(
     t: f64,
     center: f64,
     analytic: f64,
-    tol: &Tolerances,
-    eps: f64,
+    (tol, eps): (&Tolerances, f64),
     evaluations: &mut usize,
 ) -> Estimate {
     *evaluations += 4;
@@ -48,7 +47,11 @@ pub(crate) fn judge_coordinate(
         return first;
     }
     *evaluations += 4;
-    estimate(&coordinate_stencil(f, x, t / 4.0, center, analytic), tol, eps)
+    estimate(
+        &coordinate_stencil(f, x, t / 4.0, center, analytic),
+        tol,
+        eps,
+    )
 }
 
 /// Check a scalar function's claimed derivative at `x`.
@@ -139,8 +142,7 @@ pub fn check_partials<T: Float>(
             options.step(xi),
             center,
             analytic[i].to_f64(),
-            &tol,
-            eps,
+            (&tol, eps),
             &mut forward,
         );
         let mut tally = Tally::new(options.worst_count);

@@ -24,10 +24,7 @@ use crate::{Dtype, Options, ScalarRule};
 /// }
 /// ```
 pub fn in_domain(domain: Domain) -> BoxedStrategy<f64> {
-    let magnitude = prop_oneof![
-        (-3.0..2.0_f64).prop_map(|e| 10f64.powf(e)),
-        0.05..4.0_f64,
-    ];
+    let magnitude = prop_oneof![(-3.0..2.0_f64).prop_map(|e| 10f64.powf(e)), 0.05..4.0_f64,];
     match domain {
         Domain::Positive => magnitude.boxed(),
         Domain::Real | Domain::NonZero => (magnitude, any::<bool>())
@@ -52,7 +49,10 @@ pub fn in_domain(domain: Domain) -> BoxedStrategy<f64> {
 ///     prop_assert!(report.status.is_pass(), "{}", report);
 /// });
 /// ```
-pub fn rule_inputs<R: ScalarRule + Clone + 'static>(rule: R, dtype: Dtype) -> BoxedStrategy<Vec<f64>> {
+pub fn rule_inputs<R: ScalarRule + Clone + 'static>(
+    rule: R,
+    dtype: Dtype,
+) -> BoxedStrategy<Vec<f64>> {
     let domains = rule.domain();
     let per_input: Vec<BoxedStrategy<f64>> = domains.iter().map(|&d| in_domain(d)).collect();
     let options = Options::default();

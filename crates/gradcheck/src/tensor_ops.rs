@@ -46,7 +46,10 @@ pub fn check_op_case<T: Float + Element>(
     let vjp = |x: &[ArrayD<T>], g: &ArrayD<T>| case.vjp::<T>(x, g).unwrap_or_default();
     let mut report = check_vjp(forward, vjp, &inputs, Upstream::Random, &options)?;
     if let Some(e) = refused {
-        report.structure.issues.push(format!("the forward pass refused the case's inputs: {e}"));
+        report
+            .structure
+            .issues
+            .push(format!("the forward pass refused the case's inputs: {e}"));
         report.structure.status = crate::Status::Fail;
         report.status = crate::Status::Fail;
     }

@@ -148,12 +148,21 @@ where
     for i in 0..inputs.len() {
         let before = oracle.calls;
         let name = format!("input {i}");
-        let grad: Option<Vec<f64>> = shape_ok[i].then(|| grads[i].iter().map(|v| v.to_f64()).collect());
+        let grad: Option<Vec<f64>> =
+            shape_ok[i].then(|| grads[i].iter().map(|v| v.to_f64()).collect());
         let Some(grad) = grad else {
             // Nothing comparable: the structural failure says why.
             let mut tally = Tally::new(options.worst_count);
             tally.status = Status::Fail;
-            pairs.push(pair_report(i, name, mode, options.seed, tally, Evaluations::default(), None));
+            pairs.push(pair_report(
+                i,
+                name,
+                mode,
+                options.seed,
+                tally,
+                Evaluations::default(),
+                None,
+            ));
             continue;
         };
         let (tally, located) = match &jacobians {
@@ -168,7 +177,15 @@ where
             forward: oracle.calls - before,
             backward: 0,
         };
-        pairs.push(pair_report(i, name, mode, options.seed, tally, evaluations, located));
+        pairs.push(pair_report(
+            i,
+            name,
+            mode,
+            options.seed,
+            tally,
+            evaluations,
+            located,
+        ));
     }
     let status = worst_status(pairs.iter().map(|p| p.status).chain([structure.status]));
     Ok(Report {
@@ -187,6 +204,9 @@ where
         pairs,
     })
 }
+
+/// A backward rule: inputs and upstream gradient to one gradient per input.
+type VjpFn<'a, T> = dyn Fn(&[ArrayD<T>], &ArrayD<T>) -> Vec<ArrayD<T>> + 'a;
 
 /// The forward function with a working copy of the inputs to perturb, and
 /// a count of its calls.
@@ -227,7 +247,7 @@ impl Oracle<'_> {
 /// upstream. Returns the report, which inputs have a usable gradient, and
 /// the backward calls spent.
 fn structural<T: Float>(
-    vjp: &dyn Fn(&[ArrayD<T>], &ArrayD<T>) -> Vec<ArrayD<T>>,
+    vjp: &VjpFn<'_, T>,
     inputs: &[ArrayD<T>],
     upstream: &ArrayD<T>,
     grads: &[ArrayD<T>],
@@ -272,7 +292,13 @@ fn structural<T: Float>(
         s.zero_upstream_max = from_zero
             .iter()
             .flat_map(|g| g.iter())
-            .map(|v| if v.to_f64().is_nan() { f64::INFINITY } else { v.to_f64().abs() })
+            .map(|v| {
+                if v.to_f64().is_nan() {
+                    f64::INFINITY
+                } else {
+                    v.to_f64().abs()
+                }
+            })
             .fold(0.0, f64::max);
         s.zero_upstream_gives_zero = s.zero_upstream_max == 0.0;
         if !s.zero_upstream_gives_zero {
@@ -301,9 +327,7 @@ fn max_difference<T: Float>(a: &[ArrayD<T>], b: &[ArrayD<T>]) -> f64 {
         }
         for (p, q) in x.iter().zip(y.iter()) {
             let (p, q) = (p.to_f64(), q.to_f64());
-            let d = if p.is_nan() && q.is_nan() {
-                0.0
-            } else if p == q {
+            let d = if (p.is_nan() && q.is_nan()) || p == q {
                 0.0 // also equal infinities
             } else {
                 (p - q).abs()
@@ -318,14 +342,16 @@ fn max_difference<T: Float>(a: &[ArrayD<T>], b: &[ArrayD<T>]) -> f64 {
 /// gradients: `J_i[k·n_i + j] = ∂out_k/∂x_ij`. `None` for an input whose
 /// gradient came back misshapen (recorded in the structure report).
 fn analytic_jacobians<T: Float>(
-    vjp: &dyn Fn(&[ArrayD<T>], &ArrayD<T>) -> Vec<ArrayD<T>>,
+    vjp: &VjpFn<'_, T>,
     inputs: &[ArrayD<T>],
     output_shape: &[usize],
     structure: &mut Structure,
 ) -> (Vec<Option<Vec<f64>>>, usize) {
     let m: usize = output_shape.iter().product();
-    let mut jacobians: Vec<Option<Vec<f64>>> =
-        inputs.iter().map(|a| Some(Vec::with_capacity(m * a.len()))).collect();
+    let mut jacobians: Vec<Option<Vec<f64>>> = inputs
+        .iter()
+        .map(|a| Some(Vec::with_capacity(m * a.len())))
+        .collect();
     let mut basis = ArrayD::<T>::from_elem(output_shape, T::zero());
     for k in 0..m {
         let slot = basis.as_slice_mut().expect("standard layout");
@@ -369,7 +395,14 @@ struct Sweep<'o> {
 }
 
 impl Sweep<'_> {
-    fn column(&self, oracle: &mut Oracle<'_>, i: usize, j: usize, x: f64, t: f64) -> Result<Column, GradcheckError> {
+    fn column(
+        &self,
+        oracle: &mut Oracle<'_>,
+        i: usize,
+        j: usize,
+        x: f64,
+        t: f64,
+    ) -> Result<Column, GradcheckError> {
         let points = [x + t, x + t / 2.0, x - t, x - t / 2.0];
         let p0 = oracle.eval_with(i, j, points[0])?;
         let p1 = oracle.eval_with(i, j, points[1])?;
@@ -385,7 +418,13 @@ impl Sweep<'_> {
 
     /// The stencil of output element `k` (Jacobian entry) in a column.
     fn entry_stencil(&self, col: &Column, k: usize, analytic: f64) -> Stencil {
-        let values = [self.center[k], col.plus[0][k], col.plus[1][k], col.minus[0][k], col.minus[1][k]];
+        let values = [
+            self.center[k],
+            col.plus[0][k],
+            col.plus[1][k],
+            col.minus[0][k],
+            col.minus[1][k],
+        ];
         Stencil {
             center: values[0],
             plus: [values[1], values[2]],
@@ -413,7 +452,9 @@ impl Sweep<'_> {
             minus: [n[0].0, n[1].0],
             span: col.span,
             analytic: [analytic, analytic],
-            magnitude: [c.1, p[0].1, p[1].1, n[0].1, n[1].1].into_iter().fold(0.0, f64::max),
+            magnitude: [c.1, p[0].1, p[1].1, n[0].1, n[1].1]
+                .into_iter()
+                .fold(0.0, f64::max),
             step: col.step,
         }
     }
@@ -447,7 +488,11 @@ impl Sweep<'_> {
                 if refined.is_none() {
                     refined = Some(self.column(oracle, i, j, x, t / 4.0)?);
                 }
-                Ok(estimate(&stencil(refined.as_ref().expect("just set")), &self.tol, self.eps))
+                Ok(estimate(
+                    &stencil(refined.as_ref().expect("just set")),
+                    &self.tol,
+                    self.eps,
+                ))
             };
             if let Some(jac) = jacobian {
                 for k in 0..m {
@@ -486,7 +531,11 @@ impl Sweep<'_> {
         let u = normal_array(random, &shape);
         // Each element moves by t·max(|x|, 1)·u: the per-element step rule
         // along a random direction.
-        let w: Vec<f64> = x.iter().zip(u.iter()).map(|(x, u)| x.abs().max(1.0) * u).collect();
+        let w: Vec<f64> = x
+            .iter()
+            .zip(u.iter())
+            .map(|(x, u)| x.abs().max(1.0) * u)
+            .collect();
         let t = self.options.oracle.epsilon().cbrt() * self.options.step_scale;
         let mut first = self.direction(oracle, i, &x, &w, grad, t)?;
         if first.outcome == Outcome::Fail {
@@ -534,7 +583,12 @@ impl Sweep<'_> {
                 .fold((0.0, 0.0), |(s, m), (f, v)| (s + f * v, m + (f * v).abs()))
         };
         let mut values = [(0.0, 0.0); 4];
-        let mut moved = [vec![0.0; x.len()], vec![0.0; x.len()], vec![0.0; x.len()], vec![0.0; x.len()]];
+        let mut moved = [
+            vec![0.0; x.len()],
+            vec![0.0; x.len()],
+            vec![0.0; x.len()],
+            vec![0.0; x.len()],
+        ];
         for (p, tau) in [t, t / 2.0, -t, -t / 2.0].into_iter().enumerate() {
             for (e, slot) in moved[p].iter_mut().enumerate() {
                 *slot = x[e] + tau * w[e];
@@ -544,7 +598,10 @@ impl Sweep<'_> {
                 .expect("standard layout")
                 .copy_from_slice(&moved[p]);
             let out = oracle.eval(i);
-            oracle.work[i].as_slice_mut().expect("standard layout").copy_from_slice(x);
+            oracle.work[i]
+                .as_slice_mut()
+                .expect("standard layout")
+                .copy_from_slice(x);
             values[p] = project(&out?);
         }
         let span = [2.0 * t, t];

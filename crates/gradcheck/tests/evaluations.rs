@@ -22,10 +22,18 @@ fn matmul_counts(n: usize, mode: Mode) -> (usize, usize, usize, usize) {
         vec![dot(g, &t(&v[1])), dot(&t(&v[0]), g)]
     };
     let inputs = [sample(&[n, n], 1), sample(&[n, n], 2)];
-    let o = Options { mode, ..Options::default() };
+    let o = Options {
+        mode,
+        ..Options::default()
+    };
     let r = check_vjp(forward, vjp, &inputs, Upstream::Random, &o).unwrap();
     assert!(r.passed(), "{r}");
-    (r.evaluations.forward, r.evaluations.backward, forwards.get(), backwards.get())
+    (
+        r.evaluations.forward,
+        r.evaluations.backward,
+        forwards.get(),
+        backwards.get(),
+    )
 }
 
 #[test]

@@ -5,8 +5,8 @@ mod common;
 
 use backprop_gates::{Binary, Gate, Unary};
 use backprop_gradcheck::{
-    CatalogOptions, Mode, Options, Sampling, Side, Status, Upstream, check_catalog, check_derivative,
-    check_partials, check_rule, check_vjp,
+    CatalogOptions, Mode, Options, Sampling, Side, Status, Upstream, check_catalog,
+    check_derivative, check_partials, check_rule, check_vjp,
 };
 use common::sample;
 use ndarray::ArrayD;
@@ -19,9 +19,15 @@ fn relu_and_abs_at_zero_are_kinks_whatever_the_claim() {
         assert_eq!(r.status, Status::Kink, "{r}");
         assert_eq!(r.pairs[0].kinks.count, 1);
     }
-    assert_eq!(check_derivative(f64::abs, |_| 0.0, 0.0, &Options::default()).status, Status::Kink);
+    assert_eq!(
+        check_derivative(f64::abs, |_| 0.0, 0.0, &Options::default()).status,
+        Status::Kink
+    );
     // ... but away from zero the rule is checked as usual
-    assert_eq!(check_derivative(relu, |_| 0.5, 0.3, &Options::default()).status, Status::Fail);
+    assert_eq!(
+        check_derivative(relu, |_| 0.5, 0.3, &Options::default()).status,
+        Status::Fail
+    );
 }
 
 #[test]
@@ -53,9 +59,14 @@ fn one_kinked_element_of_an_array_is_located() {
     let mut x = sample(&[3, 4], 9);
     x[[1, 2]] = 0.0;
     let forward = |v: &[ArrayD<f64>]| v[0].mapv(|x| x.max(0.0));
-    let vjp = |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g * &v[0].mapv(|x| if x > 0.0 { 1.0 } else { 0.0 })];
+    let vjp = |v: &[ArrayD<f64>], g: &ArrayD<f64>| {
+        vec![g * &v[0].mapv(|x| if x > 0.0 { 1.0 } else { 0.0 })]
+    };
     for mode in [Mode::Exhaustive, Mode::Fast] {
-        let o = Options { mode, ..Options::default() };
+        let o = Options {
+            mode,
+            ..Options::default()
+        };
         let r = check_vjp(forward, vjp, &[x.clone()], Upstream::Random, &o).unwrap();
         assert_eq!(r.status, Status::Kink, "{r}");
         let kinks = match mode {
@@ -69,17 +80,33 @@ fn one_kinked_element_of_an_array_is_located() {
 
 #[test]
 fn the_catalog_at_kinks_reports_kinks_and_no_failures() {
-    for gate in [Gate::Unary(Unary::Relu), Gate::Unary(Unary::Abs), Gate::Binary(Binary::Max), Gate::Binary(Binary::Min)] {
-        let s = Sampling { include_kinks: true, ..Sampling::default() };
+    for gate in [
+        Gate::Unary(Unary::Relu),
+        Gate::Unary(Unary::Abs),
+        Gate::Binary(Binary::Max),
+        Gate::Binary(Binary::Min),
+    ] {
+        let s = Sampling {
+            include_kinks: true,
+            ..Sampling::default()
+        };
         let r = check_rule::<f64, _>(&gate, &s, &Options::default());
         assert_eq!(r.status, Status::Kink, "{r}");
         let r = check_rule::<f32, _>(&gate, &s, &Options::default());
         assert_eq!(r.status, Status::Kink, "{r}");
     }
-    let o = CatalogOptions { include_kinks: true, filter: Some("gate/".into()), ..CatalogOptions::default() };
+    let o = CatalogOptions {
+        include_kinks: true,
+        filter: Some("gate/".into()),
+        ..CatalogOptions::default()
+    };
     let report = check_catalog(&o, |_, _, _| {});
     assert_eq!(report.counts.fail, 0, "{report}");
-    assert_eq!(report.counts.kink, 2 * 5, "relu, leaky_relu, abs, max, min in f64 and f32: {report}");
+    assert_eq!(
+        report.counts.kink,
+        2 * 5,
+        "relu, leaky_relu, abs, max, min in f64 and f32: {report}"
+    );
 }
 
 #[test]
@@ -88,7 +115,10 @@ fn non_finite_values_are_reported_with_their_side_and_location() {
     let r = check_derivative(f64::ln, |x: f64| 1.0 / x, -1.0, &Options::default());
     assert_eq!(r.status, Status::NonFinite);
     let f = &r.pairs[0].non_finite.first[0];
-    assert_eq!((f.side, f.value.as_deref()), (Some(Side::Numeric), Some("nan")));
+    assert_eq!(
+        (f.side, f.value.as_deref()),
+        (Some(Side::Numeric), Some("nan"))
+    );
     // analytic side: a rule that divides by zero in one element
     let x = sample(&[2, 3], 10);
     let forward = |v: &[ArrayD<f64>]| v[0].mapv(|x| x * x);
@@ -97,10 +127,17 @@ fn non_finite_values_are_reported_with_their_side_and_location() {
         d[[1, 0]] = f64::INFINITY;
         vec![d]
     };
-    let o = Options { structural: false, mode: Mode::Exhaustive, ..Options::default() };
+    let o = Options {
+        structural: false,
+        mode: Mode::Exhaustive,
+        ..Options::default()
+    };
     let r = check_vjp(forward, vjp, &[x], Upstream::Random, &o).unwrap();
     assert_eq!(r.status, Status::NonFinite, "{r}");
     let first = &r.pairs[0].non_finite.first[0];
     assert_eq!(first.index, vec![1, 0]);
-    assert_eq!((first.side, first.value.as_deref()), (Some(Side::Analytic), Some("inf")));
+    assert_eq!(
+        (first.side, first.value.as_deref()),
+        (Some(Side::Analytic), Some("inf"))
+    );
 }

@@ -5,8 +5,8 @@ mod common;
 
 use backprop_gates::Gate;
 use backprop_gradcheck::{
-    CatalogOptions, Dtype, Mode, Options, Sampling, Status, Upstream, check_catalog, check_partials,
-    check_rule, check_vjp,
+    CatalogOptions, Dtype, Mode, Options, Sampling, Status, Upstream, check_catalog,
+    check_partials, check_rule, check_vjp,
 };
 use common::{dot, dot32, sample, sigmoid, t};
 use ndarray::ArrayD;
@@ -14,7 +14,10 @@ use ndarray::ArrayD;
 #[test]
 fn every_gate_passes_in_f64_and_f32_over_many_seeds() {
     for seed in 0..40 {
-        let o = Options { seed, ..Options::default() };
+        let o = Options {
+            seed,
+            ..Options::default()
+        };
         for gate in Gate::catalog() {
             let r = check_rule::<f64, _>(gate, &Sampling::default(), &o);
             assert_eq!(r.status, Status::Pass, "{r}");
@@ -27,7 +30,10 @@ fn every_gate_passes_in_f64_and_f32_over_many_seeds() {
 #[test]
 fn the_whole_catalog_passes_over_several_seeds() {
     for seed in [0, 1, 2, 0xdead_beef] {
-        let o = CatalogOptions { seed, ..CatalogOptions::default() };
+        let o = CatalogOptions {
+            seed,
+            ..CatalogOptions::default()
+        };
         let report = check_catalog(&o, |_, _, _| {});
         assert!(report.passed(), "{report}");
         assert_eq!(report.counts.pass, report.counts.total);
@@ -38,8 +44,19 @@ fn the_whole_catalog_passes_over_several_seeds() {
         for g in Gate::catalog() {
             assert!(names.contains(&format!("gate/{g}").as_str()));
         }
-        for op in ["matmul", "sum", "mean", "transpose", "reshape", "sigmoid", "max"] {
-            assert!(names.iter().any(|n| n.starts_with(&format!("tensor/{op}"))), "{op}");
+        for op in [
+            "matmul",
+            "sum",
+            "mean",
+            "transpose",
+            "reshape",
+            "sigmoid",
+            "max",
+        ] {
+            assert!(
+                names.iter().any(|n| n.starts_with(&format!("tensor/{op}"))),
+                "{op}"
+            );
         }
     }
 }
@@ -47,7 +64,11 @@ fn the_whole_catalog_passes_over_several_seeds() {
 #[test]
 fn tensor_ops_pass_over_many_seeds() {
     for seed in 3..15 {
-        let o = CatalogOptions { seed, filter: Some("tensor/".into()), ..CatalogOptions::default() };
+        let o = CatalogOptions {
+            seed,
+            filter: Some("tensor/".into()),
+            ..CatalogOptions::default()
+        };
         let report = check_catalog(&o, |_, _, _| {});
         assert!(report.passed(), "{report}");
     }
@@ -73,7 +94,11 @@ fn the_notebook_function_passes_at_many_points() {
         assert!(r.passed(), "{r}");
     }
     // the notebook's own point
-    assert!(check_partials(f, grad, &[3.0, -4.0], &Options::default()).unwrap().passed());
+    assert!(
+        check_partials(f, grad, &[3.0, -4.0], &Options::default())
+            .unwrap()
+            .passed()
+    );
 }
 
 #[test]
@@ -86,10 +111,28 @@ fn matmul_passes_in_both_modes_types_and_many_seeds() {
     let (a32, b32) = (a.mapv(|v| v as f32), b.mapv(|v| v as f32));
     for seed in 0..30 {
         for mode in [Mode::Exhaustive, Mode::Fast] {
-            let o = Options { seed, mode, ..Options::default() };
-            let r = check_vjp(forward, vjp64, &[a.clone(), b.clone()], Upstream::Random, &o).unwrap();
+            let o = Options {
+                seed,
+                mode,
+                ..Options::default()
+            };
+            let r = check_vjp(
+                forward,
+                vjp64,
+                &[a.clone(), b.clone()],
+                Upstream::Random,
+                &o,
+            )
+            .unwrap();
             assert!(r.passed(), "{r}");
-            let r = check_vjp(forward, vjp32, &[a32.clone(), b32.clone()], Upstream::Random, &o).unwrap();
+            let r = check_vjp(
+                forward,
+                vjp32,
+                &[a32.clone(), b32.clone()],
+                Upstream::Random,
+                &o,
+            )
+            .unwrap();
             assert!(r.passed(), "{r}");
         }
     }

@@ -12,7 +12,10 @@ fn the_step_is_cbrt_eps_times_max_abs_x_and_one() {
         assert!(r.passed());
     }
     // with an f32 oracle the step is sized for f32
-    let o = Options { oracle: Dtype::F32, ..Options::default() };
+    let o = Options {
+        oracle: Dtype::F32,
+        ..Options::default()
+    };
     let r = check_derivative(|x: f64| x * x, |x: f64| 2.0 * x, 0.5, &o);
     assert_eq!(r.pairs[0].step, f64::from(f32::EPSILON).cbrt());
 }
@@ -22,13 +25,19 @@ fn differences_are_divided_by_the_step_actually_represented() {
     // A step far below the spacing of floats near 1 is mostly rounded
     // away: dividing by the nominal 2h would give a slope of the identity
     // far from 1; dividing by (x+h) - (x-h) gives exactly 1.
-    let o = Options { step_scale: 1e-9, ..Options::default() };
+    let o = Options {
+        step_scale: 1e-9,
+        ..Options::default()
+    };
     let r = check_derivative(|x: f64| x, |_: f64| 1.0, 1.0, &o);
     let worst = r.pairs[0].worst.as_ref().unwrap();
     assert_eq!(worst.numeric, 1.0, "{r}");
     let h = r.pairs[0].step;
     let naive = ((1.0 + h) - (1.0 - h)) / (2.0 * h);
-    assert!((naive - 1.0).abs() > 1e-4, "the nominal step really is misrepresented: {naive}");
+    assert!(
+        (naive - 1.0).abs() > 1e-4,
+        "the nominal step really is misrepresented: {naive}"
+    );
 }
 
 #[test]
@@ -49,7 +58,10 @@ fn f32_rules_are_judged_against_the_f64_oracle() {
     }
     // A wrong f32 rule still fails.
     let wrong = |x: f32| 1.0 / (1.0 + (-x).exp());
-    assert_eq!(check_derivative(sigmoid, wrong, 0.3_f32, &Options::default()).status, Status::Fail);
+    assert_eq!(
+        check_derivative(sigmoid, wrong, 0.3_f32, &Options::default()).status,
+        Status::Fail
+    );
 }
 
 #[test]
@@ -60,7 +72,10 @@ fn an_f32_forward_needs_an_f32_step() {
     // the oracle as f32 makes the same check pass.
     let f32_forward = |x: f64| ((x as f32).sin() * 1000.0_f32) as f64;
     let rule = |x: f32| x.cos() * 1000.0;
-    let o = Options { oracle: Dtype::F32, ..Options::default() };
+    let o = Options {
+        oracle: Dtype::F32,
+        ..Options::default()
+    };
     for x in [0.1_f32, 0.7, 1.3, 2.9] {
         let r = check_derivative(f32_forward, rule, x, &o);
         assert!(r.passed(), "{r}");

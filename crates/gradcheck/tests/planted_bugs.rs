@@ -12,7 +12,12 @@ use ndarray::{ArrayD, Axis};
 #[test]
 fn sigmoid_derivative_as_f_instead_of_one_minus_f_times_f() {
     for x in [-3.0, -0.5, 0.7, 2.0] {
-        let good = check_derivative(sigmoid, |x| (1.0 - sigmoid(x)) * sigmoid(x), x, &Options::default());
+        let good = check_derivative(
+            sigmoid,
+            |x| (1.0 - sigmoid(x)) * sigmoid(x),
+            x,
+            &Options::default(),
+        );
         assert_eq!(good.status, Status::Pass, "{good}");
         let bad = check_derivative(sigmoid, sigmoid, x, &Options::default());
         assert_eq!(bad.status, Status::Fail, "{bad}");
@@ -21,7 +26,11 @@ fn sigmoid_derivative_as_f_instead_of_one_minus_f_times_f() {
         assert_eq!(worst.analytic, sigmoid(x));
         // the numeric side is the true slope σ(1-σ)
         let truth = sigmoid(x) * (1.0 - sigmoid(x));
-        assert!((worst.numeric - truth).abs() < 1e-9, "{} vs {truth}", worst.numeric);
+        assert!(
+            (worst.numeric - truth).abs() < 1e-9,
+            "{} vs {truth}",
+            worst.numeric
+        );
     }
     // Lifted to arrays: every element of the gradient is blamed.
     let x = sample(&[3, 4], 1);
@@ -70,7 +79,10 @@ fn matmul_backward_without_the_transposes() {
     let right = |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![dot(g, &t(&v[1])), dot(&t(&v[0]), g)];
     let wrong = |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![dot(g, &v[1]), dot(&v[0], g)];
     for mode in [Mode::Exhaustive, Mode::Fast] {
-        let o = Options { mode, ..Options::default() };
+        let o = Options {
+            mode,
+            ..Options::default()
+        };
         let good = check_vjp(forward, right, &inputs, Upstream::Random, &o).unwrap();
         assert!(good.passed(), "{good}");
         let bad = check_vjp(forward, wrong, &inputs, Upstream::Random, &o).unwrap();
@@ -80,7 +92,10 @@ fn matmul_backward_without_the_transposes() {
     }
     // Exhaustively, the blamed Jacobian entry is a real one: dC[i,j]/dA[p,q]
     // is B[q,j] when i = p, else 0; the wrong rule claims B[j,q]-ish values.
-    let o = Options { mode: Mode::Exhaustive, ..Options::default() };
+    let o = Options {
+        mode: Mode::Exhaustive,
+        ..Options::default()
+    };
     let bad = check_vjp(forward, wrong, &inputs, Upstream::Random, &o).unwrap();
     let worst = bad.pairs[0].worst.as_ref().unwrap();
     if let Some(out) = &worst.output_index {
@@ -99,21 +114,48 @@ fn broadcast_gradient_not_summed_back_to_the_input_shape() {
         vec![g.clone(), g.sum_axis(Axis(0)).insert_axis(Axis(0))]
     };
     let not_summed = |_: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g.clone(), g.clone()];
-    let good = check_vjp(forward, summed, &inputs, Upstream::Random, &Options::default()).unwrap();
+    let good = check_vjp(
+        forward,
+        summed,
+        &inputs,
+        Upstream::Random,
+        &Options::default(),
+    )
+    .unwrap();
     assert!(good.passed(), "{good}");
-    let bad = check_vjp(forward, not_summed, &inputs, Upstream::Random, &Options::default()).unwrap();
+    let bad = check_vjp(
+        forward,
+        not_summed,
+        &inputs,
+        Upstream::Random,
+        &Options::default(),
+    )
+    .unwrap();
     assert_eq!(bad.status, Status::Fail);
     assert!(!bad.structure.shapes_match);
     assert_eq!(bad.pairs[0].status, Status::Pass);
     assert_eq!(bad.pairs[1].status, Status::Fail);
     let issue = &bad.structure.issues[0];
-    assert!(issue.contains("input 1") && issue.contains("[3, 4]") && issue.contains("[1, 4]"), "{issue}");
+    assert!(
+        issue.contains("input 1") && issue.contains("[3, 4]") && issue.contains("[1, 4]"),
+        "{issue}"
+    );
     // Summed over the wrong axis but reshaped to fit: a numeric failure.
     let wrong_axis = |_: &[ArrayD<f64>], g: &ArrayD<f64>| {
         let s = g.sum_axis(Axis(1)); // (3,), the wrong reduction
-        vec![g.clone(), ArrayD::from_shape_fn(vec![1, 4], |i| s[i[1] % 3])]
+        vec![
+            g.clone(),
+            ArrayD::from_shape_fn(vec![1, 4], |i| s[i[1] % 3]),
+        ]
     };
-    let bad = check_vjp(forward, wrong_axis, &inputs, Upstream::Random, &Options::default()).unwrap();
+    let bad = check_vjp(
+        forward,
+        wrong_axis,
+        &inputs,
+        Upstream::Random,
+        &Options::default(),
+    )
+    .unwrap();
     assert!(bad.structure.shapes_match);
     assert_eq!(bad.pairs[1].status, Status::Fail);
 }
@@ -125,20 +167,33 @@ fn a_rule_wrong_only_for_negative_inputs() {
     let x = sample(&[6, 5], 6);
     let forward = |v: &[ArrayD<f64>]| v[0].mapv(softplus);
     let bad = |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g * &v[0].mapv(|x| sigmoid(x.abs()))];
-    let o = Options { worst_count: 30, ..Options::default() };
-    let report = check_vjp(forward, bad, &[x.clone()], Upstream::Random, &o).unwrap();
+    let o = Options {
+        worst_count: 30,
+        ..Options::default()
+    };
+    let report = check_vjp(forward, bad, std::slice::from_ref(&x), Upstream::Random, &o).unwrap();
     assert_eq!(report.status, Status::Fail);
     let pair = &report.pairs[0];
     // Every blamed element (beyond tolerance) is a negative input, and every
     // negative input is blamed (through its VJP element).
-    let failing: Vec<_> = pair.worst_elements.iter().filter(|e| e.abs_error > e.allowed).collect();
+    let failing: Vec<_> = pair
+        .worst_elements
+        .iter()
+        .filter(|e| e.abs_error > e.allowed)
+        .collect();
     assert!(failing.iter().all(|e| e.input_value.unwrap() < 0.0));
     let negatives = x.iter().filter(|&&v| v < 0.0).count();
     let failing_vjp = failing.iter().filter(|e| e.output_index.is_none()).count();
     assert_eq!(failing_vjp, negatives.min(30));
     // Scalar form, at a negative and a positive point.
-    assert_eq!(check_derivative(softplus, |x: f64| sigmoid(x.abs()), -1.2, &o).status, Status::Fail);
-    assert_eq!(check_derivative(softplus, |x: f64| sigmoid(x.abs()), 1.2, &o).status, Status::Pass);
+    assert_eq!(
+        check_derivative(softplus, |x: f64| sigmoid(x.abs()), -1.2, &o).status,
+        Status::Fail
+    );
+    assert_eq!(
+        check_derivative(softplus, |x: f64| sigmoid(x.abs()), 1.2, &o).status,
+        Status::Pass
+    );
 }
 
 #[test]
@@ -150,12 +205,18 @@ fn a_rule_wrong_in_a_single_element_of_a_64x64_output_is_caught_fast_then_locate
         d[[17, 42]] *= 1.5;
         vec![d]
     };
-    let o = Options { mode: Mode::Fast, ..Options::default() };
+    let o = Options {
+        mode: Mode::Fast,
+        ..Options::default()
+    };
     let report = check_vjp(forward, bad, &[x], Upstream::Random, &o).unwrap();
     assert_eq!(report.mode, Mode::Fast);
     let pair = &report.pairs[0];
     assert_eq!(pair.status, Status::Fail, "{report}");
-    let located = pair.located.as_ref().expect("a failed fast check is located");
+    let located = pair
+        .located
+        .as_ref()
+        .expect("a failed fast check is located");
     assert_eq!(located.status, Status::Fail);
     assert_eq!(located.checked, 64 * 64);
     assert_eq!(located.worst[0].index, vec![17, 42]);

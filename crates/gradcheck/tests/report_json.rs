@@ -3,10 +3,10 @@
 
 mod common;
 
+use backprop_gates::{Gate, Unary};
 use backprop_gradcheck::{
     CatalogOptions, Mode, Options, Sampling, Upstream, check_catalog, check_rule, check_vjp,
 };
-use backprop_gates::{Gate, Unary};
 use common::sample;
 use ndarray::ArrayD;
 use serde_json::Value;
@@ -18,7 +18,11 @@ fn bad_sin_64x64() -> backprop_gradcheck::Report {
         d[[3, 60]] = -d[[3, 60]];
         vec![d]
     };
-    let o = Options { mode: Mode::Fast, seed: 77, ..Options::default() };
+    let o = Options {
+        mode: Mode::Fast,
+        seed: 77,
+        ..Options::default()
+    };
     check_vjp(forward, bad, &[sample(&[64, 64], 3)], Upstream::Random, &o).unwrap()
 }
 
@@ -32,13 +36,32 @@ fn a_report_serializes_every_documented_field() {
     assert_eq!(json["seed"], 77);
     assert_eq!(json["evaluations"]["backward"], 3);
     let pair = &json["pairs"][0];
-    for field in ["mode", "step", "evaluations", "max_abs_error", "max_rel_error", "error_estimate", "worst", "status", "seed"] {
+    for field in [
+        "mode",
+        "step",
+        "evaluations",
+        "max_abs_error",
+        "max_rel_error",
+        "error_estimate",
+        "worst",
+        "status",
+        "seed",
+    ] {
         assert!(!pair[field].is_null(), "pair field {field} missing: {pair}");
     }
     assert_eq!(pair["status"], "fail");
     let located = &pair["located"]["worst"][0];
     assert_eq!(located["index"], serde_json::json!([3, 60]));
-    for field in ["analytic", "numeric", "abs_error", "rel_error", "error_estimate", "allowed", "step", "input_value"] {
+    for field in [
+        "analytic",
+        "numeric",
+        "abs_error",
+        "rel_error",
+        "error_estimate",
+        "allowed",
+        "step",
+        "input_value",
+    ] {
         assert!(located[field].is_number(), "{field}: {located}");
     }
     assert_eq!(json["structure"]["status"], "pass");
@@ -54,20 +77,33 @@ fn failure_messages_show_the_worst_few_elements_never_the_matrix() {
 
 #[test]
 fn statuses_serialize_as_their_names() {
-    let s = Sampling { include_kinks: true, ..Sampling::default() };
+    let s = Sampling {
+        include_kinks: true,
+        ..Sampling::default()
+    };
     let r = check_rule::<f32, _>(&Gate::Unary(Unary::Relu), &s, &Options::default());
     let json: Value = serde_json::to_value(&r).unwrap();
     assert_eq!(json["status"], "kink");
     assert_eq!(json["dtype"], "f32");
     assert!(json["dual"]["pairs"][0]["max_ulps"].is_number());
     let x = [ArrayD::from_elem(vec![2], -1.0)];
-    let r = check_vjp(|v: &[ArrayD<f64>]| v[0].mapv(f64::ln), |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g / &v[0]], &x, Upstream::Random, &Options::default()).unwrap();
+    let r = check_vjp(
+        |v: &[ArrayD<f64>]| v[0].mapv(f64::ln),
+        |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![g / &v[0]],
+        &x,
+        Upstream::Random,
+        &Options::default(),
+    )
+    .unwrap();
     assert_eq!(serde_json::to_value(&r).unwrap()["status"], "non-finite");
 }
 
 #[test]
 fn the_catalog_report_serializes_with_counts_and_the_worst_entry() {
-    let o = CatalogOptions { filter: Some("matmul".into()), ..CatalogOptions::default() };
+    let o = CatalogOptions {
+        filter: Some("matmul".into()),
+        ..CatalogOptions::default()
+    };
     let mut calls = 0;
     let report = check_catalog(&o, |done, total, name| {
         calls += 1;
@@ -85,5 +121,8 @@ fn the_catalog_report_serializes_with_counts_and_the_worst_entry() {
     assert_eq!(entry["checks"][0]["mode"], "exhaustive");
     assert_eq!(entry["checks"][1]["mode"], "fast");
     let summary = report.to_string();
-    assert!(summary.contains("entries") && summary.contains("0 fail"), "{summary}");
+    assert!(
+        summary.contains("entries") && summary.contains("0 fail"),
+        "{summary}"
+    );
 }

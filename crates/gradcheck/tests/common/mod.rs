@@ -27,13 +27,16 @@ pub fn t<T: Clone>(a: &ArrayD<T>) -> ArrayD<T> {
 pub fn sample(shape: &[usize], salt: u64) -> ArrayD<f64> {
     let mut state = 0x9e37_79b9_7f4a_7c15_u64 ^ salt;
     ArrayD::from_shape_simple_fn(shape, || {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let u = (state >> 11) as f64 / (1u64 << 53) as f64; // [0, 1)
         let v = 4.0 * u - 2.0;
         if v.abs() < 0.05 { 0.5 } else { v }
     })
 }
 
+/// The logistic sigmoid `1 / (1 + e^-x)`.
 pub fn sigmoid(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
