@@ -78,7 +78,7 @@ pub struct NonFiniteDerivative {
     pub node: usize,
     /// Its text.
     pub span: Span,
-    /// The input it was sent to (its name or `#index`).
+    /// The input it was sent to: its name, or its sub-expression's text.
     pub input: String,
     /// The local derivative `∂node/∂input`.
     pub local: f64,
@@ -518,13 +518,27 @@ impl<'g, 'e> Evaluation<'g, 'e> {
                 found.push(NonFiniteDerivative {
                     node: node.unwrap_or(self.expr.nodes.len() - 1),
                     span,
-                    input: send.label.clone(),
+                    input: self.readable_label(send.to, &send.label),
                     local: send.local,
                     upstream: step.upstream,
                 });
             }
         }
         found
+    }
+}
+
+impl Evaluation<'_, '_> {
+    /// A node's graph label, or its sub-expression's text when the graph
+    /// left it unnamed (`#index`, with [`Naming::VariablesOnly`]).
+    fn readable_label(&self, id: NodeId, label: &str) -> String {
+        if !label.starts_with('#') {
+            return label.to_owned();
+        }
+        match self.expr_node(id) {
+            Some(node) => self.expr.name_of(self.expr.nodes[node].span()),
+            None => label.to_owned(),
+        }
     }
 }
 

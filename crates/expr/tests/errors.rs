@@ -219,3 +219,16 @@ fn non_finite_derivatives_name_the_step() {
     let eval = fine.evaluate(&g, [("x", 4.0)]).unwrap();
     assert!(eval.non_finite_derivatives().is_empty());
 }
+
+#[test]
+fn non_finite_derivatives_name_unnamed_inputs_by_their_text() {
+    let e = Expr::parse("sqrt(x - 1) * 3").unwrap();
+    let g = Graph::new();
+    let eval = e
+        .evaluate_with(&g, [("x", 1.0)], backprop_expr::Naming::VariablesOnly)
+        .unwrap();
+    let bad = eval.non_finite_derivatives();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(e.text(bad[0].span), "sqrt(x - 1)");
+    assert_eq!(bad[0].input, "x - 1");
+}

@@ -180,17 +180,25 @@ pub(crate) fn render(graph: &Graph, output: NodeId, gradients: Option<&Gradients
         routes.push(route);
     }
 
-    // Neighbours of each item in the previous and next columns.
-    let mut prev: Vec<Vec<Vec<usize>>> =
+    // Neighbours of each item in the previous and next columns. A
+    // neighbour in the next column carries the offset of the port the edge
+    // enters, so the first operand's source is drawn above the second's.
+    let mut prev: Vec<Vec<Vec<(usize, f64)>>> =
         columns.iter().map(|c| vec![Vec::new(); c.len()]).collect();
-    let mut next: Vec<Vec<Vec<usize>>> =
+    let mut next: Vec<Vec<Vec<(usize, f64)>>> =
         columns.iter().map(|c| vec![Vec::new(); c.len()]).collect();
-    for route in &routes {
-        for pair in route.windows(2) {
+    for (route, &(port, arity)) in routes.iter().zip(&ports) {
+        let last = route.len() - 1;
+        for (k, pair) in route.windows(2).enumerate() {
             let ((ra, a), (rb, b)) = (pair[0], pair[1]);
             if rb == ra + 1 {
-                next[ra][a].push(b);
-                prev[rb][b].push(a);
+                let offset = if k + 1 == last {
+                    (port + 1) as f64 / (arity + 1) as f64 - 0.5
+                } else {
+                    0.0
+                };
+                next[ra][a].push((b, offset));
+                prev[rb][b].push((a, 0.0));
             }
         }
     }
@@ -235,7 +243,7 @@ pub(crate) fn render(graph: &Graph, output: NodeId, gradients: Option<&Gradients
             let h = height_of(columns[r][s]);
             let wanted = if r > 0 && !prev[r][s].is_empty() {
                 let ys = &centre[r - 1];
-                prev[r][s].iter().map(|&p| ys[p]).sum::<f64>() / prev[r][s].len() as f64
+                prev[r][s].iter().map(|&(p, _)| ys[p]).sum::<f64>() / prev[r][s].len() as f64
             } else {
                 last_bottom + ROW_GAP + h / 2.0
             };
@@ -432,15 +440,19 @@ fn assign_ranks(boxes: &mut [Box_], edges: &[(usize, usize)]) {
 }
 
 /// Sorts column `r` by the mean position of each item's neighbours in
-/// column `other`; items without neighbours keep their position.
-fn reorder(order: &mut [Vec<usize>], r: usize, other: usize, neighbours: &[Vec<usize>]) {
+/// column `other` (plus each edge's port offset); items without neighbours
+/// keep their position.
+fn reorder(order: &mut [Vec<usize>], r: usize, other: usize, neighbours: &[Vec<(usize, f64)>]) {
     let keys: Vec<(f64, usize, usize)> = (0..order[r].len())
         .map(|s| {
             let ns = &neighbours[s];
             let key = if ns.is_empty() {
                 order[r][s] as f64
             } else {
-                ns.iter().map(|&t| order[other][t] as f64).sum::<f64>() / ns.len() as f64
+                ns.iter()
+                    .map(|&(t, offset)| order[other][t] as f64 + offset)
+                    .sum::<f64>()
+                    / ns.len() as f64
             };
             (key, order[r][s], s)
         })

@@ -1,0 +1,74 @@
+//! `backprop`: the value and gradients of any expression, its backward
+//! pass explained stage by stage as in the lecture notebook, circuit
+//! diagrams (Graphviz DOT and SVG), and a finite-difference check.
+//!
+//! ```text
+//! $ backprop grad '(x + y) * z' x=-2 y=5 z=-4
+//! f = -12.0
+//! df/dx = -4.0
+//! df/dy = -4.0
+//! df/dz = 3.0
+//! ```
+//!
+//! See `backprop --help` and the crate's README. Expressions are parsed and
+//! evaluated by `backprop-expr`, backpropagated by `backprop-graph` and
+//! checked by `backprop-gradcheck`.
+
+mod args;
+mod check;
+mod explain;
+mod grad;
+mod input;
+mod output;
+mod report;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command};
+use output::Output;
+use report::Failure;
+
+fn run(cli: Cli) -> Result<Output, Failure> {
+    match cli.command {
+        Command::Grad { input, json } => grad::run(&input, json),
+        Command::Explain { input, dot, svg } => {
+            explain::run(&input, dot.as_deref(), svg.as_deref())
+        }
+        Command::Check { input, rtol, atol } => check::run(&input, rtol, atol),
+    }
+}
+
+/// Writes `text`; a closed pipe (`backprop explain ... | head`) is not an
+/// error worth reporting.
+fn emit(mut sink: impl Write, text: &str) -> io::Result<()> {
+    match sink.write_all(text.as_bytes()).and_then(|()| sink.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn main() -> ExitCode {
+    // clap prints usage errors itself and exits with status 2.
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(output) => {
+            let mut stderr = String::new();
+            for d in &output.stderr {
+                stderr.push_str(&d.to_string());
+            }
+            let written = emit(io::stdout().lock(), &output.stdout)
+                .and_then(|()| emit(io::stderr().lock(), &stderr));
+            match written {
+                Ok(()) => ExitCode::from(output.status),
+                Err(_) => ExitCode::from(3),
+            }
+        }
+        Err(failure) => {
+            let _ = emit(io::stderr().lock(), &failure.message());
+            failure.exit_code()
+        }
+    }
+}
