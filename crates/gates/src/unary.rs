@@ -274,7 +274,8 @@ impl UnaryRule for LeakyRelu {
 
 /// Softplus. `f(x) = ln(1 + eˣ)`, `f'(x) = sigmoid(x)`.
 ///
-/// Computed as `max(x, 0) + ln(1 + e^-|x|)`, which never overflows:
+/// Computed as `x + ln(1 + e⁻ˣ)` for `x > 0` and `ln(1 + eˣ)` otherwise,
+/// which never overflows:
 /// `softplus(1000) = 1000`, `softplus(-1000) = 0`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Softplus;
@@ -282,8 +283,14 @@ impl UnaryRule for Softplus {
     const NAME: &'static str = "softplus";
     const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
     fn f<F: Real>(&self, x: F) -> F {
-        let positive_part = if x > F::zero() { x } else { F::zero() };
-        positive_part + (-x.abs()).exp().ln_1p()
+        // Each branch is the exact identity for its side, so a dual number
+        // sees the right derivative even at x = 0 (a shared `-|x|` would
+        // take `abs`'s branch there and flip the sign of the tangent).
+        if x > F::zero() {
+            x + (-x).exp().ln_1p()
+        } else {
+            x.exp().ln_1p()
+        }
     }
     fn df<F: Real>(&self, x: F, _y: F) -> F {
         Sigmoid.f(x)
