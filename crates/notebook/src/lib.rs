@@ -20,7 +20,7 @@ mod numpy;
 mod pyfmt;
 mod source;
 
-pub use cells::{Cell, CrossCheck, cell, cells, chain_rule, matmul, neuron, staged};
+pub use cells::{Cell, Circuit, CrossCheck, cell, cells, chain_rule, matmul, neuron, staged};
 pub use numpy::array_str;
 pub use pyfmt::{PyNum, float_repr, py_list};
 pub use source::{NOTEBOOK, notebook_output};

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use backprop_gates::{Add, BinaryRule, Mul};
-use backprop_graph::Graph;
+use backprop_graph::{Graph, Var};
+
+use super::Circuit;
 
 use crate::PyNum::{self, Int};
 
@@ -62,17 +64,13 @@ pub fn staged_results() -> Vec<(&'static str, f64)> {
     ]
 }
 
-/// The same quantities from a `backprop-graph` graph.
-pub fn graph_results() -> Vec<(&'static str, f64)> {
-    let g = Graph::new();
-    let (x, y, z) = (g.named("x", -2.0), g.named("y", 5.0), g.named("z", -4.0));
-    let q = (x + y).named("q");
-    let f = (q * z).named("f");
-    let d = g.backward(f);
-    vec![
-        ("f", f.value()),
-        ("dfdx", d[x]),
-        ("dfdy", d[y]),
-        ("dfdz", d[z]),
-    ]
+/// The cell's function on a graph: `f = (x + y)·z`.
+pub const CIRCUIT: Circuit = Circuit {
+    inputs: &[("x", -2.0), ("y", 5.0), ("z", -4.0)],
+    build,
+};
+
+fn build<'g>(_g: &'g Graph, v: &[Var<'g>]) -> Var<'g> {
+    let q = (v[0] + v[1]).named("q");
+    (q * v[2]).named("f")
 }

@@ -1,5 +1,7 @@
 //! The replayed cells, in notebook order.
 
+use backprop_graph::{Gradients, Graph, Var};
+
 pub mod chain_rule;
 pub mod matmul;
 pub mod neuron;
@@ -22,10 +24,77 @@ pub struct Cell {
 /// The two independent computations of one cell's results.
 #[derive(Clone, Copy, Debug)]
 pub struct CrossCheck {
-    /// Stage by stage, as the notebook computes.
+    /// Stage by stage, as the notebook computes: `("f", value)` then
+    /// `("dfd<input>", gradient)` for each input of the circuit, in order.
     pub staged: fn() -> Vec<(&'static str, f64)>,
-    /// Through a recorded graph and one backward call.
-    pub graph: fn() -> Vec<(&'static str, f64)>,
+    /// The same function on a `backprop-graph` graph (the same names come
+    /// from [`Circuit::results`]).
+    pub circuit: Circuit,
+}
+
+/// A cell's function as a graph: its inputs (names and the notebook's
+/// values) and how to wire it.
+#[derive(Clone, Copy, Debug)]
+pub struct Circuit {
+    /// Input names and the values the notebook uses.
+    pub inputs: &'static [(&'static str, f64)],
+    /// Wires the function onto `graph` from its input handles (in the order
+    /// of `inputs`), naming the stages as the notebook does.
+    pub build: for<'g> fn(&'g Graph, &[Var<'g>]) -> Var<'g>,
+}
+
+impl Circuit {
+    /// Builds the circuit at `at` (one value per input) on a fresh graph and
+    /// hands `then` the graph, the input handles, the output and its
+    /// gradients.
+    ///
+    /// # Panics
+    ///
+    /// If `at` does not have one value per input.
+    pub fn with_graph<R>(
+        &self,
+        at: &[f64],
+        then: impl FnOnce(&Graph, &[Var<'_>], Var<'_>, &Gradients) -> R,
+    ) -> R {
+        assert_eq!(at.len(), self.inputs.len(), "one value per circuit input");
+        let g = Graph::new();
+        let vars: Vec<Var<'_>> = self
+            .inputs
+            .iter()
+            .zip(at)
+            .map(|(&(name, _), &v)| g.named(name, v))
+            .collect();
+        let f = (self.build)(&g, &vars);
+        let grads = g.backward(f);
+        then(&g, &vars, f, &grads)
+    }
+
+    /// The notebook's input values.
+    pub fn notebook_point(&self) -> Vec<f64> {
+        self.inputs.iter().map(|&(_, v)| v).collect()
+    }
+
+    /// The output at `at`.
+    pub fn value(&self, at: &[f64]) -> f64 {
+        self.with_graph(at, |_, _, f, _| f.value())
+    }
+
+    /// The gradient with respect to each input at `at`, by one backward pass.
+    pub fn gradient(&self, at: &[f64]) -> Vec<f64> {
+        self.with_graph(at, |_, inputs, _, grads| {
+            inputs.iter().map(|&x| grads.wrt(x)).collect()
+        })
+    }
+
+    /// `("f", value)` and `("dfd<input>", gradient)` at the notebook's point.
+    pub fn results(&self) -> Vec<(String, f64)> {
+        let at = self.notebook_point();
+        let mut out = vec![("f".to_owned(), self.value(&at))];
+        for (&(name, _), d) in self.inputs.iter().zip(self.gradient(&at)) {
+            out.push((format!("dfd{name}"), d));
+        }
+        out
+    }
 }
 
 const CELLS: &[Cell] = &[
@@ -35,7 +104,7 @@ const CELLS: &[Cell] = &[
         replay: chain_rule::replay,
         cross_check: Some(CrossCheck {
             staged: chain_rule::staged_results,
-            graph: chain_rule::graph_results,
+            circuit: chain_rule::CIRCUIT,
         }),
     },
     Cell {
@@ -44,7 +113,7 @@ const CELLS: &[Cell] = &[
         replay: neuron::replay,
         cross_check: Some(CrossCheck {
             staged: neuron::staged_results,
-            graph: neuron::graph_results,
+            circuit: neuron::CIRCUIT,
         }),
     },
     Cell {
@@ -59,7 +128,7 @@ const CELLS: &[Cell] = &[
         replay: staged::replay_backward,
         cross_check: Some(CrossCheck {
             staged: staged::staged_results,
-            graph: staged::graph_results,
+            circuit: staged::CIRCUIT,
         }),
     },
     Cell {

@@ -3,7 +3,9 @@
 use std::fmt::Write;
 
 use backprop_gates::{Add, BinaryRule, Mul, Sigmoid, UnaryRule};
-use backprop_graph::Graph;
+use backprop_graph::{Graph, Var};
+
+use super::Circuit;
 
 use crate::PyNum::{self, Int};
 use crate::py_list;
@@ -52,28 +54,28 @@ pub fn staged_results() -> Vec<(&'static str, f64)> {
     let s = staged();
     vec![
         ("f", s.f.as_f64()),
-        ("dfdx0", s.dx[0].as_f64()),
-        ("dfdx1", s.dx[1].as_f64()),
         ("dfdw0", s.dw[0].as_f64()),
         ("dfdw1", s.dw[1].as_f64()),
         ("dfdw2", s.dw[2].as_f64()),
+        ("dfdx0", s.dx[0].as_f64()),
+        ("dfdx1", s.dx[1].as_f64()),
     ]
 }
 
-/// The same quantities from a `backprop-graph` graph.
-pub fn graph_results() -> Vec<(&'static str, f64)> {
-    let g = Graph::new();
-    let w = [g.named("w0", 2.0), g.named("w1", -3.0), g.named("w2", -3.0)];
-    let x = [g.named("x0", -1.0), g.named("x1", -2.0)];
+/// The cell's function on a graph: `f = sigmoid(w0·x0 + w1·x1 + w2)`.
+pub const CIRCUIT: Circuit = Circuit {
+    inputs: &[
+        ("w0", 2.0),
+        ("w1", -3.0),
+        ("w2", -3.0),
+        ("x0", -1.0),
+        ("x1", -2.0),
+    ],
+    build,
+};
+
+fn build<'g>(_g: &'g Graph, v: &[Var<'g>]) -> Var<'g> {
+    let (w, x) = (&v[..3], &v[3..]);
     let dot = (w[0] * x[0] + w[1] * x[1] + w[2]).named("dot");
-    let f = dot.sigmoid().named("f");
-    let d = g.backward(f);
-    vec![
-        ("f", f.value()),
-        ("dfdx0", d[x[0]]),
-        ("dfdx1", d[x[1]]),
-        ("dfdw0", d[w[0]]),
-        ("dfdw1", d[w[1]]),
-        ("dfdw2", d[w[2]]),
-    ]
+    dot.sigmoid().named("f")
 }

@@ -6,7 +6,9 @@
 use std::fmt::Write;
 
 use backprop_gates::{Add, BinaryRule, Mul, Powi, Recip, Sigmoid, UnaryRule};
-use backprop_graph::Graph;
+use backprop_graph::{Graph, Var};
+
+use super::Circuit;
 
 use crate::PyNum::{self, Int};
 
@@ -131,11 +133,15 @@ pub fn staged_results() -> Vec<(&'static str, f64)> {
     ]
 }
 
-/// The same quantities from a `backprop-graph` graph, built in the
-/// notebook's stage order.
-pub fn graph_results() -> Vec<(&'static str, f64)> {
-    let g = Graph::new();
-    let (x, y) = (g.named("x", 3.0), g.named("y", -4.0));
+/// The cell's function on a graph, built in the notebook's stage order:
+/// `f = (x + sigmoid(y)) · recip(sigmoid(x) + (x + y)²)`.
+pub const CIRCUIT: Circuit = Circuit {
+    inputs: &[("x", 3.0), ("y", -4.0)],
+    build,
+};
+
+fn build<'g>(_g: &'g Graph, v: &[Var<'g>]) -> Var<'g> {
+    let (x, y) = (v[0], v[1]);
     let sigy = y.sigmoid().named("sigy");
     let num = (x + sigy).named("num");
     let sigx = x.sigmoid().named("sigx");
@@ -143,7 +149,5 @@ pub fn graph_results() -> Vec<(&'static str, f64)> {
     let xpysqr = xpy.powi(2).named("xpysqr");
     let den = (sigx + xpysqr).named("den");
     let invden = den.recip().named("invden");
-    let f = (num * invden).named("f");
-    let d = g.backward(f);
-    vec![("f", f.value()), ("dfdx", d[x]), ("dfdy", d[y])]
+    (num * invden).named("f")
 }
