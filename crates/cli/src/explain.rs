@@ -83,6 +83,15 @@ pub fn run(input: &Input, dot: Option<&Path>, svg: Option<&Path>) -> Result<Outp
             ]
         })
         .collect();
+    let output_is_constant = trace.steps.is_empty() && !is_variable(output.id());
+    if output_is_constant {
+        rows.push([
+            String::new(),
+            "f".into(),
+            "constant".into(),
+            number(output.value()),
+        ]);
+    }
     for step in trace.steps.iter().rev() {
         let args: Vec<String> = step.sends.iter().map(|c| reference(c.to)).collect();
         rows.push([
@@ -100,8 +109,14 @@ pub fn run(input: &Input, dot: Option<&Path>, svg: Option<&Path>) -> Result<Outp
          its local derivative times the upstream gradient df/d[stage]; an input\n\
          used several times adds up what it receives, as in the notebook's dx += ...)\n",
     );
-    if trace.steps.is_empty() {
-        let _ = writeln!(out, "  nothing to propagate: f is {}", output.label());
+    if output_is_constant {
+        out.push_str("  nothing to propagate: f is a constant\n");
+    } else if trace.steps.is_empty() {
+        let _ = writeln!(
+            out,
+            "  nothing to propagate: f is the input {}",
+            output.label()
+        );
     } else {
         let _ = writeln!(out, "  df/d{} = 1.0 (the output)", reference(output.id()));
     }

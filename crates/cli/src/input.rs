@@ -141,15 +141,21 @@ fn read_expression(argument: &str) -> Result<String, Failure> {
     if argument != "-" {
         return Ok(argument.to_owned());
     }
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|source| Failure::Io {
             what: "read the expression from standard input".into(),
             path: None,
             source,
         })?;
-    Ok(text)
+    String::from_utf8(bytes).map_err(|err| {
+        Diagnostic::error(format!(
+            "the expression on standard input is not UTF-8 text (invalid byte at offset {})",
+            err.utf8_error().valid_up_to()
+        ))
+        .into()
+    })
 }
 
 fn parse(source: &str) -> Result<Expr, Failure> {

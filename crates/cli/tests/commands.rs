@@ -198,3 +198,56 @@ fn check_without_variables_is_bad_input() {
     assert_eq!(run.status, 2);
     assert!(run.stderr.starts_with("error: nothing to check"));
 }
+
+#[test]
+fn explain_handles_expressions_without_operations() {
+    let run = backprop(&["explain", "2 + 3"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("  f = constant = 5.0\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("nothing to propagate: f is a constant"));
+    assert!(run.stdout.ends_with("gradients\n  (no variables)\n"));
+
+    let run = backprop(&["explain", "x", "x=2"]);
+    assert!(
+        run.stdout
+            .contains("nothing to propagate: f is the input x")
+    );
+    assert!(
+        run.stdout.ends_with("gradients\n  df/dx = 1.0\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn explain_skips_what_constants_receive_and_shows_them_by_value() {
+    let run = backprop(&["explain", "2 - x/3", "x=1"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("  [1] x/3 = x / 3   = 0.3333333333333333\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("  [2] f   = 2 - [1] = 1.6666666666666667\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("to 2:") && !run.stdout.contains("to 3:"),
+        "{}",
+        run.stdout
+    );
+    // d/dx (2 - x/3) = -1/3, sent through the division's local 1/3.
+    assert!(
+        run.stdout.ends_with("  df/dx = -0.3333333333333333\n"),
+        "{}",
+        run.stdout
+    );
+}

@@ -179,3 +179,13 @@ fn undefined_math_names_the_sub_expression() {
         "warning: the gradient is not finite: `sqrt(x)` sends inf to `x` (local derivative inf × upstream 1.0)\n  sqrt(x) + x\n  ^^^^^^^\n"
     );
 }
+
+#[test]
+fn standard_input_that_is_not_text_is_bad_input() {
+    let run = common::backprop_bytes_stdin(&["grad", "-", "x=1"], b"x + \xff");
+    assert_eq!(run.status, 2);
+    assert_eq!(
+        run.stderr,
+        "error: the expression on standard input is not UTF-8 text (invalid byte at offset 4)\n"
+    );
+}

@@ -14,6 +14,11 @@ pub struct Run {
 
 /// Runs `backprop` with `args` (and `stdin`, if given).
 pub fn backprop_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
+    backprop_bytes_stdin(args, stdin.unwrap_or("").as_bytes())
+}
+
+/// Runs `backprop` with `args` and raw bytes on standard input.
+pub fn backprop_bytes_stdin(args: &[&str], stdin: &[u8]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_backprop"))
         .args(args)
         .stdin(Stdio::piped())
@@ -23,9 +28,7 @@ pub fn backprop_with_stdin(args: &[&str], stdin: Option<&str>) -> Run {
         .expect("the binary runs");
     {
         let mut pipe = child.stdin.take().expect("piped");
-        if let Some(text) = stdin {
-            pipe.write_all(text.as_bytes()).expect("write stdin");
-        }
+        pipe.write_all(stdin).expect("write stdin");
     }
     let out = child.wait_with_output().expect("the binary finishes");
     Run {
