@@ -1,6 +1,6 @@
 //! `backprop explain`: the forward pass stage by stage, then the backward
-//! pass stage by stage, in the spirit of the notebook's cells In [8] and
-//! In [12].
+//! pass stage by stage, in the spirit of the notebook's cells `In [8]` and
+//! `In [12]`.
 
 use std::collections::HashMap;
 use std::fmt::Write;
