@@ -8,15 +8,17 @@
 //! use backprop_tensor::TensorGraph;
 //! use ndarray::array;
 //!
-//! // The lecture's D = W·X, and its backward pass dW = dD·Xᵀ, dX = Wᵀ·dD.
+//! // The lecture's D = W·X and its backward pass: dW = dD·Xᵀ, dX = Wᵀ·dD.
+//! let w0 = array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]; // (3, 2)
+//! let x0 = array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]];  // (2, 3)
+//! let dd = array![[1.0, 0.0, 2.0], [0.0, 1.0, 0.0], [0.5, 0.0, 1.0]];
+//!
 //! let g = TensorGraph::<f64>::new();
-//! let w = g.leaf(array![[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]); // (3, 2)
-//! let x = g.leaf(array![[1.0, 0.0, -1.0], [2.0, 1.0, 0.5]]);  // (2, 3)
+//! let (w, x) = (g.leaf(w0.clone()), g.leaf(x0.clone()));
 //! let d = w.matmul(x)?;
-//! let d_d = array![[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]];
-//! let grads = g.backward_with(d, d_d.clone())?;
-//! assert_eq!(grads.wrt(w), d_d.dot(&x.value().into_dimensionality::<ndarray::Ix2>().unwrap().t()).into_dyn());
-//! assert_eq!(grads.wrt(x).shape(), &[2, 3]);
+//! let grads = g.backward_with(d, dd.clone())?;
+//! assert_eq!(grads.wrt(w), dd.dot(&x0.t()).into_dyn());
+//! assert_eq!(grads.wrt(x), w0.t().dot(&dd).into_dyn());
 //! # Ok::<(), backprop_tensor::TensorError>(())
 //! ```
 //!

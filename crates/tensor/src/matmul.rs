@@ -168,8 +168,18 @@ fn transposed<'a, A>(v: &ArrayViewD<'a, A>) -> ArrayViewD<'a, A> {
     t
 }
 
-/// The product `a @ b` with `numpy.matmul` semantics (see the [module
-/// docs](self)).
+/// The product `a @ b` with `numpy.matmul` semantics.
+///
+/// - 1-D operands are promoted — the left to a row `(1, K)`, the right to a
+///   column `(K, 1)` — and the added axis is removed from the result again:
+///   vector·matrix, matrix·vector, and vector·vector (a 0-d result).
+/// - 2-D operands multiply as matrices.
+/// - Operands with more axes are stacks of matrices in their last two axes;
+///   the batch axes before them broadcast (NumPy rules): `(B,1,M,K) @
+///   (1,H,K,N)` gives `(B,H,M,N)`, `(M,K) @ (B,K,N)` gives `(B,M,N)`.
+///
+/// Transposed and broadcast operands are read through their strides, never
+/// copied; batch items (and panels of large products) run in parallel.
 ///
 /// ```
 /// use backprop_tensor::matmul;
@@ -199,8 +209,23 @@ pub fn matmul<A: Element>(a: &ArrayViewD<'_, A>, b: &ArrayViewD<'_, A>) -> Resul
 }
 
 /// The gradients `(dA, dB)` of `C = a @ b` given the upstream gradient
-/// `dc = dL/dC`: `dA = dC·Bᵀ`, `dB = Aᵀ·dC`, each summed back to its
-/// operand's shape.
+/// `dc = dL/dC`: `dA = dC·Bᵀ`, `dB = Aᵀ·dC`, computed on the promoted,
+/// broadcast operands, then each summed back to its operand's shape by
+/// [`sum_to`] (the batch axes that broadcasting added or stretched) and the
+/// promoted axis of a 1-D operand removed.
+///
+/// ```
+/// use backprop_tensor::matmul_vjp;
+/// use ndarray::{array, ArrayD};
+///
+/// // (M,K) @ (B,K,N): the shared left operand's gradient sums over the batch.
+/// let a = array![[1.0, 2.0]].into_dyn();        // (1, 2)
+/// let b = ArrayD::<f64>::ones(vec![3, 2, 1]);   // (3, 2, 1)
+/// let dc = ArrayD::<f64>::ones(vec![3, 1, 1]);  // (3, 1, 1)
+/// let (da, db) = matmul_vjp(&a.view(), &b.view(), &dc.view()).unwrap();
+/// assert_eq!(da, array![[3.0, 3.0]].into_dyn());
+/// assert_eq!(db.shape(), &[3, 2, 1]);
+/// ```
 ///
 /// # Errors
 ///

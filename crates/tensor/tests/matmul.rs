@@ -113,7 +113,7 @@ proptest! {
     }
 }
 
-/// Products large enough to take the parallel path (panels and batch
+/// Products large enough to take the parallel path (output blocks and batch
 /// items on rayon's pool) agree with the naive loop too.
 #[test]
 fn parallel_paths_match_the_naive_loop() {
@@ -129,8 +129,9 @@ fn parallel_paths_match_the_naive_loop() {
         })
     };
     for (sa, sb) in [
-        (vec![150, 70], vec![70, 140]), // one product split into row panels
-        (vec![8, 90], vec![90, 300]),   // wide: column panels
+        (vec![300, 50], vec![50, 20]),  // one product split into row panels
+        (vec![8, 120], vec![120, 300]), // wide: column panels
+        (vec![300, 30], vec![30, 300]), // a 2 x 2 grid of blocks
         (vec![3, 1, 40, 50], vec![4, 50, 40]), // broadcast batch, parallel over items
         (vec![70], vec![5, 70, 80]),    // vector · batch
     ] {

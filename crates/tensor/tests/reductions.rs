@@ -57,7 +57,9 @@ fn check_gradient(op: &TensorOp, x: &ArrayD<f64>, up: &ArrayD<f64>) {
         .unwrap()
         .remove(0);
     assert_eq!(dx.shape(), x.shape(), "{op}: gradient shape");
-    let numeric = finite_differences(std::slice::from_ref(x), 1e-3, |v| weighted_sum(&apply(op, &v[0]), up));
+    let numeric = finite_differences(std::slice::from_ref(x), 1e-3, |v| {
+        weighted_sum(&apply(op, &v[0]), up)
+    });
     assert_close(&op.to_string(), &dx, &numeric[0], 1e-9);
 }
 
