@@ -1,13 +1,15 @@
 //! Project tooling as plain Rust: `cargo xtask <command>`.
 //!
 //! - `notebook`: print every replayed notebook cell (or one, `--cell N`).
-//! - `verify`: the main job; runs the notebook snapshot tests and the
-//!   workspace tests, exits non-zero on any failure.
+//! - `verify`: the main job; notebook snapshots, cross-checks and the
+//!   gradcheck catalog, written to a report folder; exits non-zero on any
+//!   failure.
 //! - `bench`: matmul and scalar-graph benchmarks (`--json` for one JSON
 //!   object per line, `--numpy` to run NumPy side by side).
 
 mod bench;
 mod notebook;
+mod report;
 mod verify;
 
 use std::process::ExitCode;
@@ -26,7 +28,8 @@ struct Cli {
 enum Command {
     /// Print the replayed notebook cells exactly as the notebook printed them.
     Notebook(notebook::Args),
-    /// Prove every derivative: notebook snapshots and the workspace tests.
+    /// Prove every derivative: notebook snapshots, cross-checks, the gradcheck
+    /// catalog; writes report.json, junit.xml, report.md and report.html.
     Verify(verify::Args),
     /// Benchmark matmul (forward and backward) and the scalar graph.
     Bench(bench::Args),

@@ -1,36 +1,49 @@
 //! `cargo xtask verify`: the project's main job.
+//!
+//! 1. the notebook snapshots: every replayed cell against its committed
+//!    snapshot (never written here), with a line diff on mismatch;
+//! 2. the cross-checks: each gradient cell staged versus `graph` (2 ulp),
+//!    and `graph` versus finite differences;
+//! 3. the `gradcheck` catalog: every gate and tensor op, f64 and f32;
+//! 4. the report folder (`report.json`, `junit.xml`, `report.md`,
+//!    `report.html`) and a compact summary.
+//!
+//! It exits 0 only when everything passed (kinks are reported, not failed).
 
-use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Instant;
 
+use backprop_gates::ulps_between;
+use backprop_gradcheck::{
+    CatalogOptions, EntryKind, EntryReport, Options, check_catalog, check_partials,
+};
+use backprop_notebook::{Cell, CrossCheck, cells};
+use indicatif::{ProgressBar, ProgressStyle};
+use similar::TextDiff;
+
+use crate::report::{self, CellResult, CheckResult, Report, Status};
+
 /// Options of `cargo xtask verify`.
-#[derive(clap::Args)]
-pub struct Args {}
-
-/// One stage: a cargo invocation with a human name.
-struct Stage {
-    name: &'static str,
-    cargo_args: &'static [&'static str],
+#[derive(clap::Args, Debug, Clone)]
+pub struct Args {
+    /// Folder for report.json, junit.xml, report.md and report.html
+    /// [default: target/verify in the workspace].
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Seed of every random sample point and probe vector; the same seed
+    /// reproduces a run.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Only run checks whose name contains this text (for example
+    /// `sigmoid`, `matmul`, `gate/`, `In [12]`).
+    #[arg(long, value_name = "NAME")]
+    pub filter: Option<String>,
+    /// Add one deliberately failing check (tests the reports and the exit
+    /// status without breaking a rule).
+    #[arg(long, hide = true)]
+    pub inject_failure: bool,
 }
-
-const STAGES: &[Stage] = &[
-    Stage {
-        name: "notebook snapshot tests",
-        cargo_args: &[
-            "test",
-            "--quiet",
-            "-p",
-            "backprop-tests",
-            "--test",
-            "notebook",
-        ],
-    },
-    Stage {
-        name: "workspace tests",
-        cargo_args: &["test", "--quiet", "--workspace"],
-    },
-];
 
 fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -40,37 +53,309 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-pub fn run(_args: &Args) -> ExitCode {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let total = STAGES.len();
-    let mut failed = Vec::new();
-    for (i, stage) in STAGES.iter().enumerate() {
-        eprintln!("[{}/{total}] {} ...", i + 1, stage.name);
-        let started = Instant::now();
-        let status = Command::new(&cargo)
-            .args(stage.cargo_args)
-            .current_dir(workspace_root())
-            // Verification only compares snapshots; it never writes them.
-            .env("INSTA_UPDATE", "no")
-            .env_remove("INSTA_FORCE_PASS")
-            .status();
-        let ok = matches!(status, Ok(s) if s.success());
-        eprintln!(
-            "[{}/{total}] {}: {} ({:.1}s)",
-            i + 1,
-            stage.name,
-            if ok { "ok" } else { "FAILED" },
-            started.elapsed().as_secs_f64()
-        );
-        if !ok {
-            failed.push(stage.name);
+fn selected(filter: Option<&str>, name: &str) -> bool {
+    filter.is_none_or(|f| name.contains(f))
+}
+
+/// The committed snapshot text of a cell (insta's file minus its header).
+fn snapshot(number: u32) -> Result<String, String> {
+    let path = workspace_root().join(format!(
+        "tests/tests/snapshots/notebook__cell_{number}.snap"
+    ));
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // The header is a `---`-fenced block; the body follows the second fence.
+    let body = text
+        .splitn(3, "---\n")
+        .nth(2)
+        .ok_or_else(|| format!("{}: no insta header", path.display()))?;
+    Ok(body.to_owned())
+}
+
+fn check_cell(cell: &Cell) -> CellResult {
+    let output = (cell.replay)();
+    let (status, diff) = match snapshot(cell.number) {
+        Ok(expected) if expected.trim_end() == output.trim_end() => (Status::Pass, None),
+        Ok(expected) => {
+            let diff = TextDiff::from_lines(expected.trim_end(), output.trim_end())
+                .unified_diff()
+                .header("snapshot (expected)", "replay (actual)")
+                .to_string();
+            (Status::Fail, Some(diff))
+        }
+        Err(e) => (Status::Fail, Some(format!("cannot read the snapshot: {e}"))),
+    };
+    let diagram_svg = cell.cross_check.map(|c| {
+        let circuit = c.circuit;
+        circuit.with_graph(&circuit.notebook_point(), |g, _, f, grads| {
+            g.to_svg(f, Some(grads))
+        })
+    });
+    CellResult {
+        number: cell.number,
+        title: cell.title.to_owned(),
+        status,
+        output,
+        diff,
+        diagram_svg,
+    }
+}
+
+/// Staged replay versus the graph, value by value, within 2 ulp.
+fn staged_vs_graph(cell: &Cell, check: &CrossCheck) -> CheckResult {
+    let staged = (check.staged)();
+    let graph = check.circuit.results();
+    let mut worst = (0u64, String::new());
+    let mut mismatched = staged.len() != graph.len();
+    for ((name, s), (gname, g)) in staged.iter().zip(&graph) {
+        mismatched |= *name != gname.as_str();
+        let ulps = ulps_between(*s, *g);
+        if ulps >= worst.0 {
+            worst = (ulps, format!("{name}: staged {s:?}, graph {g:?}"));
         }
     }
-    if failed.is_empty() {
-        eprintln!("verify: all {total} stages passed");
+    let status = if !mismatched && worst.0 <= 2 {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    let message = if mismatched {
+        format!("staged and graph name different results: {staged:?} vs {graph:?}")
+    } else {
+        format!(
+            "{} value(s), worst {} ulp ({})",
+            staged.len(),
+            worst.0,
+            worst.1
+        )
+    };
+    CheckResult {
+        suite: "cross-check".into(),
+        name: format!("In [{}] staged vs graph", cell.number),
+        rule: format!("In [{}] staged vs graph", cell.number),
+        dtype: None,
+        status,
+        worst_rel_error: None,
+        message,
+        details: serde_json::json!({ "staged": staged, "graph": graph, "max_ulps": worst.0 }),
+    }
+}
+
+/// The graph's gradient versus central finite differences of its forward.
+fn graph_vs_differences(cell: &Cell, check: &CrossCheck, seed: u64) -> CheckResult {
+    let circuit = check.circuit;
+    let names: Vec<&str> = circuit.inputs.iter().map(|&(n, _)| n).collect();
+    let options = Options {
+        seed,
+        ..Options::default()
+    };
+    let name = format!("In [{}] graph vs finite differences", cell.number);
+    match check_partials(
+        |x: &[f64]| circuit.value(x),
+        |x: &[f64]| circuit.gradient(x),
+        &circuit.notebook_point(),
+        &options,
+    ) {
+        Ok(r) => {
+            let r = r.with_name(name.clone()).with_input_names(&names);
+            CheckResult {
+                suite: "cross-check".into(),
+                rule: name.clone(),
+                name,
+                dtype: Some("f64".into()),
+                status: map_status(r.status),
+                worst_rel_error: Some(r.max_rel_error()),
+                message: first_line(&r.to_string()),
+                details: serde_json::to_value(&r).unwrap_or_default(),
+            }
+        }
+        Err(e) => CheckResult {
+            suite: "cross-check".into(),
+            rule: name.clone(),
+            name,
+            dtype: Some("f64".into()),
+            status: Status::Fail,
+            worst_rel_error: None,
+            message: e.to_string(),
+            details: serde_json::Value::Null,
+        },
+    }
+}
+
+fn map_status(s: backprop_gradcheck::Status) -> Status {
+    match s {
+        backprop_gradcheck::Status::Pass => Status::Pass,
+        backprop_gradcheck::Status::Fail => Status::Fail,
+        backprop_gradcheck::Status::Kink => Status::Kink,
+        backprop_gradcheck::Status::NonFinite => Status::NonFinite,
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_owned()
+}
+
+fn catalog_entry(e: &EntryReport) -> CheckResult {
+    let suite = match e.kind {
+        EntryKind::Gate => "gates",
+        EntryKind::TensorOp => "tensor",
+    };
+    let status = map_status(e.status);
+    // The entry's Display shows the worst few elements; one line for lists,
+    // the whole text (never a matrix dump) for failures.
+    let text = e.to_string();
+    let message = if status.is_ok() {
+        first_line(&text)
+    } else {
+        text.trim_end().replace('\n', " | ")
+    };
+    let rule = e
+        .name
+        .split_once('/')
+        .map_or(e.name.as_str(), |(_, n)| n)
+        .to_owned();
+    CheckResult {
+        suite: suite.into(),
+        name: format!("{rule} [{}]", e.dtype.name()),
+        rule,
+        dtype: Some(e.dtype.name().to_owned()),
+        status,
+        worst_rel_error: Some(e.max_rel_error),
+        message,
+        details: serde_json::to_value(e).unwrap_or_default(),
+    }
+}
+
+fn progress_bar(total: usize) -> ProgressBar {
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("      {bar:30} {pos}/{len} {wide_msg}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn injected_failure() -> CheckResult {
+    CheckResult {
+        suite: "injected".into(),
+        name: "deliberate failure".into(),
+        rule: "deliberate failure".into(),
+        dtype: Some("f64".into()),
+        status: Status::Fail,
+        worst_rel_error: Some(1.0),
+        message: "worst element [0]: analytic 1.0 vs numeric 2.0 (injected by --inject-failure)"
+            .into(),
+        details: serde_json::json!({ "injected": true }),
+    }
+}
+
+/// Runs every stage and writes the reports; the exit status says whether
+/// everything passed.
+pub fn run(args: &Args) -> ExitCode {
+    let started = Instant::now();
+    let filter = args.filter.as_deref();
+    let dir = args
+        .report_dir
+        .clone()
+        .unwrap_or_else(|| workspace_root().join("target/verify"));
+
+    eprintln!("[1/4] notebook snapshots");
+    let notebook: Vec<CellResult> = cells()
+        .iter()
+        .filter(|c| selected(filter, &format!("notebook/In [{}]", c.number)))
+        .map(check_cell)
+        .collect();
+    for c in notebook.iter().filter(|c| !c.status.is_ok()) {
+        eprintln!(
+            "      In [{}] differs from its snapshot:\n{}",
+            c.number,
+            c.diff.as_deref().unwrap_or("")
+        );
+    }
+    eprintln!(
+        "      {} cell(s), {} differ",
+        notebook.len(),
+        notebook.iter().filter(|c| !c.status.is_ok()).count()
+    );
+
+    eprintln!("[2/4] cross-checks: staged replay, graph, finite differences");
+    let mut checks = Vec::new();
+    for cell in cells() {
+        let Some(check) = &cell.cross_check else {
+            continue;
+        };
+        for result in [
+            staged_vs_graph(cell, check),
+            graph_vs_differences(cell, check, args.seed),
+        ] {
+            if selected(filter, &result.qualified_name()) {
+                checks.push(result);
+            }
+        }
+    }
+    eprintln!("      {} check(s)", checks.len());
+
+    eprintln!("[3/4] gradcheck catalog (every gate and tensor op, f64 and f32)");
+    let options = CatalogOptions {
+        seed: args.seed,
+        filter: args.filter.clone(),
+        ..CatalogOptions::default()
+    };
+    let bar = progress_bar(0);
+    let catalog = check_catalog(&options, |done, total, name| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(name.to_owned());
+    });
+    bar.finish_and_clear();
+    eprintln!("      {} entries checked", catalog.entries.len());
+    checks.extend(catalog.entries.iter().map(catalog_entry));
+    if args.inject_failure {
+        checks.push(injected_failure());
+    }
+
+    let mut report = Report {
+        seed: args.seed,
+        filter: args.filter.clone(),
+        summary: Default::default(),
+        notebook,
+        checks,
+    };
+    report.summarize(started.elapsed().as_secs_f64());
+
+    eprintln!("[4/4] reports");
+    if let Err(e) = report::write_all(&dir, &report) {
+        eprintln!("error: cannot write the reports to {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    print_summary(&report, &dir);
+    if report.all_ok() {
         ExitCode::SUCCESS
     } else {
-        eprintln!("verify: FAILED: {}", failed.join(", "));
         ExitCode::FAILURE
     }
+}
+
+fn print_summary(report: &Report, dir: &Path) {
+    let s = &report.summary;
+    for c in report.checks.iter().filter(|c| !c.status.is_ok()) {
+        eprintln!(
+            "FAILED {} ({}): {}",
+            c.qualified_name(),
+            c.status.label(),
+            c.message
+        );
+    }
+    let worst = report::format_worst(&s.worst);
+    println!(
+        "verify: {} {} checks: {} passed, {} failed, {} kinks, {} non-finite; worst relative error {worst}; {:.1}s",
+        if report.all_ok() { "ok," } else { "FAILED," },
+        s.total,
+        s.passed,
+        s.failed,
+        s.kinks,
+        s.non_finite,
+        s.seconds
+    );
+    println!("verify: report in {}", dir.display());
 }

@@ -119,7 +119,10 @@ fn large_magnitudes_stay_finite_and_correct() {
     // σ(-745) is still representable: e^-745 ≈ 4.9e-324 (the smallest subnormal)
     assert!(Unary::Sigmoid.forward(-745.0_f64) > 0.0);
     // softplus' dual tangent at exactly 0 is σ(0) = 1/2
-    assert_eq!(Unary::Softplus.forward(Dual::variable(0.0_f64)).tangent, 0.5);
+    assert_eq!(
+        Unary::Softplus.forward(Dual::variable(0.0_f64)).tangent,
+        0.5
+    );
     // the dual tangent of σ at -1000 is finite too
     let t = Unary::Sigmoid.forward(Dual::variable(-1000.0_f64)).tangent;
     assert!(t.is_finite() && t >= 0.0);
