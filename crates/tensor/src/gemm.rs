@@ -24,8 +24,9 @@ use crate::Element;
 const PARALLEL_MIN_MULS: usize = 1 << 18;
 
 /// Output blocks are never smaller than this many rows or columns: each
-/// block re-packs its share of both operands, and thinner blocks measured
-/// slower (512³ on 2 cores: 2-4 blocks ≈ 85 GFLOP/s, 8 ≈ 80, 16 ≈ 41).
+/// block re-packs the operand it shares with the others, and thinner blocks
+/// measured slower (512³ on 2 cores: 2-4 blocks ≈ 85 GFLOP/s, 8 ≈ 80,
+/// 16 ≈ 41).
 const MIN_BLOCK: usize = 128;
 
 /// `C[i] = A[i] · B[i]` for every batch index `i`.
@@ -37,54 +38,81 @@ pub(crate) fn batched_matmul<A: Element>(
     a: &ArrayViewD<'_, A>,
     b: &ArrayViewD<'_, A>,
 ) -> ArrayD<A> {
-    let nd = a.ndim();
-    assert!(
-        nd >= 2 && b.ndim() == nd,
-        "batched_matmul needs equal ranks >= 2"
-    );
-    let batch = &a.shape()[..nd - 2];
-    assert_eq!(batch, &b.shape()[..nd - 2], "batch axes must agree");
-    let (m, k, n) = (a.shape()[nd - 2], a.shape()[nd - 1], b.shape()[nd - 1]);
-    assert_eq!(b.shape()[nd - 2], k, "inner dimensions must agree");
+    let [c] = batched_matmuls([(a, b)]);
+    c
+}
 
-    let count: usize = batch.iter().product();
-    let mut out_shape = batch.to_vec();
-    out_shape.extend([m, n]);
-    let mut c = ArrayD::<A>::zeros(out_shape);
-    if count == 0 || m == 0 || n == 0 || k == 0 {
-        return c;
+/// Several [`batched_matmul`]s at once, sharing one parallel loop (the two
+/// gradients of a backward pass run side by side, not one after the other).
+pub(crate) fn batched_matmuls<A: Element, const P: usize>(
+    products: [(&ArrayViewD<'_, A>, &ArrayViewD<'_, A>); P],
+) -> [ArrayD<A>; P] {
+    let mut outputs = products.map(|(a, b)| {
+        let nd = a.ndim();
+        assert!(
+            nd >= 2 && b.ndim() == nd,
+            "batched_matmul needs equal ranks >= 2"
+        );
+        assert_eq!(
+            a.shape()[..nd - 2],
+            b.shape()[..nd - 2],
+            "batch axes must agree"
+        );
+        assert_eq!(
+            a.shape()[nd - 1],
+            b.shape()[nd - 2],
+            "inner dimensions must agree"
+        );
+        let mut shape = a.shape()[..nd - 1].to_vec();
+        shape.push(b.shape()[nd - 1]);
+        ArrayD::<A>::zeros(shape)
+    });
+
+    let mut tasks = Vec::new();
+    let mut items = 0;
+    let mut muls = 0;
+    for ((a, b), c) in products.iter().zip(outputs.iter_mut()) {
+        let nd = a.ndim();
+        let batch = &a.shape()[..nd - 2];
+        let (m, k, n) = (a.shape()[nd - 2], a.shape()[nd - 1], b.shape()[nd - 1]);
+        let count: usize = batch.iter().product();
+        if count == 0 || m == 0 || n == 0 || k == 0 {
+            continue; // an empty sum: the zeros are the product
+        }
+        let c3 = c
+            .view_mut()
+            .into_shape_with_order((count, m, n))
+            .expect("a fresh array is contiguous");
+        for (index, c2) in ndarray::indices(batch)
+            .into_iter()
+            .zip(c3.into_outer_iter_mut())
+        {
+            tasks.push((matrix_at(a, index.slice()), matrix_at(b, index.slice()), c2));
+        }
+        items += count;
+        muls += count * m * k * n;
     }
 
-    let operands: Vec<(ArrayView2<'_, A>, ArrayView2<'_, A>)> = ndarray::indices(batch)
-        .into_iter()
-        .map(|index| (matrix_at(a, index.slice()), matrix_at(b, index.slice())))
-        .collect();
-    let mut c3 = c
-        .view_mut()
-        .into_shape_with_order((count, m, n))
-        .expect("a fresh array is contiguous");
-    let outputs = c3.outer_iter_mut();
-
-    let muls = count * m * k * n;
     let threads = rayon::current_num_threads();
     if muls < PARALLEL_MIN_MULS || threads == 1 {
-        for ((a2, b2), mut c2) in operands.into_iter().zip(outputs) {
+        for (a2, b2, mut c2) in tasks {
             general_mat_mul(Real::one(), &a2, &b2, Real::zero(), &mut c2);
         }
-        return c;
+        return outputs;
     }
-
-    // Two tasks per thread balance the load on a shared machine; large
-    // products that are too few for that are split into output blocks.
-    let blocks_wanted = (threads * 2).div_ceil(count);
-    let mut tasks = Vec::new();
-    for ((a2, b2), c2) in operands.into_iter().zip(outputs) {
-        split_into_blocks(a2, b2, c2, blocks_wanted, &mut tasks);
+    // One task per batch item when there are enough items to go round;
+    // otherwise each product is split into output blocks, one per thread:
+    // every block re-packs the whole shared operand, and on a 512³ product
+    // 4 blocks spent 17% of the time packing, 2 blocks measured faster.
+    let blocks_wanted = threads.div_ceil(items);
+    let mut blocks = Vec::with_capacity(tasks.len() * blocks_wanted);
+    for (a2, b2, c2) in tasks {
+        split_into_blocks(a2, b2, c2, blocks_wanted, &mut blocks);
     }
-    tasks.into_par_iter().for_each(|(a2, b2, mut c2)| {
+    blocks.into_par_iter().for_each(|(a2, b2, mut c2)| {
         general_mat_mul(Real::one(), &a2, &b2, Real::zero(), &mut c2);
     });
-    c
+    outputs
 }
 
 /// One independent product: `c = a · b`.

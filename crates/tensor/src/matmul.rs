@@ -17,7 +17,7 @@
 use ndarray::{ArrayD, ArrayViewD, Axis};
 
 use crate::broadcast::{broadcast_shapes, sum_to};
-use crate::gemm::batched_matmul;
+use crate::gemm::{batched_matmul, batched_matmuls};
 use crate::{Element, Result, TensorError};
 
 const OP: &str = "matmul";
@@ -250,8 +250,8 @@ pub fn matmul_vjp<A: Element>(
     let a_full = broadcast_to!(a_promoted, plan.full([plan.m, plan.k]));
     let b_full = broadcast_to!(b_promoted, plan.full([plan.k, plan.n]));
     // dA = dC · Bᵀ : (m, n) @ (n, k); dB = Aᵀ · dC : (k, m) @ (m, n).
-    let da = batched_matmul(&dc_full, &transposed(&b_full));
-    let db = batched_matmul(&transposed(&a_full), &dc_full);
+    let (b_t, a_t) = (transposed(&b_full), transposed(&a_full));
+    let [da, db] = batched_matmuls([(&dc_full, &b_t), (&a_t, &dc_full)]);
     Ok((
         unpromote(sum_to(da, a_promoted.shape())?, plan.left_vector, 0),
         unpromote(sum_to(db, b_promoted.shape())?, plan.right_vector, 1),

@@ -131,7 +131,7 @@ fn parallel_paths_match_the_naive_loop() {
     for (sa, sb) in [
         (vec![300, 50], vec![50, 20]),  // one product split into row panels
         (vec![8, 120], vec![120, 300]), // wide: column panels
-        (vec![300, 30], vec![30, 300]), // a 2 x 2 grid of blocks
+        (vec![300, 30], vec![30, 300]), // square: row blocks (a grid on more threads)
         (vec![3, 1, 40, 50], vec![4, 50, 40]), // broadcast batch, parallel over items
         (vec![70], vec![5, 70, 80]),    // vector · batch
     ] {
