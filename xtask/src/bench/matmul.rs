@@ -126,3 +126,41 @@ pub fn measure(shape: Shape, runs: usize) -> Measurement {
         backward_s,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_parse_as_b_m_k_n() {
+        assert_eq!(
+            Shape::parse("64x128x96x32"),
+            Ok(Shape {
+                b: 64,
+                m: 128,
+                k: 96,
+                n: 32
+            })
+        );
+        for bad in ["1x2x3", "1x2x3x4x5", "0x1x1x1", "ax1x1x1", ""] {
+            assert!(Shape::parse(bad).is_err(), "{bad:?} should not parse");
+        }
+    }
+
+    #[test]
+    fn json_lines_have_the_issue_format() {
+        let m = Measurement {
+            op: "matmul",
+            b: 1,
+            m: 2,
+            k: 3,
+            n: 4,
+            forward_s: 0.5,
+            backward_s: 1.25,
+        };
+        assert_eq!(
+            serde_json::to_string(&m).unwrap(),
+            r#"{"op":"matmul","b":1,"m":2,"k":3,"n":4,"forward_s":0.5,"backward_s":1.25}"#
+        );
+    }
+}

@@ -153,3 +153,48 @@ pub fn measure(nodes: usize, runs: usize) -> Measurement {
         bytes_per_node: bytes as f64 / nodes as f64,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_graph_and_plain_code_evaluate_the_same_dag() {
+        let dag = random_dag(5000);
+        let plain = native(&dag);
+        let graph = record(&dag);
+        for (i, &v) in plain.iter().enumerate() {
+            assert_eq!(
+                graph.node(i).unwrap().value().to_bits(),
+                v.to_bits(),
+                "node {i}"
+            );
+        }
+        assert!(plain.iter().all(|v| v.is_finite()));
+        // Every gate reads the node before it, so backward reaches every node.
+        let grads = graph.backward(graph.node(dag.len() - 1).unwrap());
+        assert!((0..dag.len()).all(|i| grads.reached(graph.node(i).unwrap().id())));
+    }
+
+    #[test]
+    fn json_line_has_the_issue_format() {
+        let m = measure(3000, 7);
+        let line = serde_json::to_string(&m).unwrap();
+        assert!(
+            line.starts_with(r#"{"op":"scalar_graph","nodes":3000,"record_forward_s":"#),
+            "{line}"
+        );
+        let fields = [
+            r#","backward_s":"#,
+            r#","native_s":"#,
+            r#","bytes_per_node":"#,
+        ];
+        let positions: Vec<usize> = fields.iter().map(|f| line.find(f).expect(f)).collect();
+        assert!(positions.is_sorted(), "fields out of order: {line}");
+        assert!(
+            line.ends_with('}') && !line[positions[2] + 1..].contains(','),
+            "{line}"
+        );
+        assert!(m.record_forward_s > 0.0 && m.backward_s > 0.0 && m.native_s > 0.0);
+    }
+}
