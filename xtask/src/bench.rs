@@ -47,8 +47,10 @@ pub struct Args {
     /// Skip the scalar-graph benchmark.
     #[arg(long)]
     skip_scalar: bool,
-    /// Run with glibc's default malloc tuning instead of a steady-state heap
-    /// (see `STEADY_HEAP`).
+    /// Run with glibc's default malloc settings. By default the benchmark
+    /// and NumPy both run with GLIBC_TUNABLES that keep freed memory in the
+    /// heap, so that large results do not page-fault fresh memory on every
+    /// run.
     #[arg(long)]
     default_malloc: bool,
 }
