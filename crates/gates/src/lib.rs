@@ -28,6 +28,7 @@
 
 mod binary;
 mod catalog;
+mod chain;
 mod dual;
 mod real;
 mod ulps;
@@ -35,6 +36,7 @@ mod unary;
 
 pub use binary::{Add, Binary, BinaryRule, Div, Max, Min, Mul, Pow, Sub};
 pub use catalog::{DerivativeFrom, Domain, Gate, Kinks};
+pub use chain::chain;
 pub use dual::Dual;
 pub use real::Real;
 pub use ulps::ulps_between;

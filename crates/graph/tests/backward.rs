@@ -164,3 +164,16 @@ fn memory_per_node_is_within_budget() {
     // node (12) + value (8) + gradient (8) + reached flag (1)
     assert_eq!(Graph::BYTES_PER_NODE, 29);
 }
+
+#[test]
+fn a_path_the_output_ignores_contributes_zero_not_nan() {
+    // f = x + max(y, max(x, x/0)) at x = -1.4, y = 0: max picks y, and the
+    // inner max picks x over x/0 = -inf. df/dx = 1, df/dy = 1; the losing
+    // x/0 branch has local derivative 1/0 = inf but upstream 0, and
+    // 0 · inf must not turn the gradient into NaN.
+    let g = Graph::new();
+    let (x, y) = (g.var(-1.4), g.var(0.0));
+    let f = x + y.max(x.max(x / 0.0));
+    let d = g.backward(f);
+    assert_eq!((d[x], d[y]), (1.0, 1.0));
+}

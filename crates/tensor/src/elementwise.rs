@@ -6,7 +6,7 @@
 //! gates broadcast like NumPy, and their gradients are summed back to each
 //! operand's shape by [`sum_to`].
 
-use backprop_gates::{Binary, Unary};
+use backprop_gates::{Binary, Unary, chain};
 use ndarray::{ArrayD, ArrayViewD, Zip};
 
 use crate::broadcast::{broadcast_shapes, sum_to};
@@ -46,7 +46,7 @@ pub fn unary_vjp<A: Element>(
     Ok(Zip::from(x)
         .and(y)
         .and(dy)
-        .map_collect(|&x, &y, &upstream| gate.derivative(x, y) * upstream))
+        .map_collect(|&x, &y, &upstream| chain(gate.derivative(x, y), upstream)))
 }
 
 /// `y = f(a, b)` elementwise, with `a` and `b` broadcast against each other
@@ -112,8 +112,8 @@ pub fn binary_vjp<A: Element>(
         .and(dy)
         .for_each(|da, db, &a, &b, &y, &upstream| {
             let (local_a, local_b) = gate.derivatives(a, b, y);
-            *da = local_a * upstream;
-            *db = local_b * upstream;
+            *da = chain(local_a, upstream);
+            *db = chain(local_b, upstream);
         });
     Ok((sum_to(da, a.shape())?, sum_to(db, b.shape())?))
 }

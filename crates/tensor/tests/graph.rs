@@ -163,3 +163,19 @@ fn operators_with_constants_use_the_gates() -> Result<(), TensorError> {
     assert_eq!(g.backward(z)?.wrt(x), array![-6.0, -6.0].into_dyn());
     Ok(())
 }
+
+#[test]
+fn a_branch_max_ignores_contributes_zero_not_nan() {
+    // y = max(x, x / 0) elementwise at x = -1: max picks x (x/0 = -inf),
+    // so dy/dx = 1 although the losing branch has local derivative inf.
+    let g = backprop_tensor::TensorGraph::<f64>::new();
+    let x = g.leaf(ndarray::array![-1.0, -2.0]);
+    let zero = g.leaf(ndarray::array![0.0, 0.0]);
+    let y = x
+        .max((x / zero).expect("same shape"))
+        .expect("same shape")
+        .sum();
+    let d = g.backward(y).expect("backward");
+    assert_eq!(d.wrt(x), ndarray::array![1.0, 1.0].into_dyn());
+    assert_eq!(d.wrt(zero), ndarray::array![0.0, 0.0].into_dyn());
+}

@@ -7,7 +7,7 @@
 //! relu's slope) live on the tape as constant nodes referenced by slot `b`;
 //! `powi`'s integer exponent sits in slot `b` itself.
 
-use backprop_gates::{Binary, Gate, Unary};
+use backprop_gates::{Binary, Gate, Unary, chain};
 
 use crate::engine::{NodeId, Operation};
 
@@ -241,7 +241,7 @@ impl Operation for ScalarOp {
         let (locals, n) = self.local_derivatives(node, values);
         for &(input, local) in &locals[..n] {
             // chain rule: contribution = local derivative · upstream gradient
-            send(input, local * upstream);
+            send(input, chain(local, *upstream));
         }
     }
 }
