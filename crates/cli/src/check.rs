@@ -98,8 +98,14 @@ pub fn run(input: &Input, rtol: Option<f64>, atol: Option<f64>) -> Result<Output
         atol: tolerance("atol", atol, defaults.atol)?,
         ..defaults
     };
+    // Rounding accumulates over the expression's operations: the standard
+    // worst-case bound is about n ulps after n operations (Higham's γₙ), so
+    // the finite differences of a million-term sum are not judged as if its
+    // value were good to the default 8 ulps.
+    let nodes = prepared.expr.nodes().len() as f64;
     let options = Options {
         tolerances: Some(tolerances),
+        rounding_ulps: nodes.max(Options::default().rounding_ulps),
         ..Options::default()
     };
     let expr = &prepared.expr;
@@ -110,7 +116,7 @@ pub fn run(input: &Input, rtol: Option<f64>, atol: Option<f64>) -> Result<Output
         &options,
     )
     .expect("one partial per variable, at least one variable")
-    .with_name(expr.to_string())
+    .with_name(crate::input::abbreviate(&expr.to_string()))
     .with_input_names(&names);
 
     let mut out = prepared.header("f");

@@ -115,7 +115,7 @@ impl Prepared {
     /// `f = EXPR` and `at x = 3.0, y = -4.0`, as the first lines of a
     /// report.
     pub fn header(&self, output: &str) -> String {
-        let mut out = format!("{output} = {}\n", self.expr);
+        let mut out = format!("{output} = {}\n", abbreviate(&self.expr.to_string()));
         if !self.expr.variables().is_empty() {
             let at: Vec<String> = self
                 .expr
@@ -215,4 +215,22 @@ pub fn non_finite_warnings(eval: &Evaluation<'_, '_>) -> Vec<Diagnostic> {
         );
     }
     out
+}
+
+/// The expression as echoed in headers: whole up to 200 characters, else its
+/// start and end around `…` and its length (a million-term expression is
+/// not printed back in full).
+pub fn abbreviate(text: &str) -> String {
+    const MAX: usize = 200;
+    let n = text.chars().count();
+    if n <= MAX {
+        return text.to_owned();
+    }
+    let head: String = text.chars().take(120).collect();
+    let tail: String = text.chars().skip(n - 60).collect();
+    format!(
+        "{} … {} ({n} characters)",
+        head.trim_end(),
+        tail.trim_start()
+    )
 }

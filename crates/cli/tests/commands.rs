@@ -251,3 +251,17 @@ fn explain_skips_what_constants_receive_and_shows_them_by_value() {
         run.stdout
     );
 }
+
+#[test]
+fn long_expressions_are_echoed_abbreviated() {
+    // 1,000 terms: the header shows the start, the end and the length, not
+    // all 5,997 characters of `2*x + 2*x + ...`.
+    let sum = vec!["2*x"; 1000].join(" + ");
+    let run = backprop_with_stdin(&["check", "-", "x=0.5"], Some(&sum));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let header = run.stdout.lines().next().expect("a header line");
+    assert!(header.starts_with("f = 2*x + 2*x"), "{header}");
+    assert!(header.contains(" + … + 2*x"), "{header}");
+    assert!(header.ends_with(" + 2*x (5997 characters)"), "{header}");
+    assert!(run.stdout.len() < 2000, "{}", run.stdout);
+}

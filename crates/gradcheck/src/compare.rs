@@ -60,10 +60,6 @@ pub(crate) struct Estimate {
     pub rel_error: f64,
 }
 
-/// Rounding errors of a few ulps of the magnitude per function value: the
-/// multiplier of `eps · magnitude / t` in the error estimate's floor.
-const ROUNDING_ULPS: f64 = 8.0;
-
 /// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`, with `tiny` the
 /// absolute tolerance: below it both values count as zero, and a relative
 /// error between an underflowed `0` and `1e-40` would only alarm.
@@ -76,11 +72,13 @@ pub(crate) fn relative_error(a: f64, n: f64, tiny: f64) -> f64 {
 ///
 /// * `D(t) = (f(+t) - f(-t)) / span` at both levels; the numerical value is
 ///   `(4·D(t/2) - D(t)) / 3`, the error estimate `|D(t) - D(t/2)|`, floored
-///   at the rounding error `8·eps·magnitude / t`.
+///   at the rounding error `unit·magnitude / (t/2)`, where `unit` is
+///   [`Options::rounding_unit`](crate::Options::rounding_unit) (8 ulps by
+///   default).
 /// * A kink: the one-sided differences at `t/2` disagree beyond tolerance,
 ///   and their disagreement does not halve with the step as it would for a
 ///   smooth function (where it is `t·f''`).
-pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, eps: f64) -> Estimate {
+pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, unit: f64) -> Estimate {
     let mut est = Estimate {
         outcome: Outcome::Pass,
         // Extrapolated like the numeric side; exactly the rule's value when
@@ -115,7 +113,7 @@ pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, eps: f64) -> Estimate {
         est.outcome = Outcome::NonFinite(Side::Numeric, numeric);
         return est;
     }
-    let floor = ROUNDING_ULPS * eps * s.magnitude / (s.span[1] / 2.0);
+    let floor = unit * s.magnitude / (s.span[1] / 2.0);
     let error_estimate = (d[0] - d[1]).abs().max(floor);
     est.numeric = numeric;
     est.error_estimate = error_estimate;
@@ -278,14 +276,18 @@ mod tests {
         Tolerances::for_dtype(Dtype::F64)
     }
 
-    const T: f64 = 6.0554544523933395e-6; // cbrt(f64::EPSILON)
+    const T: f64 = 6.0554544523933395e-6; // cbrt(8.0 * f64::EPSILON)
 
     #[test]
     fn richardson_removes_the_second_order_error() {
         // f = x³ at 1: D(t) = 3 + t², so (4·D(t/2) - D(t))/3 = 3 exactly
         // (up to rounding), and the estimate is |D(t) - D(t/2)| = ¾t².
         let t = 1e-2;
-        let e = estimate(&stencil(|x| x * x * x, 1.0, t, 3.0), &tol(), f64::EPSILON);
+        let e = estimate(
+            &stencil(|x| x * x * x, 1.0, t, 3.0),
+            &tol(),
+            8.0 * f64::EPSILON,
+        );
         assert!((e.numeric - 3.0).abs() < 1e-12, "{}", e.numeric);
         assert!((e.error_estimate - 0.75 * t * t).abs() < 1e-9);
         assert_eq!(e.outcome, Outcome::Pass);
@@ -298,7 +300,7 @@ mod tests {
         let e = estimate(
             &stencil(|x| 2.0 * x + 1e6, 0.5, T, 2.0),
             &tol(),
-            f64::EPSILON,
+            8.0 * f64::EPSILON,
         );
         let floor = 8.0 * f64::EPSILON * (1e6 + 1.0 + 2.0 * T) / (T / 2.0);
         assert!(
@@ -314,7 +316,7 @@ mod tests {
         let e = estimate(
             &stencil(f64::sin, 0.3, T, 2.0 * 0.3f64.cos()),
             &tol(),
-            f64::EPSILON,
+            8.0 * f64::EPSILON,
         );
         assert_eq!(e.outcome, Outcome::Fail);
     }
@@ -323,13 +325,13 @@ mod tests {
     fn kinks_at_the_point_are_detected() {
         let relu = |x: f64| x.max(0.0);
         for a in [0.0, 1.0, 0.5, 7.0] {
-            let e = estimate(&stencil(relu, 0.0, T, a), &tol(), f64::EPSILON);
+            let e = estimate(&stencil(relu, 0.0, T, a), &tol(), 8.0 * f64::EPSILON);
             assert_eq!(e.outcome, Outcome::Kink, "relu at 0 with claimed {a}");
         }
-        let e = estimate(&stencil(f64::abs, 0.0, T, 0.0), &tol(), f64::EPSILON);
+        let e = estimate(&stencil(f64::abs, 0.0, T, 0.0), &tol(), 8.0 * f64::EPSILON);
         assert_eq!(e.outcome, Outcome::Kink);
         // A kink a fifth of a step away is still seen.
-        let e = estimate(&stencil(relu, -0.1 * T, T, 0.0), &tol(), f64::EPSILON);
+        let e = estimate(&stencil(relu, -0.1 * T, T, 0.0), &tol(), 8.0 * f64::EPSILON);
         assert_eq!(e.outcome, Outcome::Kink);
     }
 
@@ -340,19 +342,27 @@ mod tests {
         let e = estimate(
             &stencil(|x| 1.0 / x, x, T, -1.0 / (x * x)),
             &tol(),
-            f64::EPSILON,
+            8.0 * f64::EPSILON,
         );
         assert_eq!(e.outcome, Outcome::Pass, "{e:?}");
         let x = 30.0;
-        let e = estimate(&stencil(f64::exp, x, T * x, x.exp()), &tol(), f64::EPSILON);
+        let e = estimate(
+            &stencil(f64::exp, x, T * x, x.exp()),
+            &tol(),
+            8.0 * f64::EPSILON,
+        );
         assert_eq!(e.outcome, Outcome::Pass, "{e:?}");
     }
 
     #[test]
     fn non_finite_values_name_their_side() {
-        let e = estimate(&stencil(f64::ln, 0.0, T, 1.0), &tol(), f64::EPSILON);
+        let e = estimate(&stencil(f64::ln, 0.0, T, 1.0), &tol(), 8.0 * f64::EPSILON);
         assert!(matches!(e.outcome, Outcome::NonFinite(Side::Numeric, _)));
-        let e = estimate(&stencil(f64::sin, 1.0, T, f64::NAN), &tol(), f64::EPSILON);
+        let e = estimate(
+            &stencil(f64::sin, 1.0, T, f64::NAN),
+            &tol(),
+            8.0 * f64::EPSILON,
+        );
         assert!(matches!(e.outcome, Outcome::NonFinite(Side::Analytic, v) if v.is_nan()));
     }
 

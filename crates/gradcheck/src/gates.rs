@@ -140,7 +140,7 @@ fn finite_differences<T: Float, R: ScalarRule>(
     options: &Options,
 ) -> Report {
     let tol = options.tolerances_for(T::DTYPE);
-    let eps = options.oracle.epsilon();
+    let eps = options.rounding_unit();
     let arity = rule.arity();
     let mut tallies: Vec<Tally> = (0..arity)
         .map(|_| Tally::new(options.worst_count))

@@ -133,6 +133,13 @@ pub struct Options {
     pub structural: bool,
     /// How many of the worst elements a report keeps (and prints).
     pub worst_count: usize,
+    /// How far, in ulps of its magnitude, the forward function's values may
+    /// be off by rounding (default `8`). It floors the error estimate at
+    /// `rounding_ulps · eps · |f| / (t/2)`. Raise it for long computations
+    /// whose rounding accumulates — after n operations the worst case is
+    /// about n ulps (Higham's γₙ), so a sum of a million terms is not good
+    /// to 8 — or a correct gradient may be reported as failing.
+    pub rounding_ulps: f64,
 }
 
 impl Default for Options {
@@ -148,11 +155,18 @@ impl Default for Options {
             locate_limit: 1 << 16,
             structural: true,
             worst_count: 5,
+            rounding_ulps: 8.0,
         }
     }
 }
 
 impl Options {
+    /// `rounding_ulps · eps` of the oracle type: the relative rounding error
+    /// assumed in each forward value.
+    pub fn rounding_unit(&self) -> f64 {
+        self.rounding_ulps * self.oracle.epsilon()
+    }
+
     /// The tolerances for a rule computing in `dtype`.
     pub fn tolerances_for(&self, dtype: Dtype) -> Tolerances {
         self.tolerances

@@ -114,7 +114,7 @@ pub fn check_partials<T: Float>(
         return Err(GradcheckError::NoInputs);
     }
     let tol = options.tolerances_for(T::DTYPE);
-    let eps = options.oracle.epsilon();
+    let eps = options.rounding_unit();
     let analytic = partials(x);
     if analytic.len() != x.len() {
         return Err(GradcheckError::PartialCount {

@@ -132,7 +132,7 @@ where
         center: center_array.iter().copied().collect(),
         upstream: upstream_64,
         tol,
-        eps: options.oracle.epsilon(),
+        eps: options.rounding_unit(),
         options,
     };
     let mut structure = structure;
