@@ -71,17 +71,23 @@ fn snapshot(number: u32) -> Result<String, String> {
     Ok(body.to_owned())
 }
 
+/// Compares a replay with its snapshot as insta does (trailing newlines do
+/// not count); on a mismatch, a unified diff of expected versus actual lines.
+fn compare_with_snapshot(expected: &str, actual: &str) -> (Status, Option<String>) {
+    if expected.trim_end() == actual.trim_end() {
+        return (Status::Pass, None);
+    }
+    let diff = TextDiff::from_lines(expected.trim_end(), actual.trim_end())
+        .unified_diff()
+        .header("snapshot (expected)", "replay (actual)")
+        .to_string();
+    (Status::Fail, Some(diff))
+}
+
 fn check_cell(cell: &Cell) -> CellResult {
     let output = (cell.replay)();
     let (status, diff) = match snapshot(cell.number) {
-        Ok(expected) if expected.trim_end() == output.trim_end() => (Status::Pass, None),
-        Ok(expected) => {
-            let diff = TextDiff::from_lines(expected.trim_end(), output.trim_end())
-                .unified_diff()
-                .header("snapshot (expected)", "replay (actual)")
-                .to_string();
-            (Status::Fail, Some(diff))
-        }
+        Ok(expected) => compare_with_snapshot(&expected, &output),
         Err(e) => (Status::Fail, Some(format!("cannot read the snapshot: {e}"))),
     };
     let diagram_svg = cell.cross_check.map(|c| {
@@ -358,4 +364,49 @@ fn print_summary(report: &Report, dir: &Path) {
         s.seconds
     );
     println!("verify: report in {}", dir.display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_output_passes_whatever_its_trailing_newlines() {
+        assert_eq!(
+            compare_with_snapshot("a\nb\n", "a\nb"),
+            (Status::Pass, None)
+        );
+    }
+
+    #[test]
+    fn a_mismatch_is_a_line_diff_of_expected_versus_actual() {
+        let (status, diff) =
+            compare_with_snapshot("dfdq = -4\ndfdx = -4.0\n", "dfdq = -4\ndfdx = -4\n");
+        assert_eq!(status, Status::Fail);
+        let diff = diff.expect("a diff");
+        assert!(
+            diff.contains("--- snapshot (expected)") && diff.contains("+++ replay (actual)"),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("\n-dfdx = -4.0") && diff.contains("\n+dfdx = -4"),
+            "{diff}"
+        );
+        assert!(
+            diff.contains("\n dfdq = -4"),
+            "unchanged lines give context: {diff}"
+        );
+    }
+
+    #[test]
+    fn every_replayed_cell_matches_its_committed_snapshot() {
+        for cell in cells() {
+            assert_eq!(
+                check_cell(cell).status,
+                Status::Pass,
+                "In [{}]",
+                cell.number
+            );
+        }
+    }
 }
