@@ -46,6 +46,30 @@ impl<F: Real> Dual<F> {
         Dual::new(value, F::zero())
     }
 
+    /// A point as dual numbers seeded along input `i`: tangent `1` there and
+    /// `0` elsewhere, so `f(&Dual::seeded(p, i)).tangent` is `∂f/∂xᵢ` at `p`.
+    ///
+    /// ```
+    /// use backprop_gates::Dual;
+    /// let p = Dual::seeded(&[2.0_f64, 3.0], 1);
+    /// assert_eq!((p[1].value, p[1].tangent, p[0].tangent), (3.0, 1.0, 0.0));
+    /// let y = p[0] * p[1]; // ∂(x·y)/∂y = x
+    /// assert_eq!(y.tangent, 2.0);
+    /// ```
+    pub fn seeded(point: &[F], i: usize) -> Vec<Self> {
+        point
+            .iter()
+            .enumerate()
+            .map(|(k, &v)| {
+                if k == i {
+                    Dual::variable(v)
+                } else {
+                    Dual::constant(v)
+                }
+            })
+            .collect()
+    }
+
     /// Chain rule for a unary function with value `v` and derivative `dv`.
     fn chain(self, v: F, dv: F) -> Self {
         Dual::new(v, dv * self.tangent)

@@ -217,18 +217,7 @@ fn finite_differences<T: Float, R: ScalarRule>(
 /// The derivative of `rule` with respect to input `i` at `p`, by dual
 /// numbers (no rule involved).
 fn dual_derivative<T: Float, R: ScalarRule>(rule: &R, p: &[T], i: usize) -> T {
-    let args: Vec<Dual<T>> = p
-        .iter()
-        .enumerate()
-        .map(|(k, &v)| {
-            if k == i {
-                Dual::variable(v)
-            } else {
-                Dual::constant(v)
-            }
-        })
-        .collect();
-    rule.forward(&args).tangent
+    rule.forward(&Dual::seeded(p, i)).tangent
 }
 
 fn dual_oracle<T: Float, R: ScalarRule>(

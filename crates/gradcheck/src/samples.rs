@@ -205,18 +205,7 @@ pub(crate) fn acceptable<R: ScalarRule>(
         Dtype::F32 => f64::from(f32::MAX),
     };
     for i in 0..p.len() {
-        let args: Vec<Dual<f64>> = p
-            .iter()
-            .enumerate()
-            .map(|(k, &v)| {
-                if k == i {
-                    Dual::variable(v)
-                } else {
-                    Dual::constant(v)
-                }
-            })
-            .collect();
-        let d = rule.forward(&args).tangent;
+        let d = rule.forward(&Dual::seeded(p, i)).tangent;
         if d.is_nan() || d.abs() > largest {
             return false;
         }

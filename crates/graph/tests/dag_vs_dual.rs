@@ -83,12 +83,7 @@ proptest! {
         prop_assert_eq!(out.value(), run(inputs.clone(), &program));
         let grads = g.backward(out);
         for k in 0..inputs.len() {
-            let duals: Vec<Dual<f64>> = inputs
-                .iter()
-                .enumerate()
-                .map(|(j, &v)| if j == k { Dual::variable(v) } else { Dual::constant(v) })
-                .collect();
-            let exact = run(duals, &program).tangent;
+            let exact = run(Dual::seeded(&inputs, k), &program).tangent;
             let got = grads[vars[k]];
             // Same chain rule, different association order: agreement to
             // rounding, relative to the size of the derivative.
