@@ -8,9 +8,9 @@ use backprop_gates::Dual;
 use serde::Serialize;
 
 use crate::compare::{Place, Tally};
-use crate::report::{Evaluations, Report, Structure};
+use crate::report::{Evaluations, Report};
 use crate::rule::input_names;
-use crate::scalar::{judge_coordinate, pair_report, worst_status};
+use crate::scalar::{judge_coordinate, pair_report, scalar_report, worst_status};
 use crate::{Dtype, Float, Mode, Options, Sampling, ScalarRule, Status, sample_points};
 
 /// One input's comparison of a rule's derivative with the dual-number
@@ -200,18 +200,7 @@ fn finite_differences<T: Float, R: ScalarRule>(
             )
         })
         .collect();
-    Report {
-        name: rule.name(),
-        dtype: T::DTYPE,
-        mode: Mode::Exhaustive,
-        seed: options.seed,
-        status: worst_status(pairs.iter().map(|p| p.status)),
-        output_shape: Vec::new(),
-        evaluations: total,
-        tolerances: tol,
-        structure: Structure::unchecked(),
-        pairs,
-    }
+    scalar_report(rule.name(), T::DTYPE, options.seed, tol, total, pairs)
 }
 
 /// The derivative of `rule` with respect to input `i` at `p`, by dual

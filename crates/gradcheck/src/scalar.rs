@@ -166,18 +166,38 @@ pub fn check_partials<T: Float>(
             None,
         ));
     }
-    Ok(Report {
-        name: "function".into(),
-        dtype: T::DTYPE,
+    Ok(scalar_report(
+        "function".into(),
+        T::DTYPE,
+        options.seed,
+        tol,
+        total,
+        pairs,
+    ))
+}
+
+/// The report of a scalar function's exhaustive check: one pair per input,
+/// no structural checks (a scalar has no shape to check).
+pub(crate) fn scalar_report(
+    name: String,
+    dtype: crate::Dtype,
+    seed: u64,
+    tolerances: Tolerances,
+    evaluations: Evaluations,
+    pairs: Vec<PairReport>,
+) -> Report {
+    Report {
+        name,
+        dtype,
         mode: Mode::Exhaustive,
-        seed: options.seed,
+        seed,
         status: worst_status(pairs.iter().map(|p| p.status)),
         output_shape: Vec::new(),
-        evaluations: total,
-        tolerances: tol,
+        evaluations,
+        tolerances,
         structure: Structure::unchecked(),
         pairs,
-    })
+    }
 }
 
 /// The most severe of some statuses, `Pass` when there are none.
