@@ -21,22 +21,7 @@ fn escape(text: &str) -> String {
 pub(crate) fn render(graph: &Graph, output: NodeId, gradients: Option<&Gradients>) -> String {
     let tape = graph.tape();
     let values = tape.values();
-    let n = output.index() + 1;
-
-    // Which nodes the output depends on: one reverse sweep, no recursion.
-    let mut needed = vec![false; n];
-    needed[n - 1] = true;
-    let mut edges: Vec<(usize, usize)> = Vec::new();
-    for i in (0..n).rev() {
-        if !needed[i] {
-            continue;
-        }
-        let (inputs, k) = tape.op(tape.node(i).expect("i < len")).inputs(values);
-        for x in &inputs[..k] {
-            needed[x.index()] = true;
-            edges.push((x.index(), i));
-        }
-    }
+    let (needed, wires) = super::circuit(&tape, output);
 
     let mut dot = String::from(
         "digraph backprop {\n  rankdir=LR;\n  node [shape=record, fontname=\"Helvetica\"];\n",
@@ -61,8 +46,7 @@ pub(crate) fn render(graph: &Graph, output: NodeId, gradients: Option<&Gradients
         label.push('}');
         let _ = writeln!(dot, "  n{i} [label=\"{label}\"];");
     }
-    edges.reverse();
-    for (from, to) in edges {
+    for super::Wire { from, to, .. } in wires {
         let _ = writeln!(dot, "  n{from} -> n{to};");
     }
     dot.push_str("}\n");

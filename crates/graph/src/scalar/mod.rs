@@ -338,3 +338,41 @@ impl Index<Var<'_>> for Gradients {
         self.0.get(var.id).unwrap_or(&0.0)
     }
 }
+
+/// One wire of a circuit diagram: input `from` feeds operand `port` (of
+/// `arity`) of node `to` (creation indices).
+#[cfg_attr(not(feature = "svg"), allow(dead_code))]
+pub(crate) struct Wire {
+    pub from: usize,
+    pub to: usize,
+    pub port: usize,
+    pub arity: usize,
+}
+
+/// The part of the tape `output` depends on, for diagrams: which nodes
+/// (`needed[i]`, up to the output) and the wires between them in creation
+/// order, operands in order. One reverse sweep over the tape, no recursion.
+pub(crate) fn circuit(tape: &Tape<ScalarOp>, output: NodeId) -> (Vec<bool>, Vec<Wire>) {
+    let values = tape.values();
+    let n = output.index() + 1;
+    let mut needed = vec![false; n];
+    needed[n - 1] = true;
+    let mut wires = Vec::new();
+    for to in (0..n).rev() {
+        if !needed[to] {
+            continue;
+        }
+        let (inputs, arity) = tape.op(tape.node(to).expect("to < len")).inputs(values);
+        for (port, x) in inputs[..arity].iter().enumerate().rev() {
+            needed[x.index()] = true;
+            wires.push(Wire {
+                from: x.index(),
+                to,
+                port,
+                arity,
+            });
+        }
+    }
+    wires.reverse();
+    (needed, wires)
+}

@@ -89,24 +89,11 @@ pub(crate) fn render(graph: &Graph, output: NodeId, gradients: Option<&Gradients
     let values = tape.values();
     let n = output.index() + 1;
 
-    // Which nodes the output depends on, and the edges between them: one
-    // reverse sweep over the tape, as for DOT.
-    let mut needed = vec![false; n];
-    needed[n - 1] = true;
-    // Each edge also keeps which input it is (`port` of `arity`), so that
-    // the two operands of a subtraction or division enter their box at
-    // different heights, first one on top.
-    let mut edges_rev: Vec<(usize, usize, usize, usize)> = Vec::new();
-    for i in (0..n).rev() {
-        if !needed[i] {
-            continue;
-        }
-        let (inputs, k) = tape.op(tape.node(i).expect("i < len")).inputs(values);
-        for (port, x) in inputs[..k].iter().enumerate().rev() {
-            needed[x.index()] = true;
-            edges_rev.push((x.index(), i, port, k));
-        }
-    }
+    // Which nodes the output depends on, and the wires between them. Each
+    // wire also keeps which operand it is (`port` of `arity`), so that the
+    // two operands of a subtraction or division enter their box at different
+    // heights, first one on top.
+    let (needed, wires) = super::circuit(&tape, output);
 
     // Dense box numbers, in creation order.
     let mut box_of = vec![usize::MAX; n];
@@ -146,11 +133,10 @@ pub(crate) fn render(graph: &Graph, output: NodeId, gradients: Option<&Gradients
             rank: 0,
         });
     }
-    edges_rev.reverse();
-    let ports: Vec<(usize, usize)> = edges_rev.iter().map(|e| (e.2, e.3)).collect();
-    let edges: Vec<(usize, usize)> = edges_rev
-        .into_iter()
-        .map(|(from, to, _, _)| (box_of[from], box_of[to]))
+    let ports: Vec<(usize, usize)> = wires.iter().map(|w| (w.port, w.arity)).collect();
+    let edges: Vec<(usize, usize)> = wires
+        .iter()
+        .map(|w| (box_of[w.from], box_of[w.to]))
         .collect();
 
     assign_ranks(&mut boxes, &edges);
