@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Domain, Real};
+use crate::{Domain, KinkConvention, Real};
 
 /// A two-input derivative rule.
 pub trait BinaryRule {
@@ -19,6 +19,11 @@ pub trait BinaryRule {
     /// Whether the derivative jumps where `a == b` (max, min).
     fn kinks_at_ties(&self) -> bool {
         false
+    }
+    /// Which derivatives `df` returns at its kinks (every rule with kinks
+    /// should say; `None` for a smooth rule).
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        None
     }
 }
 
@@ -89,7 +94,22 @@ impl BinaryRule for Pow {
         a.powf(b)
     }
     fn df<F: Real>(&self, a: F, b: F, y: F) -> (F, F) {
-        (b * a.powf(b - F::one()), y * a.ln())
+        // a⁰ = 1 for every a, so ∂a = 0 exactly at b = 0 (the formula
+        // gives 0·0⁻¹ = NaN at a = 0).
+        let da = if b == F::zero() {
+            F::zero()
+        } else {
+            b * a.powf(b - F::one())
+        };
+        // 0ᵇ = 0 for every b > 0, so ∂b = 0 there, and at b = 0 we take
+        // that limit from b > 0 (the formula gives 0·ln 0 = NaN, or
+        // 1·ln 0 = -∞ at b = 0).
+        let db = if a == F::zero() && b >= F::zero() {
+            F::zero()
+        } else {
+            y * a.ln()
+        };
+        (da, db)
     }
     fn domain(&self) -> [Domain; 2] {
         [Domain::Positive, Domain::Real]
@@ -112,12 +132,19 @@ fn pick<F: Real>(a_wins: bool, b_wins: bool, a: F, b: F) -> (F, F) {
     }
 }
 
-/// The larger input, NaN if either is NaN.
-fn extremum<F: Real>(a_wins: bool, b_wins: bool, a: F, b: F) -> F {
-    if a_wins || a == b {
+/// The winning input, NaN if either is NaN. At a tie between `-0` and
+/// `+0`, IEEE 754-2019's `maximum`/`minimum` order `-0 < +0`, so the
+/// result does not depend on the order of the inputs.
+fn extremum<F: Real>(a_wins: bool, b_wins: bool, larger: bool, a: F, b: F) -> F {
+    if a_wins {
         a
     } else if b_wins {
         b
+    } else if a == b && a == F::zero() {
+        // Sums of zeros: -0 + -0 = -0, any +0 makes +0; negated for min.
+        if larger { a + b } else { -(-a + -b) }
+    } else if a == b {
+        a
     } else {
         a + b
     }
@@ -130,13 +157,16 @@ pub struct Max;
 impl BinaryRule for Max {
     const NAME: &'static str = "max";
     fn f<F: Real>(&self, a: F, b: F) -> F {
-        extremum(a > b, b > a, a, b)
+        extremum(a > b, b > a, true, a, b)
     }
     fn df<F: Real>(&self, a: F, b: F, _y: F) -> (F, F) {
         pick(a > b, b > a, a, b)
     }
     fn kinks_at_ties(&self) -> bool {
         true
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Mean)
     }
 }
 
@@ -147,13 +177,16 @@ pub struct Min;
 impl BinaryRule for Min {
     const NAME: &'static str = "min";
     fn f<F: Real>(&self, a: F, b: F) -> F {
-        extremum(a < b, b < a, a, b)
+        extremum(a < b, b < a, false, a, b)
     }
     fn df<F: Real>(&self, a: F, b: F, _y: F) -> (F, F) {
         pick(a < b, b < a, a, b)
     }
     fn kinks_at_ties(&self) -> bool {
         true
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Mean)
     }
 }
 
@@ -239,6 +272,11 @@ impl Binary {
     /// Whether the derivative jumps where `a == b`.
     pub fn kinks_at_ties(self) -> bool {
         with_rule!(self, r => r.kinks_at_ties())
+    }
+
+    /// Which derivatives the rule returns at a tie (`None` if smooth).
+    pub fn kink_convention(self) -> Option<KinkConvention> {
+        with_rule!(self, r => r.kink_convention())
     }
 }
 

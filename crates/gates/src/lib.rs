@@ -30,14 +30,16 @@ mod binary;
 mod catalog;
 mod chain;
 mod dual;
+mod edges;
 mod real;
 mod ulps;
 mod unary;
 
 pub use binary::{Add, Binary, BinaryRule, Div, Max, Min, Mul, Pow, Sub};
-pub use catalog::{DerivativeFrom, Domain, Gate, Kinks};
+pub use catalog::{DerivativeFrom, Domain, Gate, KinkConvention, Kinks};
 pub use chain::chain;
 pub use dual::Dual;
+pub use edges::{Edge, EdgeKind, edges};
 pub use real::Real;
 pub use ulps::ulps_between;
 pub use unary::{

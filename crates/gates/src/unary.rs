@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{DerivativeFrom, Domain, Real};
+use crate::{DerivativeFrom, Domain, KinkConvention, Real};
 
 /// A one-input derivative rule.
 ///
@@ -26,6 +26,11 @@ pub trait UnaryRule {
     /// Points where the derivative jumps.
     fn kinks(&self) -> &'static [f64] {
         &[]
+    }
+    /// Which derivative `df` returns at those points (every rule with
+    /// kinks should say; `None` for a smooth rule).
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        None
     }
 }
 
@@ -135,6 +140,11 @@ impl UnaryRule for Powf {
         x.powf(F::from_f64(self.0))
     }
     fn df<F: Real>(&self, x: F, _y: F) -> F {
+        // x⁰ = 1 for every x: the derivative is exactly 0, where the
+        // formula would give 0·0⁻¹ = 0·∞ = NaN at x = 0.
+        if self.0 == 0.0 {
+            return F::zero();
+        }
         F::from_f64(self.0) * x.powf(F::from_f64(self.0 - 1.0))
     }
     fn domain(&self) -> Domain {
@@ -239,14 +249,24 @@ impl UnaryRule for Relu {
     const NAME: &'static str = "relu";
     const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
     fn f<F: Real>(&self, x: F) -> F {
-        // `x < 0` is false for NaN, so NaN propagates instead of becoming 0.
-        if x < F::zero() { F::zero() } else { x }
+        // Both comparisons are false for NaN, so NaN propagates instead of
+        // becoming 0; `-0` is not above 0 and becomes `+0`.
+        if x > F::zero() {
+            x
+        } else if x <= F::zero() {
+            F::zero()
+        } else {
+            x
+        }
     }
     fn df<F: Real>(&self, x: F, _y: F) -> F {
         step(x, F::zero())
     }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Left)
     }
 }
 
@@ -269,6 +289,9 @@ impl UnaryRule for LeakyRelu {
     }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Left)
     }
 }
 
@@ -317,6 +340,9 @@ impl UnaryRule for Abs {
     }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Mean)
     }
 }
 
@@ -489,6 +515,11 @@ impl Unary {
     /// Points where the derivative jumps.
     pub fn kinks(self) -> &'static [f64] {
         with_rule!(self, r => r.kinks())
+    }
+
+    /// Which derivative the rule returns at its kinks (`None` if smooth).
+    pub fn kink_convention(self) -> Option<KinkConvention> {
+        with_rule!(self, r => r.kink_convention())
     }
 
     /// The rule's parameter, if it has one (`c`, `n` or the slope).
