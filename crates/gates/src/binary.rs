@@ -69,6 +69,17 @@ impl BinaryRule for Mul {
 
 /// Division. `f = a / b`, `∂f/∂a = 1 / b`, `∂f/∂b = -a / b² = -f / b`
 /// (the latter form never squares `b`, so it cannot overflow early).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | div at (1, 0) | singular | inf; inf, -inf | inf; inf, -inf | inf; inf, -inf | A pole: no finite value exists; the infinities are the limits from the right. |
+/// | div at (0, 0) | singular | NaN; inf, NaN | NaN; inf, NaN | NaN; inf, NaN | 0/0 has no value; ∂a = 1/b = +inf whatever a is; ∂b = -a/b² is 0/0 again. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Div;
 impl BinaryRule for Div {
@@ -85,7 +96,25 @@ impl BinaryRule for Div {
 }
 
 /// Variable power. `f = aᵇ`, `∂f/∂a = b·aᵇ⁻¹`, `∂f/∂b = aᵇ·ln a = f·ln a`,
-/// for `a > 0`.
+/// for `a > 0`. Where those products are `0·∞`, the exact partials:
+/// `∂f/∂a = 0` at `b = 0` (`a⁰ = 1` for every `a`), `∂f/∂b = 0` at `a = 0`,
+/// `b >= 0` (`0ᵇ = 0` for every `b > 0`, and its limit at `b = 0`).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | pow at (0, 0) | singular | 1; 0, 0 | 1; 0, 0 | **1; NaN, 0** | ∂a = 0 exactly: a⁰ = 1 for every a (the formula's 0·0⁻¹ would be NaN). ∂b = 0, the limit from b > 0, where 0ᵇ = 0 (the formula gives -inf). |
+/// | pow at (0, 1) | singular | 0; 1, 0 | 0; 1, 0 | 0; 1, 0 | ∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN). |
+/// | pow at (0, 2) | singular | 0; 0, 0 | 0; 0, 0 | 0; 0, 0 | ∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN). |
+/// | pow at (0, 0.5) | singular | 0; inf, 0 | 0; inf, 0 | 0; inf, 0 | ∂a = +inf, the derivative from the right (aᵇ is real only for a >= 0); ∂b = 0 as for every b > 0. |
+/// | pow at (0, -1) | singular | inf; -inf, -inf | inf; -inf, -inf | **inf; -inf, NaN** | A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+. |
+/// | pow at (0, -0.5) | singular | inf; -inf, -inf | inf; -inf, -inf | **inf; -inf, NaN** | A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+. |
+/// | pow at (-2, 3) | singular | -8; 12, NaN | -8; 12, NaN | -8; 12, NaN | ∂b = NaN: (-2)ᵇ is not real for b near 3, so no derivative exists; ∂a = b·aᵇ⁻¹ holds. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pow;
 impl BinaryRule for Pow {
@@ -151,7 +180,19 @@ fn extremum<F: Real>(a_wins: bool, b_wins: bool, larger: bool, a: F, b: F) -> F 
 }
 
 /// Maximum. `f = max(a, b)`, `∂f/∂a = [a > b]`, `∂f/∂b = [b > a]`, `½` each
-/// at a tie (a kink).
+/// at a tie (a kink: the mean of both sides, [`KinkConvention::Mean`]);
+/// `max(-0, +0) = +0` in either order (IEEE 754-2019).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | max at (1, 1) | kink | 1; 0.5, 0.5 | 1; 0.5, 0.5 | 1; 0.5, 0.5 | Mean of the one-sided derivatives: ½ to each input, so max(x, x) has derivative 1. |
+/// | max at (-0, 0) | signed zero | 0; 0.5, 0.5 | **-0; 0.5, 0.5** | 0; 0.5, 0.5 | IEEE 754-2019's maximum (-0 < +0): the result does not depend on the order of the inputs. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Max;
 impl BinaryRule for Max {
@@ -171,7 +212,19 @@ impl BinaryRule for Max {
 }
 
 /// Minimum. `f = min(a, b)`, `∂f/∂a = [a < b]`, `∂f/∂b = [b < a]`, `½` each
-/// at a tie (a kink).
+/// at a tie (a kink: the mean of both sides, [`KinkConvention::Mean`]);
+/// `min(-0, +0) = -0` in either order (IEEE 754-2019).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | min at (1, 1) | kink | 1; 0.5, 0.5 | 1; 0.5, 0.5 | 1; 0.5, 0.5 | Mean of the one-sided derivatives: ½ to each input, so min(x, x) has derivative 1. |
+/// | min at (-0, 0) | signed zero | -0; 0.5, 0.5 | -0; 0.5, 0.5 | -0; 0.5, 0.5 | IEEE 754-2019's minimum (-0 < +0): the result does not depend on the order of the inputs. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Min;
 impl BinaryRule for Min {

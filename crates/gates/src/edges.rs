@@ -192,7 +192,8 @@ const INF: f64 = f64::INFINITY;
 const NAN: f64 = f64::NAN;
 use EdgeKind::{Kink, Saturated, SignedZero, Singular};
 
-const BASE_ZERO_POSITIVE: &str = "∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN).";
+const BASE_ZERO_POSITIVE: &str =
+    "∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN).";
 const POLE: &str = "A pole: no finite value exists; the infinities are the limits from the right.";
 
 const EDGES: &[Edge] = &[
@@ -226,7 +227,7 @@ const EDGES: &[Edge] = &[
         0.0,
         &[0.0],
         Kink,
-        "Mean of the one-sided derivatives -1 and 1, i.e. sign(0) = 0: the same rule as max at a tie, and |x| = max(x, -x).",
+        "Mean of the one-sided derivatives -1 and 1, i.e. sign(0) = 0: the same rule as max at a tie, and abs(x) = max(x, -x).",
     ),
     unary(
         Unary::Abs,
@@ -384,14 +385,7 @@ const EDGES: &[Edge] = &[
     ),
     unary(Unary::Ln, &[0.0], -INF, &[INF], Singular, POLE),
     unary(Unary::Recip, &[0.0], INF, &[-INF], Singular, POLE),
-    binary(
-        Binary::Div,
-        &[1.0, 0.0],
-        INF,
-        &[INF, -INF],
-        Singular,
-        POLE,
-    ),
+    binary(Binary::Div, &[1.0, 0.0], INF, &[INF, -INF], Singular, POLE),
     binary(
         Binary::Div,
         &[0.0, 0.0],

@@ -66,7 +66,10 @@ fn edges_agree_with_dual_numbers_and_the_kink_convention() {
         for (i, &documented) in edge.derivatives.iter().enumerate() {
             let label = edge.label();
             if edge.gate.is_at_kink(edge.at) {
-                let convention = edge.gate.kink_convention().expect("kinked gates declare one");
+                let convention = edge
+                    .gate
+                    .kink_convention()
+                    .expect("kinked gates declare one");
                 let side = |up: bool| {
                     let mut p = edge.at.to_vec();
                     p[i] = next(p[i], up);
@@ -169,7 +172,13 @@ fn pow_at_zero_zero_is_finite() {
 }
 
 /// The smooth two-input gates: `a == b` is an ordinary point for them.
-const SMOOTH: [Binary; 5] = [Binary::Add, Binary::Sub, Binary::Mul, Binary::Div, Binary::Pow];
+const SMOOTH: [Binary; 5] = [
+    Binary::Add,
+    Binary::Sub,
+    Binary::Mul,
+    Binary::Div,
+    Binary::Pow,
+];
 
 /// Every binary gate is in exactly one of the two lists: the match has no
 /// wildcard, so a new gate must be placed before this compiles.
@@ -241,10 +250,19 @@ fn signed_zeros_do_not_depend_on_order() {
         assert_eq!(Binary::Min.forward(a, b).to_bits(), (-0.0_f64).to_bits());
         assert_eq!(Binary::Max.forward(a as f32, b as f32).to_bits(), 0);
     }
-    assert_eq!(Binary::Max.forward(-0.0_f64, -0.0).to_bits(), (-0.0_f64).to_bits());
-    assert_eq!(Binary::Min.forward(0.0_f64, 0.0).to_bits(), 0.0_f64.to_bits());
+    assert_eq!(
+        Binary::Max.forward(-0.0_f64, -0.0).to_bits(),
+        (-0.0_f64).to_bits()
+    );
+    assert_eq!(
+        Binary::Min.forward(0.0_f64, 0.0).to_bits(),
+        0.0_f64.to_bits()
+    );
     assert_eq!(Unary::Relu.forward(-0.0_f64).to_bits(), 0);
-    assert_eq!(Unary::Abs.forward(Dual::variable(-0.0_f64)).value.to_bits(), 0);
+    assert_eq!(
+        Unary::Abs.forward(Dual::variable(-0.0_f64)).value.to_bits(),
+        0
+    );
     // ...and NaN still wins over a tie of zeros.
     assert!(Binary::Max.forward(f64::NAN, 0.0).is_nan());
 }
