@@ -194,6 +194,8 @@ use EdgeKind::{Kink, Saturated, SignedZero, Singular};
 
 const BASE_ZERO_POSITIVE: &str =
     "∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN).";
+const BASE_ZERO_NEGATIVE: &str =
+    "A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+.";
 const POLE: &str = "A pole: no finite value exists; the infinities are the limits from the right.";
 
 const EDGES: &[Edge] = &[
@@ -307,7 +309,7 @@ const EDGES: &[Edge] = &[
         INF,
         &[-INF, -INF],
         Singular,
-        "A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+.",
+        BASE_ZERO_NEGATIVE,
     ),
     binary(
         Binary::Pow,
@@ -315,7 +317,7 @@ const EDGES: &[Edge] = &[
         INF,
         &[-INF, -INF],
         Singular,
-        "A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+.",
+        BASE_ZERO_NEGATIVE,
     ),
     binary(
         Binary::Pow,

@@ -32,3 +32,16 @@ fn pow_at_the_origin_through_operators() {
     let g = graph.backward(f);
     assert_eq!((f.value(), g.wrt(x), g.wrt(y)), (1.0, 0.0, 0.0));
 }
+
+/// Clamp, composed from max and min: ½ at each bound (the edge table's
+/// composed rows), as in JAX.
+#[test]
+fn clamp_at_its_bounds() {
+    for x0 in [-1.0, 1.0] {
+        let graph = Graph::new();
+        let x = graph.var(x0);
+        let clamped = x.max(graph.constant(-1.0)).min(graph.constant(1.0));
+        let g = graph.backward(clamped);
+        assert_eq!((clamped.value(), g.wrt(x)), (x0, 0.5));
+    }
+}

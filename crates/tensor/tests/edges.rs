@@ -38,3 +38,25 @@ fn every_edge_through_tensor_ops_in_f64_and_f32() {
         assert_eq!(through_tensors::<f32>(edge), None);
     }
 }
+
+/// Clamp, composed from max and min: ½ at each bound (the edge table's
+/// composed rows), in f64 and f32.
+#[test]
+fn clamp_at_its_bounds() {
+    fn clamp<A: Element>(x0: f64) -> (A, A) {
+        let graph = TensorGraph::<A>::new();
+        let scalar = |v: f64| ArrayD::from_elem(IxDyn(&[]), A::from_f64(v));
+        let x = graph.leaf(scalar(x0));
+        let (lo, hi) = (graph.leaf(scalar(-1.0)), graph.leaf(scalar(1.0)));
+        let y = x
+            .max(lo)
+            .and_then(|m| m.min(hi))
+            .expect("scalars broadcast");
+        let g = graph.backward(y).expect("a scalar output");
+        (y.value()[[]], g.wrt(x)[[]])
+    }
+    for x0 in [-1.0, 1.0] {
+        assert_eq!(clamp::<f64>(x0), (x0, 0.5));
+        assert_eq!(clamp::<f32>(x0), (x0 as f32, 0.5));
+    }
+}
