@@ -22,7 +22,7 @@ use backprop_notebook::{Cell, CrossCheck, cells};
 use indicatif::{ProgressBar, ProgressStyle};
 use similar::TextDiff;
 
-use crate::report::{self, CellResult, CheckResult, Report, Status};
+use backprop_report::{self as report, CellResult, CheckResult, Report, Status};
 
 /// Options of `cargo xtask verify`.
 #[derive(clap::Args, Debug, Clone)]

@@ -1,5 +1,7 @@
 //! The verification report and its four renderings: `report.json`,
 //! `junit.xml`, `report.md` and a self-contained `report.html`.
+//!
+//! Moved out of `xtask` so any crate can publish the same report.
 
 mod chart;
 mod html;
