@@ -1,237 +1,88 @@
-//! The verification report and its four renderings: `report.json`,
-//! `junit.xml`, `report.md` and a self-contained `report.html`.
+//! Gradient-check reports for people and CI: `report.json`, `junit.xml`,
+//! `report.md` (a CI job summary) and a self-contained `report.html` with a
+//! log-scale chart of the worst relative error per rule.
 //!
-//! Moved out of `xtask` so any crate can publish the same report.
+//! The same report serves `cargo xtask verify` of the `backprop` project,
+//! audits of other frameworks' autodiff, and any crate's own tests: a
+//! [`Report`] is a list of [`CheckResult`]s, each with a free-text name
+//! (`conv1d(padding=1, stride=1, dilation=1, groups=1) [f64]`), a
+//! [`Status`] that says how a backward pass went wrong (a wrong value, a
+//! non-finite value, a missing or silently zero gradient, a wrong shape, an
+//! error from backward, a panic) and where ([`Location`]); known findings
+//! ([`KnownFinding`]) are shown as known and counted apart, and the verdict
+//! is "no new failure and every known finding still reproduces".
+//!
+//! # From a test: `BACKPROP_REPORT_DIR`
+//!
+//! ```
+//! use backprop_gradcheck::{check_derivative, Options};
+//!
+//! // d/dx x·sin(x) = sin(x) + x·cos(x)
+//! let f = |x: f64| x * x.sin();
+//! let report = check_derivative(f, |x: f64| x.sin() + x * x.cos(), 0.8, &Options::default());
+//! // Does nothing unless BACKPROP_REPORT_DIR is set; then the check joins
+//! // the report folder, which is rendered again from every check recorded.
+//! backprop_report::record("x·sin(x)", &report);
+//! assert!(report.passed(), "{report}");
+//! ```
+//!
+//! `BACKPROP_REPORT_DIR=$PWD/target/gradcheck cargo test` then leaves the
+//! four files in `target/gradcheck/`, across every test thread and test
+//! binary ([`record`] explains how, and what happens when the folder
+//! cannot be written).
+//!
+//! # Building a report yourself
+//!
+//! ```
+//! use backprop_report::{CheckResult, KnownFinding, Location, Report, Status};
+//!
+//! let mut report = Report::new("candle audit")
+//!     .with_seed(0)
+//!     .with_property("candle-core", "0.9.1")
+//!     .with_known_findings(vec![KnownFinding::new("CANDLE-0001", "conv_transpose1d: wrong gradient")]);
+//! report.push(
+//!     CheckResult::new("candle", "conv_transpose1d(padding=0, stride=2) [f64]", Status::Fail, "wrong value")
+//!         .with_location(Location::new("kernel", vec![0, 1, 2]).with_values(3.0, 2.5))
+//!         .known_as("CANDLE-0001"),
+//! );
+//! report.push(CheckResult::new("candle", "exp [f64]", Status::Pass, "max rel 1e-12"));
+//! assert!(report.passed(), "a known finding that reproduces does not fail the run");
+//! let dir = tempfile::tempdir()?;
+//! report.write_all(dir.path())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod chart;
+mod check;
+mod error;
+mod format;
+mod gradcheck;
 mod html;
+mod json;
 mod junit;
 mod markdown;
+mod record;
+mod report;
+mod status;
+mod summary;
+mod write;
 
-use std::fs;
-use std::io;
-use std::path::Path;
+pub use check::{CheckResult, Location, Source};
+pub use error::ReportError;
+pub use format::{format_error, format_worst};
+pub use gradcheck::ToCheckResult;
+pub use record::{
+    DEFAULT_TITLE, FRAGMENTS_DIR, REPORT_DIR_ENV, REPORT_TITLE_ENV, Recorder, record, record_check,
+};
+pub use report::{CellResult, FindingState, KnownFinding, Property, Report, Reproduction};
+pub use status::{Outcome, Status};
+pub use summary::{Summary, WorstError};
+pub use write::REPORT_FILES;
 
-use serde::Serialize;
-
-/// Outcome of one check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Matched within tolerance.
-    Pass,
-    /// Did not match.
-    Fail,
-    /// At a point where the derivative jumps: reported, not failed.
-    Kink,
-    /// A NaN or infinity where a finite number was expected.
-    NonFinite,
-}
-
-impl Status {
-    /// Whether this status lets the run succeed.
-    pub fn is_ok(self) -> bool {
-        matches!(self, Status::Pass | Status::Kink)
-    }
-
-    /// Lower-case label as used in every output.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Kink => "kink",
-            Status::NonFinite => "non-finite",
-        }
-    }
-}
-
-/// A replayed notebook cell compared with its committed snapshot.
-#[derive(Clone, Debug, Serialize)]
-pub struct CellResult {
-    /// The cell's number, as in `In [8]:`.
-    pub number: u32,
-    /// What the cell shows.
-    pub title: String,
-    /// Pass when the replay equals the snapshot byte for byte.
-    pub status: Status,
-    /// The replay's output.
-    pub output: String,
-    /// Expected-versus-actual line diff when they differ.
-    pub diff: Option<String>,
-    /// The circuit diagram (SVG) of the cell's graph, for gradient cells.
-    #[serde(skip)]
-    pub diagram_svg: Option<String>,
-}
-
-/// One numerical check (a catalog entry or a cross-check).
-#[derive(Clone, Debug, Serialize)]
-pub struct CheckResult {
-    /// Which group it belongs to (`gates`, `tensor`, `cross-check`, ...).
-    pub suite: String,
-    /// The check's name, unique within its suite (the rule plus its type).
-    pub name: String,
-    /// The rule or function checked (several checks share it, one per type).
-    pub rule: String,
-    /// The float type the rule computed in, if it is a typed check.
-    pub dtype: Option<String>,
-    /// Its outcome.
-    pub status: Status,
-    /// CS231n relative error of the worst element, if computed.
-    pub worst_rel_error: Option<f64>,
-    /// One line saying what was found (the worst element on failure).
-    pub message: String,
-    /// Every figure the checker reported, as it serialised them.
-    pub details: serde_json::Value,
-}
-
-/// Counts over every cell and check.
-#[derive(Clone, Debug, Default, Serialize)]
-pub struct Summary {
-    /// Cells plus checks.
-    pub total: usize,
-    /// Passed.
-    pub passed: usize,
-    /// Failed (including non-finite).
-    pub failed: usize,
-    /// Reported as kinks.
-    pub kinks: usize,
-    /// Non-finite (also counted in `failed`).
-    pub non_finite: usize,
-    /// Per float type, the check with the largest relative error.
-    pub worst: Vec<WorstError>,
-    /// Wall time of the run in seconds.
-    pub seconds: f64,
-}
-
-/// The largest relative error among the checks of one float type.
-#[derive(Clone, Debug, Serialize)]
-pub struct WorstError {
-    /// `f64` or `f32`.
-    pub dtype: String,
-    /// `suite/name` of the check.
-    pub check: String,
-    /// Its CS231n relative error.
-    pub rel_error: f64,
-}
-
-/// Everything one `cargo xtask verify` run found.
-#[derive(Clone, Debug, Serialize)]
-pub struct Report {
-    /// The seed that reproduces this run.
-    pub seed: u64,
-    /// The `--filter` in effect, if any.
-    pub filter: Option<String>,
-    /// Totals.
-    pub summary: Summary,
-    /// The notebook cells.
-    pub notebook: Vec<CellResult>,
-    /// The numerical checks.
-    pub checks: Vec<CheckResult>,
-}
-
-impl Report {
-    /// Computes the summary from the cells and checks.
-    pub fn summarize(&mut self, seconds: f64) {
-        let statuses = self
-            .notebook
-            .iter()
-            .map(|c| c.status)
-            .chain(self.checks.iter().map(|c| c.status));
-        let mut s = Summary {
-            seconds,
-            ..Summary::default()
-        };
-        for status in statuses {
-            s.total += 1;
-            match status {
-                Status::Pass => s.passed += 1,
-                Status::Kink => s.kinks += 1,
-                Status::Fail => s.failed += 1,
-                Status::NonFinite => {
-                    s.failed += 1;
-                    s.non_finite += 1;
-                }
-            }
-        }
-        for c in &self.checks {
-            let (Some(dtype), Some(e)) = (&c.dtype, c.worst_rel_error) else {
-                continue;
-            };
-            if !e.is_finite() {
-                continue;
-            }
-            match s.worst.iter_mut().find(|w| &w.dtype == dtype) {
-                Some(w) if w.rel_error >= e => {}
-                Some(w) => {
-                    *w = WorstError {
-                        dtype: dtype.clone(),
-                        check: c.qualified_name(),
-                        rel_error: e,
-                    }
-                }
-                None => s.worst.push(WorstError {
-                    dtype: dtype.clone(),
-                    check: c.qualified_name(),
-                    rel_error: e,
-                }),
-            }
-        }
-        self.summary = s;
-    }
-
-    /// Whether every cell and check passed (kinks included).
-    pub fn all_ok(&self) -> bool {
-        self.notebook.iter().all(|c| c.status.is_ok())
-            && self.checks.iter().all(|c| c.status.is_ok())
-    }
-}
-
-impl CheckResult {
-    /// `suite/name`.
-    pub fn qualified_name(&self) -> String {
-        format!("{}/{}", self.suite, self.name)
-    }
-}
-
-/// Writes `report.json`, `junit.xml`, `report.md` and `report.html` into
-/// `dir`, creating it if needed.
-pub fn write_all(dir: &Path, report: &Report) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    let json = serde_json::to_string_pretty(report).map_err(io::Error::other)?;
-    fs::write(dir.join("report.json"), json + "\n")?;
-    fs::write(dir.join("junit.xml"), junit::render(report)?)?;
-    fs::write(dir.join("report.md"), markdown::render(report))?;
-    fs::write(dir.join("report.html"), html::render(report))?;
-    Ok(())
-}
-
-/// `f64 2.1e-8 (gates/exp [f64]), f32 3.7e-3 (...)`, or `-`.
-pub fn format_worst(worst: &[WorstError]) -> String {
-    if worst.is_empty() {
-        return "-".into();
-    }
-    let parts: Vec<String> = worst
-        .iter()
-        .map(|w| {
-            format!(
-                "{} {} ({})",
-                w.dtype,
-                format_error(Some(w.rel_error)),
-                w.check
-            )
-        })
-        .collect();
-    parts.join(", ")
-}
-
-/// Formats a relative error for people: `3.2e-11`, or `-` when absent.
-pub fn format_error(e: Option<f64>) -> String {
-    match e {
-        Some(0.0) => "0".into(),
-        Some(e) => format!("{e:.1e}"),
-        None => "-".into(),
-    }
-}
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;
 
 #[cfg(test)]
 mod tests;
