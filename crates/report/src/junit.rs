@@ -88,12 +88,18 @@ fn cases(r: &Report) -> Vec<Case> {
                 message: c.message.clone(),
             },
         };
+        // The body (where, and every figure) only where a reader needs it.
         let mut lines = Vec::new();
-        if let Some(at) = &c.location {
-            lines.push(format!("at {at}"));
-        }
-        if !c.details.is_null() {
-            lines.push(serde_json::to_string_pretty(&c.details).unwrap_or_default());
+        if matches!(
+            verdict,
+            Verdict::Failed { .. } | Verdict::Skipped { kind: Some(_), .. }
+        ) {
+            if let Some(at) = &c.location {
+                lines.push(format!("at {at}"));
+            }
+            if !c.details.is_null() {
+                lines.push(serde_json::to_string_pretty(&c.details).unwrap_or_default());
+            }
         }
         let body = lines.join("\n");
         Case {
