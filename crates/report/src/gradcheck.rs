@@ -86,19 +86,22 @@ fn status(report: &Checked) -> Status {
 
 impl ToCheckResult for Checked {
     fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult {
-        let status = status(self);
+        // The checker's text and figures under the rule's name (a closure
+        // check is called "function" until named).
+        let named = self.clone().with_name(rule);
+        let status = status(&named);
         CheckResult {
             suite: suite.to_owned(),
-            name: format!("{rule} [{}]", self.dtype),
+            name: format!("{rule} [{}]", named.dtype),
             rule: rule.to_owned(),
-            dtype: Some(self.dtype.name().to_owned()),
+            dtype: Some(named.dtype.name().to_owned()),
             status,
-            worst_rel_error: Some(self.max_rel_error()),
-            message: message(status, &self.to_string()),
-            location: location(self),
+            worst_rel_error: Some(named.max_rel_error()),
+            message: message(status, &named.to_string()),
+            location: location(&named),
             known: None,
             source: None,
-            details: serde_json::to_value(self).unwrap_or_default(),
+            details: serde_json::to_value(&named).unwrap_or_default(),
         }
     }
 }
