@@ -126,6 +126,30 @@ impl CheckResult {
         self
     }
 
+    /// A check whose forward or backward pass panicked, with the panic's
+    /// message (from the payload `std::panic::catch_unwind` returns).
+    ///
+    /// ```
+    /// use backprop_report::{CheckResult, Status};
+    ///
+    /// let payload = std::panic::catch_unwind(|| panic!("index out of bounds: 7")).unwrap_err();
+    /// let check = CheckResult::panicked("candle", "gather [f64]", payload.as_ref());
+    /// assert_eq!(check.status, Status::Panic);
+    /// assert_eq!(check.message, "panicked: index out of bounds: 7");
+    /// ```
+    pub fn panicked(
+        suite: impl Into<String>,
+        name: impl Into<String>,
+        payload: &(dyn std::any::Any + Send),
+    ) -> CheckResult {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(a panic without a message)".to_owned());
+        CheckResult::new(suite, name, Status::Panic, format!("panicked: {what}"))
+    }
+
     /// `suite/name`.
     pub fn qualified_name(&self) -> String {
         format!("{}/{}", self.suite, self.name)

@@ -7,6 +7,18 @@ use thiserror::Error;
 
 /// Why a report folder could not be written, or a recorded check not read
 /// back. Each names the file involved.
+///
+/// ```
+/// use backprop_report::{Report, ReportError};
+///
+/// let dir = tempfile::tempdir()?;
+/// let file = dir.path().join("a-file");
+/// std::fs::write(&file, "not a folder")?;
+/// let err = Report::new("checks").write_all(&file.join("report")).unwrap_err();
+/// assert!(matches!(err, ReportError::Io { .. }));
+/// assert!(err.to_string().starts_with("cannot create "), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ReportError {

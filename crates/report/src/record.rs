@@ -26,6 +26,16 @@ use crate::{CheckResult, Report, ReportError, Source, ToCheckResult};
 
 /// The environment variable that names the report folder. When it is not
 /// set (or empty), [`record`] and [`record_check`] do nothing.
+///
+/// ```
+/// use backprop_report::{REPORT_DIR_ENV, Recorder};
+///
+/// assert_eq!(REPORT_DIR_ENV, "BACKPROP_REPORT_DIR");
+/// // Where `record` would write in this process, if anywhere:
+/// if let Some(recorder) = Recorder::from_env() {
+///     println!("recording into {}", recorder.dir().display());
+/// }
+/// ```
 pub const REPORT_DIR_ENV: &str = "BACKPROP_REPORT_DIR";
 
 /// The environment variable that sets the report's title (default
@@ -411,6 +421,14 @@ mod tests {
         assert_ne!(key, fragment_key(&b));
         // FNV-1a of the empty input is its offset basis (a fixed value).
         assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
+    }
+
+    #[test]
+    fn a_relative_folder_is_taken_from_the_workspace_root() {
+        // cargo runs these tests in crates/report; the workspace is two up.
+        let package = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let root = package.parent().and_then(Path::parent).expect("two up");
+        assert_eq!(workspace_root(), root);
     }
 
     #[test]

@@ -125,6 +125,23 @@ impl Report {
     /// Each known finding with the checks that reproduced it or not: the
     /// listed findings in order, then any id a check refers to that is not
     /// listed.
+    ///
+    /// ```
+    /// use backprop_report::{CheckResult, KnownFinding, Report, Reproduction, Status};
+    ///
+    /// let mut report = Report::new("audit").with_known_findings(vec![
+    ///     KnownFinding::new("F-1", "max_pool2d: gradient to every tied maximum"),
+    ///     KnownFinding::new("F-2", "fixed upstream since"),
+    /// ]);
+    /// report.push(CheckResult::new("ops", "max_pool2d [f64]", Status::Fail, "wrong").known_as("F-1"));
+    /// report.push(CheckResult::new("ops", "max_pool2d [f32]", Status::Fail, "wrong").known_as("F-1"));
+    /// report.push(CheckResult::new("ops", "avg_pool2d [f64]", Status::Pass, "ok").known_as("F-2"));
+    /// let states = report.finding_states();
+    /// assert_eq!(states[0].reproduction(), Reproduction::Reproduced);
+    /// assert_eq!(states[0].reproduced_by, ["ops/max_pool2d [f64]", "ops/max_pool2d [f32]"]);
+    /// assert_eq!(states[1].reproduction(), Reproduction::NotReproduced);
+    /// assert!(!report.passed(), "F-2 no longer reproduces");
+    /// ```
     pub fn finding_states(&self) -> Vec<FindingState> {
         let mut states: Vec<FindingState> = self
             .known_findings
@@ -153,7 +170,18 @@ impl Report {
     }
 }
 
-/// A fact about the run (a version, an option, the machine).
+/// A fact about the run (a version, an option, the machine), listed under
+/// the heading of `report.md` and `report.html` and as a JUnit
+/// `<property>` of every test suite.
+///
+/// ```
+/// use backprop_report::{CheckResult, Property, Report, Status};
+///
+/// let mut report = Report::new("audit").with_property("candle-core", "0.9.1");
+/// report.push(CheckResult::new("candle", "exp [f64]", Status::Pass, "ok"));
+/// assert_eq!(report.properties, [Property { name: "candle-core".into(), value: "0.9.1".into() }]);
+/// assert!(report.to_junit().contains(r#"<property name="candle-core" value="0.9.1"/>"#));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Property {
     /// What it is (`"candle-core"`).
@@ -162,7 +190,25 @@ pub struct Property {
     pub value: String,
 }
 
-/// A replayed notebook cell compared with its committed snapshot.
+/// A replayed notebook cell compared with its committed snapshot (the
+/// notebook section of `cargo xtask verify`; other reports leave
+/// [`Report::notebook`] at `None`).
+///
+/// ```
+/// use backprop_report::{CellResult, Report, Status};
+///
+/// let cell = CellResult {
+///     number: 3,
+///     title: "the chain rule on f = (x + y) * z".into(),
+///     status: Status::Pass,
+///     output: "dfdq = -4\n".into(),
+///     diff: None,
+///     diagram_svg: None,
+/// };
+/// let report = Report::new("backprop verify").with_notebook(vec![cell]);
+/// assert!(report.to_markdown().contains("| notebook | 1 | 1 | 0 | 0 | - |"));
+/// assert!(report.to_html().contains("<h3>In [3]: the chain rule"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
     /// The cell's number, as in `In [8]:`.

@@ -490,3 +490,31 @@ fn a_check_naming_an_unlisted_finding_is_still_known() {
         "an unlisted id is not listed after a round trip"
     );
 }
+
+#[test]
+fn the_error_chart_is_well_formed_svg_whatever_the_rule_names() {
+    let mut r = Report::new("chart");
+    for (rule, status) in [
+        ("where_cond(a < b && c > \"d\")", Status::Fail),
+        ("σ(x)·(1 − σ(x))", Status::Pass),
+    ] {
+        r.push(
+            CheckResult::new("ops", format!("{rule} [f64]"), status, "…")
+                .with_rule(rule)
+                .with_dtype("f64")
+                .with_rel_error(0.3),
+        );
+    }
+    let svg = chart::render(&r.checks).expect("a chart");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(
+        labels.contains(&"ops/where_cond(a < b && c > \"d\")"),
+        "{labels:?}"
+    );
+}
