@@ -19,7 +19,7 @@ fn inline_svg(svg: &str) -> &str {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}\
 pre{background:#f6f8fa;padding:.8em;overflow-x:auto}\
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}\
-.pass{color:#1a7f37}.fail,.non-finite,.missing-gradient,.zero-gradient,.wrong-shape,\
+.pass{color:#1a7f37}.fail,.non-finite,.missing-gradient,.silent-zero,.wrong-shape,\
 .backward-error,.panic{color:#cf222e;font-weight:bold}.kink{color:#9a6700}\
 .known{color:#8250df;font-weight:bold}.skipped{color:#57606a}\
 .diagram{overflow-x:auto;border:1px solid #eee;margin:.5em 0}";

@@ -3,7 +3,7 @@
 //! which escapes every attribute and text node.
 //!
 //! A new failure of any kind is a `<failure>` whose `type` is the status
-//! (`fail`, `zero-gradient`, `panic`, ...). A known finding that still
+//! (`fail`, `silent-zero`, `panic`, ...). A known finding that still
 //! reproduces is a `<skipped type="known-finding">` (as pytest writes an
 //! expected failure): visible, counted apart, not failing the build. A
 //! known finding that no longer reproduces is a failure, and so is a listed
@@ -263,12 +263,12 @@ impl Report {
     /// report.push(CheckResult::new(
     ///     "candle",
     ///     "conv1d(padding=1, stride=1, dilation=1, groups=1) [f64]",
-    ///     Status::ZeroGradient,
+    ///     Status::SilentZero,
     ///     "gradient of the kernel is all zero",
     /// ));
     /// let xml = report.to_junit();
     /// assert!(xml.contains(r#"name="conv1d(padding=1, stride=1, dilation=1, groups=1) [f64]""#));
-    /// assert!(xml.contains(r#"type="zero-gradient""#));
+    /// assert!(xml.contains(r#"type="silent-zero""#));
     /// ```
     pub fn to_junit(&self) -> String {
         render(self)

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 /// use backprop_report::Status;
 ///
 /// assert!(Status::Kink.is_ok());
-/// assert!(!Status::ZeroGradient.is_ok());
+/// assert!(!Status::SilentZero.is_ok());
 /// assert_eq!(Status::BackwardError.label(), "backward-error");
 /// assert_eq!(serde_json::to_string(&Status::NonFinite).unwrap(), "\"non-finite\"");
 /// ```
@@ -41,7 +41,7 @@ pub enum Status {
     MissingGradient,
     /// A gradient of exactly zero although the output depends on the input
     /// (the worst kind: a model trains and learns nothing).
-    ZeroGradient,
+    SilentZero,
     /// A gradient whose shape differs from its input's.
     WrongShape,
     /// The backward pass returned an error (for example "backward not
@@ -63,7 +63,7 @@ impl Status {
         Status::Kink,
         Status::NonFinite,
         Status::MissingGradient,
-        Status::ZeroGradient,
+        Status::SilentZero,
         Status::WrongShape,
         Status::BackwardError,
         Status::Panic,
@@ -84,7 +84,7 @@ impl Status {
             Status::Kink => "kink",
             Status::NonFinite => "non-finite",
             Status::MissingGradient => "missing-gradient",
-            Status::ZeroGradient => "zero-gradient",
+            Status::SilentZero => "silent-zero",
             Status::WrongShape => "wrong-shape",
             Status::BackwardError => "backward-error",
             Status::Panic => "panic",

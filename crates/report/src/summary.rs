@@ -20,10 +20,10 @@ use crate::{Outcome, Report, Reproduction};
 /// let mut report = report;
 /// report.push(CheckResult::new("ops", "conv1d [f64]", Status::Fail, "wrong").known_as("F-1"));
 /// report.push(CheckResult::new("ops", "exp [f64]", Status::Pass, "ok"));
-/// report.push(CheckResult::new("ops", "erf [f32]", Status::ZeroGradient, "all zero"));
+/// report.push(CheckResult::new("ops", "erf [f32]", Status::SilentZero, "all zero"));
 /// let s = report.summary();
 /// assert_eq!((s.total, s.passed, s.known, s.failed), (3, 1, 1, 1));
-/// assert_eq!(s.by_status["zero-gradient"], 1);
+/// assert_eq!(s.by_status["silent-zero"], 1);
 /// assert!(!s.is_success());
 /// assert_eq!(s.verdict(), "some checks failed");
 /// ```

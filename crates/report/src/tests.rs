@@ -70,7 +70,7 @@ fn audit() -> Report {
         CheckResult::new(
             "candle",
             "erf [f32]",
-            Status::ZeroGradient,
+            Status::SilentZero,
             "gradient is exactly zero",
         )
         .with_source(Source {
@@ -299,7 +299,7 @@ fn every_failure_kind_is_a_junit_failure_typed_by_its_status() {
         Status::Fail,
         Status::NonFinite,
         Status::MissingGradient,
-        Status::ZeroGradient,
+        Status::SilentZero,
         Status::WrongShape,
         Status::BackwardError,
         Status::Panic,
@@ -334,7 +334,7 @@ fn every_failure_kind_is_a_junit_failure_typed_by_its_status() {
 #[test]
 fn a_known_finding_that_reproduces_is_shown_as_known_and_counted_apart() {
     let mut r = audit();
-    r.checks.retain(|c| c.status != Status::ZeroGradient);
+    r.checks.retain(|c| c.status != Status::SilentZero);
     let s = r.summary();
     assert_eq!(
         (s.total, s.passed, s.failed, s.known, s.skipped),
@@ -403,7 +403,7 @@ fn a_known_finding_that_reproduces_is_shown_as_known_and_counted_apart() {
 #[test]
 fn a_known_finding_that_stopped_reproducing_fails_the_run() {
     let mut r = audit();
-    r.checks.retain(|c| c.status != Status::ZeroGradient);
+    r.checks.retain(|c| c.status != Status::SilentZero);
     r.checks[0].status = Status::Pass;
     let s = r.summary();
     assert_eq!((s.failed, s.not_reproduced, s.known), (0, 1, 0));
@@ -470,7 +470,7 @@ fn a_new_failure_with_a_source_line_and_a_skipped_check_render() {
     let md = r.to_markdown();
     assert!(
         md.contains(
-            "- `candle/erf [f32]` **zero-gradient**: gradient is exactly zero (crates/candle/tests/ops.rs:12)"
+            "- `candle/erf [f32]` **silent-zero**: gradient is exactly zero (crates/candle/tests/ops.rs:12)"
         ),
         "{md}"
     );
