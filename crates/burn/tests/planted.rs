@@ -11,14 +11,16 @@ use burn_autodiff::checkpoint::{base::Checkpointer, strategy::NoCheckpointing};
 use burn_autodiff::grads::Gradients;
 use burn_autodiff::ops::{Backward, Ops, OpsKind, unary};
 use burn_autodiff::Autodiff;
-use burn_backend::{Backend, Scalar, ops::FloatTensorOps, TensorMetadata};
+use burn_backend::{BackendTypes, Scalar, TensorMetadata, ops::FloatTensorOps};
+#[allow(deprecated)] // the ndarray backend is the one audited
 use burn_ndarray::NdArray;
 use burn_tensor::{Slice, Tensor, TensorData};
 use ndarray::{ArrayD, IxDyn};
 
+#[allow(deprecated)]
 type B = NdArray;
 type Ad = Autodiff<B>;
-type Prim = <B as Backend>::FloatTensorPrimitive;
+type Prim = <B as BackendTypes>::FloatTensorPrimitive;
 
 /// The ways the planted rule can be wrong.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -72,14 +74,12 @@ impl Backward<B, 1> for Cube {
 /// The custom op on a `Tensor<2>` of the autodiff ndarray device.
 fn cube(x: Tensor<2>, plant: Plant) -> Tensor<2> {
     let x = x.try_into_primitive::<Ad>().expect("an autodiff ndarray tensor");
-    let out = match Cube(plant).prepare::<NoCheckpointing>([x.node()]).compute_bound().stateful() {
-        OpsKind::Tracked(prep) => {
-            let state = x.primitive.clone();
-            prep.finish(state, B::float_mul(B::float_mul(x.primitive.clone(), x.primitive.clone()), x.primitive))
-        }
-        OpsKind::UnTracked(prep) => {
-            prep.finish(B::float_mul(B::float_mul(x.primitive.clone(), x.primitive.clone()), x.primitive))
-        }
+    let node = x.node();
+    let x = x.into_primitive();
+    let y = B::float_mul(B::float_mul(x.clone(), x.clone()), x.clone());
+    let out = match Cube(plant).prepare::<NoCheckpointing>([node]).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => prep.finish(x, y),
+        OpsKind::UnTracked(prep) => prep.finish(y),
     };
     Tensor::from_primitive::<Ad>(out)
 }
