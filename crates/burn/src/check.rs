@@ -17,6 +17,11 @@ use crate::precision::forward_noise;
 use crate::report::ForwardPrecision;
 use crate::{BurnFloat, BurnReport, CheckError, Inputs, MAX_RANK, Phase, device, device_default};
 
+/// How far two backward runs of a function computed in `f32` may differ
+/// (16 `f32` epsilons, absolute): a parallel reduction in `f32` may add in
+/// a different order each run.
+pub const F32_RUN_TO_RUN: f64 = 16.0 * f32::EPSILON as f64;
+
 /// What to check and how strictly.
 ///
 /// ```
@@ -194,16 +199,20 @@ where
             });
         }
     }
-    run(&f, inputs, options)
+    run::<D, T>(&f, inputs, options)
 }
+
+/// The checked function behind a reference: every check of one output rank
+/// and float type shares one compiled copy of the checker.
+pub(crate) type Function<'f, const D: usize> = dyn Fn(&Inputs) -> Result<Tensor<D>, CheckError> + 'f;
 
 /// Build the inputs and call `f`: tracked leaves in `T`, or untracked
 /// inputs for the oracle.
-fn call<const D: usize, T, F>(f: &F, values: &[ArrayD<T>], track: bool) -> Result<(Inputs, Tensor<D>), Fault>
-where
-    T: BurnFloat,
-    F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
-{
+fn call<const D: usize, T: BurnFloat>(
+    f: &Function<'_, D>,
+    values: &[ArrayD<T>],
+    track: bool,
+) -> Result<(Inputs, Tensor<D>), Fault> {
     guarded(|| {
         let inputs = Inputs::new(values, &device(), track).expect("ranks were validated");
         let out = f(&inputs)?;
@@ -213,11 +222,11 @@ where
 
 /// One analytic run: record `f` on tracked leaves, backpropagate
 /// `sum(f ⊙ upstream)`, read every input's gradient.
-fn backward<const D: usize, T, F>(f: &F, values: &[ArrayD<T>], upstream: &ArrayD<T>) -> Result<Gradients, Fault>
-where
-    T: BurnFloat,
-    F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
-{
+fn backward<const D: usize, T: BurnFloat>(
+    f: &Function<'_, D>,
+    values: &[ArrayD<T>],
+    upstream: &ArrayD<T>,
+) -> Result<Gradients, Fault> {
     let (inputs, out) = call(f, values, true)?;
     guarded(|| {
         let up = float_tensor::<T, D>(upstream, inputs.device());
@@ -259,20 +268,16 @@ where
 }
 
 /// The upstream gradient every check uses: standard normal from the seed.
-fn random_upstream(seed: u64, shape: &[usize]) -> ArrayD<f64> {
+pub(crate) fn random_upstream(seed: u64, shape: &[usize]) -> ArrayD<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     ArrayD::from_shape_simple_fn(shape, || rng.sample::<f64, _>(StandardNormal))
 }
 
-fn run<const D: usize, T, F>(
-    f: &F,
+fn run<const D: usize, T: BurnFloat>(
+    f: &Function<'_, D>,
     values: &[ArrayD<T>],
     options: &CheckOptions,
-) -> Result<BurnReport, CheckError>
-where
-    T: BurnFloat,
-    F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
-{
+) -> Result<BurnReport, CheckError> {
     let name = if options.name.is_empty() {
         "function".to_string()
     } else {
@@ -348,7 +353,7 @@ where
             };
             let message = format!("burn's f64 forward computes in lower precision than f64: {seen}");
             report.notes.push(format!(
-                "{message}; the finite differences use f32 steps and the gradient is held to f32 tolerances"
+                "{message}; the finite differences use f32 steps and the gradient is held to f32 tolerances (two backward runs may differ by f32 rounding)"
             ));
             report.forward = Some(ForwardPrecision {
                 noise: noise.upper_quartile,
@@ -357,7 +362,12 @@ where
             });
             oracle.dtype = Dtype::F32;
             if gradcheck_options.tolerances.is_none() {
-                gradcheck_options.tolerances = Some(Tolerances::for_dtype(Dtype::F32));
+                // A computation in f32 may also accumulate in a different
+                // order from run to run (threads): allow that much.
+                gradcheck_options.tolerances = Some(Tolerances {
+                    nondeterminism: F32_RUN_TO_RUN,
+                    ..Tolerances::for_dtype(Dtype::F32)
+                });
             }
         }
     }
@@ -421,28 +431,52 @@ where
     Ok(report)
 }
 
+/// `f`'s forward values at `values` in `T` (untracked), as `f64`; or
+/// what went wrong.
+pub(crate) fn forward_values<const D: usize, T: BurnFloat>(
+    f: &Function<'_, D>,
+    values: &[ArrayD<T>],
+) -> Result<ArrayD<f64>, String> {
+    match call::<D, T>(f, values, false) {
+        Ok((_, out)) => Ok(to_f64_array(out)),
+        Err(Fault::Error(e)) => Err(e.to_string()),
+        Err(Fault::Panic(m)) => Err(format!("panic: {m}")),
+    }
+}
+
+/// burn's gradients of `sum(f ⊙ upstream)` at `values` in `T` (`None`
+/// where burn gives none), as `f64`; or what went wrong.
+pub(crate) fn gradient_values<const D: usize, T: BurnFloat>(
+    f: &Function<'_, D>,
+    values: &[ArrayD<T>],
+    upstream: &ArrayD<T>,
+) -> Result<Vec<Option<ArrayD<f64>>>, String> {
+    match backward(f, values, upstream) {
+        Ok(g) => Ok(g.grads),
+        Err(Fault::Error(e)) => Err(e.to_string()),
+        Err(Fault::Panic(m)) => Err(format!("panic: {m}")),
+    }
+}
+
 /// The forward pass the finite differences run through: `f` on untracked
 /// inputs in `dtype`, its output as `f64`. A failure is kept (the first
 /// one) and answered with NaNs, so the checker goes on and the caller can
 /// report it.
-struct Oracle<'f, F> {
-    f: &'f F,
+struct Oracle<'f, const D: usize> {
+    f: &'f Function<'f, D>,
     dtype: Dtype,
     out_shape: Vec<usize>,
     failure: RefCell<Option<String>>,
     returned: RefCell<Option<DType>>,
 }
 
-impl<const D: usize, F> Oracle<'_, F>
-where
-    F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
-{
+impl<const D: usize> Oracle<'_, D> {
     fn eval(&self, x: &[ArrayD<f64>]) -> ArrayD<f64> {
         let result = match self.dtype {
-            Dtype::F64 => call::<D, f64, F>(self.f, x, false),
+            Dtype::F64 => call::<D, f64>(self.f, x, false),
             Dtype::F32 => {
                 let x32: Vec<ArrayD<f32>> = x.iter().map(|a| a.mapv(|v| v as f32)).collect();
-                call::<D, f32, F>(self.f, &x32, false)
+                call::<D, f32>(self.f, &x32, false)
             }
         };
         match result {

@@ -12,7 +12,10 @@ mod precision;
 mod report;
 mod status;
 
-pub use check::{CheckOptions, check, check_arrays, tensor_values};
+/// The burn version this crate audits (burn-tensor and burn-nn).
+pub const BURN_VERSION: &str = "0.22.1";
+
+pub use check::{CheckOptions, F32_RUN_TO_RUN, check, check_arrays, tensor_values};
 pub use convert::MAX_RANK;
 pub use device::{BurnFloat, configure_device, device, device_default};
 pub use error::CheckError;

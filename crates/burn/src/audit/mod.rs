@@ -3,10 +3,21 @@
 //! `f64` and `f32` (`cargo xtask audit burn`).
 
 mod case;
+mod confirm;
+mod findings;
+pub mod naive;
 pub mod ops;
+mod report;
+mod run;
 mod sample;
 
 pub use case::Case;
+pub use confirm::{Confirmation, ForwardCheck, GradientGap, confirm, forward_check, tolerance};
+pub use findings::{
+    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, claim, glob, known_findings,
+};
+pub use report::{precision_check_name, report_status};
+pub use run::{Audit, AuditOptions, CaseResult, Outcome, function_of, package_of, run_dtype};
 pub use sample::Sampler;
 
 /// Every case of the audit, its inputs drawn from `seed`.
@@ -23,5 +34,7 @@ pub fn catalog(seed: u64) -> Vec<Case> {
     cases.extend(ops::pool::cases(seed));
     cases.extend(ops::resize::cases(seed));
     cases.extend(ops::nn::cases(seed));
+    cases.extend(ops::order::cases(seed));
+    cases.extend(ops::advanced::cases(seed));
     cases
 }

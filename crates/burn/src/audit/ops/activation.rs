@@ -3,6 +3,8 @@
 use burn_tensor::activation as act;
 
 use super::elementwise::unary;
+use crate::audit::naive::Reference;
+use crate::audit::naive::elementwise::{gelu, gelu_d, hard_sigmoid, sigmoid, sigmoid_d};
 use crate::audit::{Case, Sampler};
 
 /// The cases.
@@ -13,10 +15,13 @@ pub fn cases(seed: u64) -> Vec<Case> {
     let mut cases = vec![
         unary(seed, "activation::relu", off0, act::relu),
         unary(seed, "activation::leaky_relu(0.2)", off0, |x| act::leaky_relu(x, 0.2)),
-        unary(seed, "activation::gelu", any, act::gelu),
+        unary(seed, "activation::gelu", any, act::gelu).with_reference(Reference::unary(gelu, gelu_d)),
         unary(seed, "activation::gelu_approximate", any, act::gelu_approximate),
-        unary(seed, "activation::silu", any, act::silu),
-        unary(seed, "activation::sigmoid", any, act::sigmoid),
+        unary(seed, "activation::silu", any, act::silu).with_reference(Reference::unary(
+            |x| x * sigmoid(x),
+            |x| sigmoid(x) * (1.0 + x * (1.0 - sigmoid(x))),
+        )),
+        unary(seed, "activation::sigmoid", any, act::sigmoid).with_reference(Reference::unary(sigmoid, sigmoid_d)),
         unary(seed, "activation::log_sigmoid", |r| r.uniform(s, -6.0, 6.0), act::log_sigmoid),
         unary(seed, "activation::softplus(beta=1)", any, |x| act::softplus(x, 1.0)),
         unary(seed, "activation::softplus(beta=2)", any, |x| act::softplus(x, 2.0)),
@@ -26,8 +31,24 @@ pub fn cases(seed: u64) -> Vec<Case> {
             "activation::hard_sigmoid(alpha=0.2, beta=0.5)",
             |r| r.away(s, -4.0, 4.0, &[-2.5, 2.5], 0.1),
             |x| act::hard_sigmoid(x, 0.2, 0.5),
-        ),
-        unary(seed, "activation::hard_swish", |r| r.away(s, -4.0, 4.0, &[-3.0, 3.0], 0.1), act::hard_swish),
+        )
+        .with_reference(Reference::unary(
+            |x| hard_sigmoid(x, 0.2, 0.5),
+            |x| if (-2.5..2.5).contains(&x) { 0.2 } else { 0.0 },
+        )),
+        unary(seed, "activation::hard_swish", |r| r.away(s, -4.0, 4.0, &[-3.0, 3.0], 0.1), act::hard_swish)
+            .with_reference(Reference::unary(
+                |x| x * hard_sigmoid(x, 1.0 / 6.0, 0.5),
+                |x| {
+                    if x <= -3.0 {
+                        0.0
+                    } else if x >= 3.0 {
+                        1.0
+                    } else {
+                        x / 3.0 + 0.5
+                    }
+                },
+            )),
         unary(seed, "activation::tanh", any, act::tanh),
         unary(seed, "activation::elu(alpha=1.3)", off0, |x| act::elu(x, 1.3)),
         unary(seed, "activation::celu(alpha=0.7)", off0, |x| act::celu(x, 0.7)),

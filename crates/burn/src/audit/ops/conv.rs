@@ -6,6 +6,7 @@
 use burn_tensor::module::{conv_transpose1d, conv_transpose2d, conv1d, conv2d};
 use burn_tensor::ops::{ConvOptions, ConvTransposeOptions};
 
+use crate::audit::naive::conv::Conv1d;
 use crate::audit::{Case, Sampler};
 
 /// One convolution configuration.
@@ -97,11 +98,20 @@ fn conv_cases(seed: u64) -> Vec<Case> {
         if c.bias {
             inputs.push(("bias", r.uniform(&[cout], -1.0, 1.0)));
         }
-        cases.push(Case::new(name, inputs, move |t| {
-            let bias = if c.bias { Some(t.tensor::<1>(2)?) } else { None };
-            let options = ConvOptions::new([c.stride], [c.padding], [c.dilation], c.groups);
-            Ok(conv1d(t.tensor::<3>(0)?, t.tensor::<3>(1)?, bias, options))
-        }));
+        let naive = Conv1d {
+            padding: (c.padding, c.padding),
+            stride: c.stride,
+            dilation: c.dilation,
+            groups: c.groups,
+        };
+        cases.push(
+            Case::new(name, inputs, move |t| {
+                let bias = if c.bias { Some(t.tensor::<1>(2)?) } else { None };
+                let options = ConvOptions::new([c.stride], [c.padding], [c.dilation], c.groups);
+                Ok(conv1d(t.tensor::<3>(0)?, t.tensor::<3>(1)?, bias, options))
+            })
+            .with_reference(naive.reference()),
+        );
         // conv2d, on a non-square image (one side one shorter)
         let x = [c.batch, cin, l - 1, l];
         let w = [cout, cin / c.groups, k, k];

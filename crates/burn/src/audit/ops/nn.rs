@@ -11,6 +11,8 @@ use burn_tensor::loss::cross_entropy_with_logits;
 use burn_tensor::module::{batch_norm_train, layer_norm, linear};
 use ndarray::{ArrayD, IxDyn};
 
+use crate::audit::naive::Reference;
+use crate::audit::naive::norm::{rms_norm, rms_norm_vjp};
 use crate::audit::{Case, Sampler};
 
 fn cross_entropy(seed: u64) -> Vec<Case> {
@@ -128,11 +130,20 @@ fn norms(seed: u64) -> Vec<Case> {
     let name = "nn::RmsNorm::forward(d_model=5) x=[2, 3, 5]";
     let mut r = Sampler::new(seed, name);
     let inputs = vec![("x", r.uniform(&[2, 3, 5], -2.0, 2.0)), ("gamma", r.uniform(&[5], 0.5, 1.5))];
-    cases.push(Case::new(name, inputs, |t| {
-        let mut m = RmsNormConfig::new(5).init(t.device());
-        m.gamma = Param::from_tensor(t.tensor::<1>(1)?);
-        Ok(m.forward(t.tensor::<3>(0)?))
-    }));
+    cases.push(
+        Case::new(name, inputs, |t| {
+            let mut m = RmsNormConfig::new(5).init(t.device());
+            m.gamma = Param::from_tensor(t.tensor::<1>(1)?);
+            Ok(m.forward(t.tensor::<3>(0)?))
+        })
+        .with_reference(Reference::new(
+            |v| rms_norm(&v[0], &v[1], 1e-5),
+            |v, g| {
+                let (dx, dgamma) = rms_norm_vjp(&v[0], &v[1], 1e-5, g);
+                vec![dx, dgamma]
+            },
+        )),
+    );
     // The functional forms in burn-tensor.
     let name = "module::layer_norm(epsilon=1e-5) x=[2, 3, 5]";
     let mut r = Sampler::new(seed, name);

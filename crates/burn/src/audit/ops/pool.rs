@@ -111,6 +111,31 @@ pub fn cases(seed: u64) -> Vec<Case> {
             }));
         }
     }
+    // Asymmetric padding (begin, end), alone and with ceil_mode.
+    for (pad, ceil) in [((1, 0), false), ((0, 2), false), ((2, 1), true)] {
+        let label = format!("kernel=3, stride=2, padding=({}, {}){}", pad.0, pad.1, if ceil { ", ceil_mode" } else { "" });
+        let x = [2, 2, 8];
+        let name = format!("module::max_pool1d({label}) x={x:?}");
+        let xs = Sampler::new(seed, &name).distinct(&x, -2.0, 2.0);
+        cases.push(Case::new(name, vec![("x", xs)], move |t| {
+            let o = MaxPoolOptions::new([3]).with_stride([2]).with_padding_pairs([pad]).with_ceil_mode(ceil);
+            Ok(max_pool1d(t.tensor::<3>(0)?, o))
+        }));
+        for count_include_pad in [true, false] {
+            let cip = if count_include_pad { "" } else { ", count_include_pad=false" };
+            let x = [1, 2, 7, 8];
+            let name = format!("module::avg_pool2d({label}{cip}) x={x:?}");
+            let xs = Sampler::new(seed, &name).uniform(&x, -2.0, 2.0);
+            cases.push(Case::new(name, vec![("x", xs)], move |t| {
+                let o = AvgPoolOptions::new([3, 3])
+                    .with_stride([2, 2])
+                    .with_padding_pairs([pad, (pad.1, pad.0)])
+                    .with_count_include_pad(count_include_pad)
+                    .with_ceil_mode(ceil);
+                Ok(avg_pool2d(t.tensor::<4>(0)?, o))
+            }));
+        }
+    }
     // Adaptive: divisible, non-divisible (overlapping windows), identity,
     // and upsampling sizes.
     for (length, out) in [(8, 4), (7, 3), (5, 5), (4, 6), (10, 1)] {

@@ -4,6 +4,8 @@
 use burn_tensor::module::{embedding, interpolate};
 use burn_tensor::ops::{InterpolateMode, InterpolateOptions};
 
+use crate::audit::naive::Reference;
+use crate::audit::naive::resample::{bilinear, bilinear_vjp};
 use crate::audit::{Case, Sampler};
 
 fn mode_name(mode: &InterpolateMode) -> &'static str {
@@ -30,13 +32,22 @@ pub fn cases(seed: u64) -> Vec<Case> {
                     mode_name(&mode)
                 );
                 let xs = Sampler::new(seed, &name).uniform(&x, -2.0, 2.0);
+                let bilinear_mode = matches!(mode, InterpolateMode::Bilinear);
                 let mode = mode.clone();
-                cases.push(Case::new(name, vec![("x", xs)], move |t| {
+                let case = Case::new(name, vec![("x", xs)], move |t| {
                     let o = InterpolateOptions::new(mode.clone())
                         .with_align_corners(align_corners)
                         .with_output_size(output);
                     Ok(interpolate(t.tensor::<4>(0)?, o))
-                }));
+                });
+                cases.push(if bilinear_mode {
+                    case.with_reference(Reference::new(
+                        move |v| bilinear(&v[0], output, align_corners),
+                        move |v, g| vec![bilinear_vjp(&v[0], g, output, align_corners)],
+                    ))
+                } else {
+                    case
+                });
             }
         }
     }
