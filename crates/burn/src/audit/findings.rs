@@ -36,7 +36,15 @@ use serde::Deserialize;
 use thiserror::Error;
 
 /// The finding files, compiled in: `(file name, text)`.
-pub const FINDING_FILES: &[(&str, &str)] = &[];
+pub const FINDING_FILES: &[(&str, &str)] = &[
+    ("BURN-0001.md", include_str!("../../findings/BURN-0001.md")),
+    ("BURN-0002.md", include_str!("../../findings/BURN-0002.md")),
+    ("BURN-0003.md", include_str!("../../findings/BURN-0003.md")),
+    ("BURN-0004.md", include_str!("../../findings/BURN-0004.md")),
+    ("BURN-0005.md", include_str!("../../findings/BURN-0005.md")),
+    ("BURN-0006.md", include_str!("../../findings/BURN-0006.md")),
+    ("BURN-0007.md", include_str!("../../findings/BURN-0007.md")),
+];
 
 /// One known finding.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -22,7 +22,12 @@ fn mode_name(mode: &InterpolateMode) -> &'static str {
 pub fn cases(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     // `NearestExact` is left out: the ndarray backend has no forward for it.
-    let modes = [InterpolateMode::Nearest, InterpolateMode::Bilinear, InterpolateMode::Bicubic];
+    let modes = [
+        InterpolateMode::Nearest,
+        InterpolateMode::Bilinear,
+        InterpolateMode::Bicubic,
+        InterpolateMode::Lanczos3,
+    ];
     for mode in modes {
         for align_corners in [true, false] {
             for (input, output) in [([4, 5], [7, 8]), ([6, 6], [4, 3]), ([3, 4], [6, 8])] {
