@@ -199,3 +199,13 @@ fn every_pattern_names_audit_checks() {
         }
     }
 }
+
+#[test]
+fn the_readme_lists_every_finding_as_its_file_says() {
+    let readme = include_str!("../README.md");
+    for f in known_findings().unwrap() {
+        let a = &f.advisory;
+        let row = format!("| [{}](findings/{}.md) | {} | {} | {} |", a.id, a.id, a.title, a.status, a.package);
+        assert!(readme.contains(&row), "README.md lacks the row\n{row}");
+    }
+}
