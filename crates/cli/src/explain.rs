@@ -217,16 +217,35 @@ fn write_explanation(
     let forward_rows = |each: &mut dyn FnMut([String; 4]) -> io::Result<()>| -> io::Result<()> {
         for &(id, name) in &variables {
             let value = graph.node(id.index()).expect("leaf").value();
-            each([String::new(), name.to_owned(), "input".into(), number(value)])?;
+            each([
+                String::new(),
+                name.to_owned(),
+                "input".into(),
+                number(value),
+            ])?;
         }
         if output_is_constant {
-            each([String::new(), "f".into(), "constant".into(), number(output.value())])?;
+            each([
+                String::new(),
+                "f".into(),
+                "constant".into(),
+                number(output.value()),
+            ])?;
         }
         for id in labels.stages() {
             let gate = graph.gate(id).expect("stages are gates");
-            let args: Vec<String> = graph.inputs(id).into_iter().map(|x| labels.reference(x)).collect();
+            let args: Vec<String> = graph
+                .inputs(id)
+                .into_iter()
+                .map(|x| labels.reference(x))
+                .collect();
             let value = graph.node(id.index()).expect("stage").value();
-            each([labels.reference(id), labels.name(id), formula(gate, &args), number(value)])?;
+            each([
+                labels.reference(id),
+                labels.name(id),
+                formula(gate, &args),
+                number(value),
+            ])?;
         }
         Ok(())
     };
@@ -241,9 +260,17 @@ fn write_explanation(
     if output_is_constant {
         out.write_all(b"  nothing to propagate: f is a constant\n")?;
     } else if no_stages {
-        writeln!(out, "  nothing to propagate: f is the input {}", output.label())?;
+        writeln!(
+            out,
+            "  nothing to propagate: f is the input {}",
+            output.label()
+        )?;
     } else {
-        writeln!(out, "  df/d{} = 1.0 (the output)", labels.reference(output.id()))?;
+        writeln!(
+            out,
+            "  df/d{} = 1.0 (the output)",
+            labels.reference(output.id())
+        )?;
     }
     let mut received: HashMap<NodeId, f64> = HashMap::new();
     let mut failed = None;
@@ -277,7 +304,12 @@ fn write_explanation(
             if is_variable {
                 let total = received.entry(send.to).or_insert(0.0);
                 *total += send.sent;
-                let _ = write!(text, "; d{} is now {}", labels.name(send.to), number(*total));
+                let _ = write!(
+                    text,
+                    "; d{} is now {}",
+                    labels.name(send.to),
+                    number(*total)
+                );
             }
             text.push('\n');
         }
@@ -293,12 +325,20 @@ fn write_explanation(
     if variables.is_empty() {
         out.write_all(b"  (no variables)\n")?;
     }
-    table(out, |each: &mut dyn FnMut([String; 4]) -> io::Result<()>| {
-        for &(id, name) in &variables {
-            each([String::new(), format!("df/d{name}"), String::new(), number(grads.of(id))])?;
-        }
-        Ok(())
-    })?;
+    table(
+        out,
+        |each: &mut dyn FnMut([String; 4]) -> io::Result<()>| {
+            for &(id, name) in &variables {
+                each([
+                    String::new(),
+                    format!("df/d{name}"),
+                    String::new(),
+                    number(grads.of(id)),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
     out.flush()
 }
 
