@@ -181,7 +181,9 @@ pub(crate) fn batched_matmuls<A: Element, const P: usize>(
     }
 
     let threads = rayon::current_num_threads();
-    if muls < PARALLEL_MIN_MULS || threads == 1 {
+    // A BLAS threads each product itself: running items side by side on
+    // rayon as well would oversubscribe the cores.
+    if muls < PARALLEL_MIN_MULS || threads == 1 || cfg!(feature = "blas") {
         for (a2, b2, c2) in tasks {
             A::product(a2, b2, c2, 1);
         }
@@ -202,7 +204,7 @@ pub(crate) fn batched_matmuls<A: Element, const P: usize>(
 /// share out evenly or are many (the last, partial round then costs
 /// little), no for fewer items than threads.
 fn one_task_per_item(items: usize, threads: usize) -> bool {
-    items >= threads && (items % threads == 0 || items >= 4 * threads)
+    items >= threads && (items.is_multiple_of(threads) || items >= 4 * threads)
 }
 
 /// The matrix at batch index `index` of a `batch + [rows, cols]` view.
