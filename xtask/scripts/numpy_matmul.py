@@ -4,7 +4,7 @@
 Prints one JSON object per shape with the best-of-N wall times (seconds) of
 the forward product C = A @ B and of the backward pair dA = dC @ B^T,
 dB = A^T @ dC, for batched shapes (B, M, K, N) in float64 or float32, and
-what NumPy's BLAS ran on: its library, its kernel family ("isa", e.g.
+what NumPy's BLAS ran on: its library ("backend"), its kernel family ("isa", e.g.
 OpenBLAS's "SkylakeX" for AVX-512 or "Haswell" for AVX2) and its thread
 count, read with threadpoolctl when that is installed ("unknown" if not).
 
@@ -70,7 +70,7 @@ def main():
             "b": b, "m": m, "k": k, "n": n,
             "forward_s": fwd, "backward_s": bwd,
             "forward_gflops": 2 * b * m * k * n / fwd / 1e9,
-            "numpy": np.__version__, "blas": library, "isa": isa,
+            "numpy": np.__version__, "backend": library, "isa": isa,
             "threads": threads,
         }), flush=True)
 

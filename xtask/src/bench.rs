@@ -247,7 +247,7 @@ impl Table {
                 println!(
                     "NumPy {}: {} {} kernels",
                     numpy.raw["numpy"].as_str().unwrap_or("?"),
-                    numpy.raw["blas"].as_str().unwrap_or("?"),
+                    numpy.raw["backend"].as_str().unwrap_or("?"),
                     numpy.isa
                 );
             }
