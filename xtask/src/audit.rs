@@ -2,14 +2,20 @@
 //!
 //! The audit lives in `crates/burn` (binary `burn-audit`), the only crate
 //! allowed to depend on burn; xtask does not, so `cargo xtask verify` never
-//! builds burn. This command runs the binary through cargo (the dev
-//! profile by default, reusing what `cargo test --workspace` built;
-//! `--release` for the optimised build), forwards the options and returns
-//! its exit status: 0 when the failures are exactly the known findings and
-//! each still reproduces, 1 otherwise.
+//! builds burn. This command runs the binary through cargo (`cargo run -p
+//! backprop-burn`, dev profile; `--release` for the optimised build),
+//! forwards the options and returns its exit status: 0 when the failures
+//! are exactly the known findings and each still reproduces, 1 otherwise.
+//!
+//! `--test-build` runs the `burn-audit` that `cargo test --workspace`
+//! builds instead. Cargo unifies dependency features over the packages it
+//! builds, so `cargo run -p backprop-burn` after `cargo test --workspace`
+//! sees different features for some of burn's dependencies and compiles
+//! burn a second time; CI avoids that.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
-use std::process::{Command, ExitCode};
+use std::process::{Command, ExitCode, Stdio};
 
 use crate::workspace_root;
 
@@ -31,6 +37,15 @@ pub enum Target {
     Burn(FrameworkArgs),
 }
 
+impl Target {
+    /// The framework and the options it was given.
+    fn split(&self) -> (Framework, &FrameworkArgs) {
+        match self {
+            Target::Burn(options) => (BURN, options),
+        }
+    }
+}
+
 /// Options of `cargo xtask audit <framework>`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FrameworkArgs {
@@ -46,8 +61,12 @@ pub struct FrameworkArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
     /// Build and run the audit with the release profile.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "test_build")]
     pub release: bool,
+    /// Run the audit binary that `cargo test --workspace` builds (the same
+    /// dependency features, so nothing is compiled again after the tests).
+    #[arg(long)]
+    pub test_build: bool,
 }
 
 /// Where a framework's audit lives: its package, binary and report folder.
@@ -68,37 +87,101 @@ pub const BURN: Framework = Framework {
     bin: "burn-audit",
 };
 
-/// The `cargo run` command line that runs a framework's audit.
-pub fn command(framework: Framework, args: &FrameworkArgs) -> Command {
-    let root = workspace_root();
+fn cargo() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// The options the audit binary takes, as forwarded from `args`.
+fn forwarded(framework: Framework, args: &FrameworkArgs) -> Vec<OsString> {
     let report_dir = match &args.report_dir {
         Some(dir) if dir.is_absolute() => dir.clone(),
         Some(dir) => std::env::current_dir()
             .map(|cwd| cwd.join(dir))
             .unwrap_or_else(|_| dir.clone()),
-        None => root.join("target/audit").join(framework.name),
+        None => workspace_root().join("target/audit").join(framework.name),
     };
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.current_dir(&root).arg("run").arg("--quiet");
+    let mut list: Vec<OsString> = vec!["--report-dir".into(), report_dir.into()];
+    list.extend(["--seed".into(), args.seed.to_string().into()]);
+    if let Some(filter) = &args.filter {
+        list.extend(["--filter".into(), filter.into()]);
+    }
+    list
+}
+
+/// The `cargo run` command line that runs a framework's audit.
+pub fn command(framework: Framework, args: &FrameworkArgs) -> Command {
+    let mut command = Command::new(cargo());
+    command.current_dir(workspace_root()).arg("run").arg("--quiet");
     if args.release {
         command.arg("--release");
     }
     command.args(["--package", framework.package, "--bin", framework.bin, "--"]);
-    command.arg("--report-dir").arg(report_dir);
-    command.arg("--seed").arg(args.seed.to_string());
-    if let Some(filter) = &args.filter {
-        command.arg("--filter").arg(filter);
-    }
+    command.args(forwarded(framework, args));
     command
+}
+
+/// The cargo command line that builds every test target of the workspace,
+/// printing the artifacts as JSON (to find the audit binary among them).
+fn test_build_command() -> Command {
+    let mut command = Command::new(cargo());
+    command.current_dir(workspace_root()).args([
+        "test",
+        "--workspace",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    command
+}
+
+/// The executable of binary `bin` (not its unit tests) among cargo's JSON
+/// messages.
+pub fn executable_in(messages: &str, bin: &str) -> Option<PathBuf> {
+    messages.lines().find_map(|line| {
+        let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        let target = v.get("target")?;
+        let is_bin = v.get("reason")?.as_str()? == "compiler-artifact"
+            && target.get("name")?.as_str()? == bin
+            && target.get("kind")?.as_array()?.iter().any(|k| k == "bin")
+            && !v.get("profile")?.get("test")?.as_bool()?;
+        if !is_bin {
+            return None;
+        }
+        Some(PathBuf::from(v.get("executable")?.as_str()?))
+    })
+}
+
+/// The audit binary `cargo test --workspace` built, with the options.
+fn test_build_audit(framework: Framework, args: &FrameworkArgs) -> Result<Command, String> {
+    let output = test_build_command()
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run cargo test --no-run: {e}"))?;
+    if !output.status.success() {
+        return Err("cargo test --workspace --no-run failed".into());
+    }
+    let exe = executable_in(&String::from_utf8_lossy(&output.stdout), framework.bin)
+        .ok_or_else(|| format!("cargo test --workspace built no {} binary", framework.bin))?;
+    let mut command = Command::new(exe);
+    command.current_dir(workspace_root()).args(forwarded(framework, args));
+    Ok(command)
 }
 
 /// Run the audit and return its exit status.
 pub fn run(args: &Args) -> ExitCode {
-    let (framework, options) = match &args.target {
-        Target::Burn(options) => (BURN, options),
+    let (framework, options) = args.target.split();
+    let command = if options.test_build {
+        test_build_audit(framework, options)
+    } else {
+        Ok(command(framework, options))
     };
-    match command(framework, options).status() {
+    let mut command = match command {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match command.status() {
         Ok(status) => match status.code() {
             Some(0) => ExitCode::SUCCESS,
             Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
@@ -108,7 +191,7 @@ pub fn run(args: &Args) -> ExitCode {
             }
         },
         Err(e) => {
-            eprintln!("error: could not run cargo for the {} audit: {e}", framework.name);
+            eprintln!("error: could not run the {} audit: {e}", framework.name);
             ExitCode::FAILURE
         }
     }
@@ -157,5 +240,23 @@ mod tests {
         assert!(args.windows(2).any(|w| w == ["--report-dir", "/tmp/x"]));
         assert!(crate::Cli::try_parse_from(["cargo xtask", "audit"]).is_err(), "a target is required");
         assert!(crate::Cli::try_parse_from(["cargo xtask", "audit", "tensorflow"]).is_err());
+    }
+
+    #[test]
+    fn the_test_build_binary_is_found_among_cargos_messages() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"backprop_burn"},"profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"burn-audit"},"profile":{"test":true},"executable":"/t/debug/deps/burn_audit-1"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"burn-audit"},"profile":{"test":false},"executable":"/t/debug/burn-audit"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        assert_eq!(executable_in(&messages, "burn-audit"), Some(PathBuf::from("/t/debug/burn-audit")));
+        assert_eq!(executable_in(&messages, "candle-audit"), None);
+        assert_eq!(executable_in("not json\n", "burn-audit"), None);
+        assert!(parse(&["cargo xtask", "audit", "burn", "--test-build"]).test_build);
+        let both = ["cargo xtask", "audit", "burn", "--test-build", "--release"];
+        assert!(crate::Cli::try_parse_from(both).is_err(), "a test build is a dev build");
+        assert_eq!(argv(&test_build_command())[..3], ["test", "--workspace", "--no-run"]);
     }
 }
