@@ -21,6 +21,7 @@ mod grad;
 mod input;
 mod output;
 mod report;
+mod stepper;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -34,9 +35,12 @@ use report::Failure;
 fn run(cli: Cli) -> Result<Output, Failure> {
     match cli.command {
         Command::Grad { input, json } => grad::run(&input, json),
-        Command::Explain { input, dot, svg } => {
-            explain::run(&input, dot.as_deref(), svg.as_deref())
-        }
+        Command::Explain {
+            input,
+            dot,
+            svg,
+            html,
+        } => stepper::explain(&input, dot.as_deref(), svg.as_deref(), html.as_deref()),
         Command::Check { input, rtol, atol } => check::run(&input, rtol, atol),
     }
 }

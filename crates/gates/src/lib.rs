@@ -30,6 +30,7 @@ mod binary;
 mod catalog;
 mod chain;
 mod dual;
+mod notation;
 mod real;
 mod ulps;
 mod unary;
