@@ -1,0 +1,323 @@
+//! The step-by-step page in a real browser: headless Chromium (driven over
+//! the DevTools protocol by `headless_chrome`) opens the page that
+//! `backprop explain --html` wrote, steps to the end with the keyboard, and
+//! the gradients on the circuit must be exactly `backprop grad --json`'s.
+//!
+//! Chromium is found at `$BACKPROP_CHROMIUM`, `/usr/bin/chromium`,
+//! `chromium`, `chromium-browser` or `google-chrome` on `PATH`. Without one
+//! the tests fail under `CI=true` (CI installs Debian's `chromium`, see
+//! `.ci/run`) and are skipped with a message elsewhere.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use headless_chrome::browser::tab::point::Point;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+use serde_json::Value;
+
+use common::page::{backward_steps, forward_stages, page_data};
+use common::{backprop, grad_json};
+
+const IN_12: &str = "(x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)";
+
+/// Chromium's executable, if there is one.
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("BACKPROP_CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    let fixed = Path::new("/usr/bin/chromium");
+    if fixed.exists() {
+        return Some(fixed.to_owned());
+    }
+    let path = std::env::var_os("PATH")?;
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+        .find(|candidate| candidate.is_file())
+}
+
+/// A headless browser, or `None` (with a message) when this machine has
+/// none and we are not in CI. In CI a missing browser fails the test.
+fn browser() -> Option<(Browser, PathBuf)> {
+    let Some(path) = chromium() else {
+        let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
+        assert!(
+            !in_ci,
+            "CI must run the browser test: install Chromium (`apt-get install -y chromium`, \
+             as .ci/run does) or set BACKPROP_CHROMIUM"
+        );
+        eprintln!(
+            "SKIPPED: no Chromium found (set BACKPROP_CHROMIUM or `apt-get install chromium`); \
+             the browser test of the step-by-step page did not run"
+        );
+        return None;
+    };
+    let profile = scratch("profile");
+    // As root Chromium needs --no-sandbox; the other switches keep it from
+    // reaching for the network (updates, sync, field trials) at all.
+    let options = LaunchOptions::default_builder()
+        .path(Some(path.clone()))
+        .headless(true)
+        .sandbox(false)
+        .window_size(Some((1280, 900)))
+        .user_data_dir(Some(profile.clone()))
+        .idle_browser_timeout(Duration::from_secs(120))
+        .args(
+            [
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-default-browser-check",
+            ]
+            .iter()
+            .map(OsStr::new)
+            .collect(),
+        )
+        .build()
+        .expect("valid launch options");
+    let browser = Browser::new(options)
+        .unwrap_or_else(|e| panic!("cannot start {} headless: {e}", path.display()));
+    Some((browser, profile))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "backprop-stepper-browser-{}-{name}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Writes the page with `explain --html`; returns explain's text and the file.
+fn write_page(expr: &str, values: &[&str], name: &str) -> (String, PathBuf) {
+    let path = scratch(name).join("page.html");
+    let mut args = vec!["explain", expr];
+    args.extend_from_slice(values);
+    args.extend_from_slice(&["--html", path.to_str().unwrap()]);
+    let run = backprop(&args);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    (run.stdout, path)
+}
+
+fn url(path: &Path, fragment: &str) -> String {
+    format!("file://{}{fragment}", path.display())
+}
+
+/// Evaluates `expression` in the page; its value as JSON (strings stay
+/// strings).
+fn eval(tab: &Tab, expression: &str) -> Value {
+    let remote = tab
+        .evaluate(expression, false)
+        .unwrap_or_else(|e| panic!("{expression}: {e}"));
+    remote.value.unwrap_or(Value::Null)
+}
+
+/// Opens `url` and waits until the page's script has run.
+fn open(tab: &Tab, url: &str) {
+    tab.navigate_to(url).expect("navigate");
+    tab.wait_until_navigated().expect("navigated");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while eval(
+        tab,
+        "document.body && document.body.getAttribute('data-ready')",
+    ) != "true"
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the page's script never finished"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The counter's text, `step N / TOTAL (...)`.
+fn counter(tab: &Tab) -> String {
+    eval(tab, "document.getElementById('bp-counter').textContent")
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Each input box's name and the gradient text it shows now.
+fn input_gradients(tab: &Tab) -> Vec<(String, String)> {
+    let json = eval(
+        tab,
+        "JSON.stringify(Array.from(document.querySelectorAll('#bp-circuit g.node.input')).map(g => \
+         [g.querySelector('text.name').textContent.trim(), g.querySelector('text.grad').textContent.trim()]))",
+    );
+    serde_json::from_str(json.as_str().unwrap()).unwrap()
+}
+
+fn press(tab: &Tab, key: &str) {
+    tab.press_key(key)
+        .unwrap_or_else(|e| panic!("press {key}: {e}"));
+}
+
+#[test]
+fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
+    let Some((browser, _profile)) = browser() else {
+        return;
+    };
+    let (explain, page) = write_page(IN_12, &["x=3", "y=-4"], "in12");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let total = forward_stages(&explain).len() + backward_steps(&explain).len();
+    assert_eq!(total, 14, "7 stages forward, 7 steps backward");
+    assert_eq!(page_data(&html)["steps"].as_array().unwrap().len(), total);
+
+    let tab: Arc<Tab> = browser.new_tab().expect("a tab");
+    open(&tab, &url(&page, ""));
+    assert_eq!(counter(&tab), format!("step 0 / {total} (inputs)"));
+    for (name, grad) in input_gradients(&tab) {
+        assert_eq!(grad, "", "{name} has no gradient before the backward pass");
+    }
+
+    for k in 1..=total {
+        press(&tab, "ArrowRight");
+        assert!(
+            counter(&tab).starts_with(&format!("step {k} / {total}")),
+            "after {k} presses: {}",
+            counter(&tab)
+        );
+    }
+    press(&tab, "ArrowRight");
+    assert!(
+        counter(&tab).starts_with(&format!("step {total} / {total}")),
+        "stays at the end"
+    );
+    assert_eq!(eval(&tab, "location.hash"), format!("#step={total}"));
+
+    // The final state against `grad --json`, bit for bit.
+    let (_, expected) = grad_json(&[IN_12, "x=3", "y=-4"]);
+    let shown = input_gradients(&tab);
+    assert_eq!(shown.len(), expected.len());
+    for ((name, text), (want_name, want)) in shown.iter().zip(&expected) {
+        assert_eq!(name, want_name);
+        let value: f64 = text
+            .strip_prefix("grad ")
+            .unwrap_or_else(|| panic!("{name}: {text:?}"))
+            .parse()
+            .unwrap();
+        assert_eq!(value.to_bits(), want.as_f64().unwrap().to_bits(), "d{name}");
+    }
+    let done = eval(&tab, "document.getElementById('bp-explain').textContent");
+    assert!(
+        done.as_str()
+            .unwrap()
+            .contains("df/dx = 2.0595697955721652"),
+        "{done}"
+    );
+
+    // Back one step with the keyboard; Home returns to the inputs.
+    press(&tab, "ArrowLeft");
+    assert!(counter(&tab).starts_with(&format!("step {} / {total}", total - 1)));
+    assert_eq!(eval(&tab, "location.hash"), format!("#step={}", total - 1));
+    press(&tab, "Home");
+    assert!(counter(&tab).starts_with(&format!("step 0 / {total}")));
+    assert!(input_gradients(&tab).iter().all(|(_, g)| g.is_empty()));
+}
+
+#[test]
+fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
+    let Some((browser, _profile)) = browser() else {
+        return;
+    };
+    let (_, page) = write_page(IN_12, &["x=3", "y=-4"], "link");
+    let tab = browser.new_tab().expect("a tab");
+    // Step 12 = backward step 5: [3] sigmoid(x) sends x its second
+    // contribution of three (dx is now 1.5474253467325334, as `explain`
+    // prints).
+    open(&tab, &url(&page, "#step=12"));
+    assert!(
+        counter(&tab).starts_with("step 12 / 14"),
+        "{}",
+        counter(&tab)
+    );
+    let panel = eval(&tab, "document.getElementById('bp-explain').textContent");
+    let panel = panel.as_str().unwrap();
+    assert!(
+        panel.contains("dx = 1.5474253467325334") && panel.contains("contribution 2 of 3"),
+        "{panel}"
+    );
+
+    // Hover the box of [3] sigmoid(x): formula, local derivative, value.
+    let data = page_data(&std::fs::read_to_string(&page).unwrap());
+    let node = data["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["ref"] == "[3]")
+        .expect("stage [3]");
+    let centre = eval(
+        &tab,
+        &format!(
+            "(() => {{ const r = document.querySelector('#n{} rect').getBoundingClientRect(); \
+             return JSON.stringify([r.left + r.width / 2, r.top + r.height / 2]); }})()",
+            node["id"]
+        ),
+    );
+    let [x, y]: [f64; 2] = serde_json::from_str(centre.as_str().unwrap()).unwrap();
+    tab.move_mouse_to_point(Point { x, y })
+        .expect("move the mouse");
+    let hover = eval(
+        &tab,
+        "(() => { const h = document.getElementById('bp-hover'); return h.hidden ? '' : h.textContent; })()",
+    );
+    let hover = hover.as_str().unwrap();
+    for expected in [
+        "[3] = sigmoid(x)",
+        "value 0.9525741268224334",
+        "local ∂[3]/∂x = 0.045176659730912",
+        "grad -0.7915934472725935",
+    ] {
+        assert!(hover.contains(expected), "{expected:?} not in {hover:?}");
+    }
+}
+
+/// Page size and load time for a 200-node expression (a measurement, not
+/// a test: `cargo test -p backprop-cli --test stepper_browser -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+fn measure_a_200_node_page() {
+    let Some((browser, _profile)) = browser() else {
+        return;
+    };
+    let terms: Vec<String> = (0..40)
+        .map(|i| format!("tanh(x * {i} + y) * sigmoid(z - {i})"))
+        .collect();
+    let (_, page) = write_page(&terms.join(" + "), &["x=0.3", "y=-0.2", "z=1.5"], "large");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let data = page_data(&html);
+    let tab = browser.new_tab().expect("a tab");
+    let mut loads = Vec::new();
+    for run in 0..6 {
+        open(&tab, &url(&page, &format!("?run={run}#step=0")));
+        let load = eval(
+            &tab,
+            "performance.getEntriesByType('navigation')[0].loadEventEnd",
+        );
+        loads.push(load.as_f64().unwrap());
+    }
+    let started = Instant::now();
+    press(&tab, "End");
+    let to_end = started.elapsed();
+    println!(
+        "200-node page: {} nodes, {} steps, {} bytes; load (navigation start to load event end) \
+         first {:.1} ms, then {:?} ms; End key round trip {:.1} ms",
+        data["nodes"].as_array().unwrap().len(),
+        data["steps"].as_array().unwrap().len(),
+        html.len(),
+        loads[0],
+        &loads[1..],
+        to_end.as_secs_f64() * 1e3
+    );
+}
