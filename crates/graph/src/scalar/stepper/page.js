@@ -90,7 +90,8 @@
   function d(p) { return "d" + ref(p); }
   function named(p) {
     var node = nodes[p];
-    return node.label === node.ref ? node.ref : node.ref + " " + node.label;
+    var unnamed = node.label === node.ref || node.label === "#" + node.id;
+    return unnamed ? node.ref : node.ref + " " + node.label;
   }
   var outName = data.outputName;
 
