@@ -8,7 +8,8 @@ use super::layout::{FONT, LINE, PAD, round};
 use super::{Diagram, Layout};
 
 /// The diagram's look: boxes by kind; values green and gradients red, as
-/// in the lecture's circuit diagrams.
+/// in the lecture's circuit diagrams. Line rules name `text` elements:
+/// an operation's box is itself of class `gate`.
 pub(crate) const STYLE: &str = "\
 .edge { fill: none; stroke: #6b7280; stroke-width: 1.3; }
 .arrowhead { fill: #6b7280; }
@@ -16,11 +17,11 @@ pub(crate) const STYLE: &str = "\
 .node.input rect { fill: #dbeafe; }
 .node.constant rect { fill: #f3f4f6; }
 .node.output rect { fill: #fef3c7; stroke-width: 2; }
-.name { font-weight: bold; fill: #111827; }
-.gate { font-style: italic; fill: #4b5563; }
-.shape { fill: #4b5563; }
-.value { fill: #15803d; }
-.grad { fill: #b91c1c; }
+text.name { font-weight: bold; fill: #111827; }
+text.gate { font-style: italic; fill: #4b5563; }
+text.shape { fill: #4b5563; }
+text.value { fill: #15803d; }
+text.grad { fill: #b91c1c; }
 ";
 
 /// Replaces characters XML 1.0 does not allow (control characters) so that
