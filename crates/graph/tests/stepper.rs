@@ -104,8 +104,7 @@ fn notebook_page_has_every_stage_and_step_with_the_notebooks_numbers() {
     let last_y = steps[8..]
         .iter()
         .flat_map(|s| s["s"].as_array().unwrap())
-        .filter(|send| send[0] == y)
-        .last()
+        .rfind(|send| send[0] == y)
         .unwrap();
     assert_eq!(last_y[3], "1.5922327514838093");
     // The first backward step starts from the output with upstream 1.
