@@ -147,14 +147,47 @@ fn counter(tab: &Tab) -> String {
         .to_owned()
 }
 
-/// Each input box's name and the gradient text it shows now.
+/// Each input's name and the gradient text its box shows now, in creation
+/// order (the order `grad --json` prints).
 fn input_gradients(tab: &Tab) -> Vec<(String, String)> {
     let json = eval(
         tab,
-        "JSON.stringify(Array.from(document.querySelectorAll('#bp-circuit g.node.input')).map(g => \
-         [g.querySelector('text.name').textContent.trim(), g.querySelector('text.grad').textContent.trim()]))",
+        "(() => { const d = JSON.parse(document.getElementById('bp-data').textContent); \
+         return JSON.stringify(d.nodes.filter(n => n.formula === null && n.kind !== 'constant') \
+         .map(n => [n.label, document.querySelector('#n' + n.id + ' text.grad').textContent.trim()])); })()",
     );
     serde_json::from_str(json.as_str().unwrap()).unwrap()
+}
+
+/// Steps `presses` times to the right, then compares the gradients shown
+/// with `grad --json`'s, bit for bit.
+fn step_to_the_end_and_compare(tab: &Tab, expr: &str, values: &[&str], presses: usize) {
+    for k in 1..=presses {
+        press(tab, "ArrowRight");
+        assert!(
+            counter(tab).starts_with(&format!("step {k} / {presses}")),
+            "{expr}: after {k} presses: {}",
+            counter(tab)
+        );
+    }
+    let mut args = vec![expr];
+    args.extend_from_slice(values);
+    let (_, expected) = grad_json(&args);
+    let shown = input_gradients(tab);
+    assert_eq!(shown.len(), expected.len(), "{expr}: {shown:?}");
+    for ((name, text), (want_name, want)) in shown.iter().zip(&expected) {
+        assert_eq!(name, want_name, "{expr}");
+        let value: f64 = text
+            .strip_prefix("grad ")
+            .unwrap_or_else(|| panic!("{expr}: {name}: {text:?}"))
+            .parse()
+            .unwrap();
+        assert_eq!(
+            value.to_bits(),
+            want.as_f64().unwrap().to_bits(),
+            "{expr}: d{name}"
+        );
+    }
 }
 
 fn press(tab: &Tab, key: &str) {
@@ -180,34 +213,13 @@ fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
         assert_eq!(grad, "", "{name} has no gradient before the backward pass");
     }
 
-    for k in 1..=total {
-        press(&tab, "ArrowRight");
-        assert!(
-            counter(&tab).starts_with(&format!("step {k} / {total}")),
-            "after {k} presses: {}",
-            counter(&tab)
-        );
-    }
+    step_to_the_end_and_compare(&tab, IN_12, &["x=3", "y=-4"], total);
     press(&tab, "ArrowRight");
     assert!(
         counter(&tab).starts_with(&format!("step {total} / {total}")),
         "stays at the end"
     );
     assert_eq!(eval(&tab, "location.hash"), format!("#step={total}"));
-
-    // The final state against `grad --json`, bit for bit.
-    let (_, expected) = grad_json(&[IN_12, "x=3", "y=-4"]);
-    let shown = input_gradients(&tab);
-    assert_eq!(shown.len(), expected.len());
-    for ((name, text), (want_name, want)) in shown.iter().zip(&expected) {
-        assert_eq!(name, want_name);
-        let value: f64 = text
-            .strip_prefix("grad ")
-            .unwrap_or_else(|| panic!("{name}: {text:?}"))
-            .parse()
-            .unwrap();
-        assert_eq!(value.to_bits(), want.as_f64().unwrap().to_bits(), "d{name}");
-    }
     let done = eval(&tab, "document.getElementById('bp-explain').textContent");
     assert!(
         done.as_str()
@@ -223,6 +235,34 @@ fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
     press(&tab, "Home");
     assert!(counter(&tab).starts_with(&format!("step 0 / {total}")));
     assert!(input_gradients(&tab).iter().all(|(_, g)| g.is_empty()));
+}
+
+#[test]
+fn constants_fan_out_and_trivial_outputs_step_to_grad_jsons_gradients() {
+    let Some((browser, _profile)) = browser() else {
+        return;
+    };
+    let tab = browser.new_tab().expect("a tab");
+    for (expr, values) in [
+        ("max(x, 2) * 3 + x^2.5 + 2^x", &["x=3"][..]),
+        ("x * x * x + x", &["x=-1.5"]),
+        (
+            "sigmoid(w0*x0 + w1*x1 + w2)",
+            &["w0=2", "w1=-3", "w2=-3", "x0=-1", "x1=-2"],
+        ),
+        ("x", &["x=2"]),
+        ("2 * 3", &[]),
+    ] {
+        let (explain, page) = write_page(expr, values, "various");
+        let total = forward_stages(&explain).len() + backward_steps(&explain).len();
+        open(&tab, &url(&page, ""));
+        assert_eq!(
+            counter(&tab),
+            format!("step 0 / {total} (inputs)"),
+            "{expr}"
+        );
+        step_to_the_end_and_compare(&tab, expr, values, total);
+    }
 }
 
 #[test]
