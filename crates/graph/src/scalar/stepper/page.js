@@ -201,7 +201,9 @@
       panel.className = "";
       var known = [];
       for (var i = 0; i < n; i++) {
-        if (nodes[i].stage === null) known.push(ref(i) + " = " + nodes[i].value);
+        if (nodes[i].stage === null) {
+          known.push(nodes[i].kind === "constant" ? "the constant " + nodes[i].value : ref(i) + " = " + nodes[i].value);
+        }
       }
       line(panel, ["Start: the inputs are known: " + (known.join(", ") || "none") + "."]);
       line(panel, [total > 0
