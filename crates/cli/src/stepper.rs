@@ -1,6 +1,7 @@
 //! `backprop explain --html FILE`: the step-by-step page of the forward and
 //! backward pass, written by `backprop-graph` (`Graph::to_html`).
 
+use std::io;
 use std::path::Path;
 
 use backprop_expr::Naming;
@@ -11,18 +12,20 @@ use crate::input::{Prepared, read_expression};
 use crate::output::Output;
 use crate::report::{Diagnostic, Failure};
 
-/// `explain`, and the page when `html` names a file.
+/// `explain` (streaming its text to `out`), and the page when `html` names
+/// a file.
 pub fn explain(
     input: &Input,
     dot: Option<&Path>,
     svg: Option<&Path>,
     html: Option<&Path>,
+    out: &mut dyn io::Write,
 ) -> Result<Output, Failure> {
     let Some(path) = html else {
-        return crate::explain::run(input, dot, svg);
+        return crate::explain::run(input, dot, svg, out);
     };
     let input = resolve(input)?;
-    let mut output = crate::explain::run(&input, dot, svg)?;
+    let mut output = crate::explain::run(&input, dot, svg, out)?;
     output.stderr.push(write(&input, path)?);
     Ok(output)
 }

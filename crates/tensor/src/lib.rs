@@ -54,6 +54,7 @@ pub use catalog::{KINK_MARGIN, OpCase, op_catalog};
 pub use element::Element;
 pub use elementwise::{binary, binary_vjp, unary, unary_vjp};
 pub use error::{Result, TensorError};
+pub use gemm::{MatmulKernel, matmul_kernel};
 pub use graph::{Tensor, TensorGradients, TensorGraph};
 pub use matmul::{matmul, matmul_vjp};
 pub use op::TensorOp;
