@@ -38,6 +38,7 @@
 //! Shape problems are [`TensorError`]s naming the operation and the shapes,
 //! never panics.
 
+mod axes;
 mod broadcast;
 mod catalog;
 mod element;
@@ -47,14 +48,33 @@ mod gemm;
 mod graph;
 mod matmul;
 mod op;
+pub mod optim;
 mod reduce;
+mod select;
+mod shape;
+mod softmax;
 
+/// The `ndarray` this crate is built on, so that users build arrays with
+/// the same version: `use backprop_tensor::ndarray::array;`.
+pub use ndarray;
+
+pub use axes::Axes;
 pub use broadcast::{broadcast_shapes, sum_to};
-pub use catalog::{KINK_MARGIN, OpCase, op_catalog};
+pub use catalog::{KINK_MARGIN, OpCase, op_catalog, op_kink_cases};
 pub use element::Element;
-pub use elementwise::{binary, binary_vjp, unary, unary_vjp};
-pub use error::{Result, TensorError};
+pub use elementwise::{
+    Side, binary, binary_const, binary_const_vjp, binary_vjp, unary, unary_vjp,
+};
+pub use error::{Operand, Result, TensorError};
 pub use graph::{Tensor, TensorGradients, TensorGraph};
 pub use matmul::{matmul, matmul_vjp};
 pub use op::TensorOp;
-pub use reduce::{Axes, mean, mean_vjp, reshape, sum, sum_vjp, transpose};
+pub use reduce::{
+    amax, amax_vjp, amin, amin_vjp, argmax, argmin, mean, mean_vjp, sum, sum_vjp,
+};
+pub use select::{Labels, pick_per_row, pick_per_row_vjp};
+pub use shape::{broadcast_to, concat, expand_dims, permute, reshape, squeeze, stack, transpose};
+pub use softmax::{
+    log_softmax, log_softmax_vjp, logsumexp, logsumexp_vjp, softmax, softmax_cross_entropy,
+    softmax_cross_entropy_vjp, softmax_vjp,
+};
