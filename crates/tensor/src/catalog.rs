@@ -157,6 +157,9 @@ pub fn op_kink_cases() -> Vec<OpCase> {
         vec![tie(&[4], vec![0.5, 2.0, -1.0, 2.0])],
         true,
     ));
+    for c in &mut cases {
+        c.name.push_str(" at a tie");
+    }
     cases
 }
 
@@ -165,46 +168,46 @@ pub fn op_kink_cases() -> Vec<OpCase> {
 fn kinds() -> Vec<TensorOp> {
     let no_labels = || Labels::from(Vec::new());
     vec![
-    TensorOp::Unary(Unary::Neg),
-    TensorOp::Binary(Binary::Add),
-    TensorOp::BinaryConst {
-        gate: Binary::Add,
-        constant: 0.0,
-        side: Side::Right,
-    },
-    TensorOp::MatMul,
-    TensorOp::Sum {
-        axes: Axes::All,
-        keepdims: false,
-    },
-    TensorOp::Mean {
-        axes: Axes::All,
-        keepdims: false,
-    },
-    TensorOp::Max {
-        axes: Axes::All,
-        keepdims: false,
-    },
-    TensorOp::Min {
-        axes: Axes::All,
-        keepdims: false,
-    },
-    TensorOp::Transpose,
-    TensorOp::Permute(Vec::new()),
-    TensorOp::Reshape(Vec::new()),
-    TensorOp::Squeeze(Vec::new()),
-    TensorOp::ExpandDims(0),
-    TensorOp::BroadcastTo(Vec::new()),
-    TensorOp::Concat(0),
-    TensorOp::Stack(0),
-    TensorOp::PickPerRow(no_labels()),
-    TensorOp::Softmax(0),
-    TensorOp::LogSoftmax(0),
-    TensorOp::LogSumExp {
-        axes: Axes::All,
-        keepdims: false,
-    },
-    TensorOp::SoftmaxCrossEntropy(no_labels()),
+        TensorOp::Unary(Unary::Neg),
+        TensorOp::Binary(Binary::Add),
+        TensorOp::BinaryConst {
+            gate: Binary::Add,
+            constant: 0.0,
+            side: Side::Right,
+        },
+        TensorOp::MatMul,
+        TensorOp::Sum {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Mean {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Max {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Min {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Transpose,
+        TensorOp::Permute(Vec::new()),
+        TensorOp::Reshape(Vec::new()),
+        TensorOp::Squeeze(Vec::new()),
+        TensorOp::ExpandDims(0),
+        TensorOp::BroadcastTo(Vec::new()),
+        TensorOp::Concat(0),
+        TensorOp::Stack(0),
+        TensorOp::PickPerRow(no_labels()),
+        TensorOp::Softmax(0),
+        TensorOp::LogSoftmax(0),
+        TensorOp::LogSumExp {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::SoftmaxCrossEntropy(no_labels()),
     ]
 }
 
@@ -534,7 +537,12 @@ impl Sampler {
     /// The tensor operand and the constant of a binary gate with the
     /// constant on `side`: each in its operand's domain, no pair near a
     /// kink (a tie of `max`/`min`).
-    fn operand_and_constant(&mut self, gate: Gate, side: Side, shape: &[usize]) -> (ArrayD<f64>, f64) {
+    fn operand_and_constant(
+        &mut self,
+        gate: Gate,
+        side: Side,
+        shape: &[usize],
+    ) -> (ArrayD<f64>, f64) {
         let (x_at, c_at) = match side {
             Side::Left => (1, 0),
             Side::Right => (0, 1),
@@ -543,7 +551,11 @@ impl Sampler {
         let x = ArrayD::from_shape_simple_fn(IxDyn(shape), || {
             loop {
                 let v = self.value_in(gate.domain()[x_at]);
-                let pair = if x_at == 0 { [v, constant] } else { [constant, v] };
+                let pair = if x_at == 0 {
+                    [v, constant]
+                } else {
+                    [constant, v]
+                };
                 if !gate.is_near_kink(&pair, KINK_MARGIN) {
                     break v;
                 }

@@ -97,10 +97,7 @@ pub fn binary_vjp<A: Element>(
     dy: &ArrayViewD<'_, A>,
 ) -> Result<(ArrayD<A>, ArrayD<A>)> {
     let [da, db] = binary_vjp_wanted(gate, a, b, y, dy, [true, true])?;
-    Ok((
-        da.expect("wanted"),
-        db.expect("wanted"),
-    ))
+    Ok((da.expect("wanted"), db.expect("wanted")))
 }
 
 /// [`binary_vjp`] computing only the gradients `wanted` (an operand that
@@ -135,20 +132,19 @@ pub(crate) fn binary_vjp_wanted<A: Element>(
             });
         return Ok([Some(sum_to(da, a.shape())?), Some(sum_to(db, b.shape())?)]);
     }
-    let side = |which: usize, operand: &ArrayViewD<'_, A>| -> Result<Option<ArrayD<A>>> {
-        if !wanted[which] {
-            return Ok(None);
-        }
-        let grad = Zip::from(&a_wide)
-            .and(&b_wide)
-            .and(y)
-            .and(dy)
-            .map_collect(|&a, &b, &y, &upstream| {
-                let locals = gate.derivatives(a, b, y);
-                chain(if which == 0 { locals.0 } else { locals.1 }, upstream)
-            });
-        sum_to(grad, operand.shape()).map(Some)
-    };
+    let side =
+        |which: usize, operand: &ArrayViewD<'_, A>| -> Result<Option<ArrayD<A>>> {
+            if !wanted[which] {
+                return Ok(None);
+            }
+            let grad = Zip::from(&a_wide).and(&b_wide).and(y).and(dy).map_collect(
+                |&a, &b, &y, &upstream| {
+                    let locals = gate.derivatives(a, b, y);
+                    chain(if which == 0 { locals.0 } else { locals.1 }, upstream)
+                },
+            );
+            sum_to(grad, operand.shape()).map(Some)
+        };
     Ok([side(0, a)?, side(1, b)?])
 }
 
@@ -216,11 +212,14 @@ pub fn binary_const_vjp<A: Element>(
     same_shape(op, x.shape(), y.shape())?;
     same_shape(op, x.shape(), dy.shape())?;
     let c = A::from_f64(c);
-    Ok(Zip::from(x).and(y).and(dy).map_collect(|&x, &y, &upstream| {
-        let (a, b) = operands(side, x, c);
-        let (da, db) = gate.derivatives(a, b, y);
-        chain(if side == Side::Right { da } else { db }, upstream)
-    }))
+    Ok(Zip::from(x)
+        .and(y)
+        .and(dy)
+        .map_collect(|&x, &y, &upstream| {
+            let (a, b) = operands(side, x, c);
+            let (da, db) = gate.derivatives(a, b, y);
+            chain(if side == Side::Right { da } else { db }, upstream)
+        }))
 }
 
 /// `Ok` when `got` equals `expected`.

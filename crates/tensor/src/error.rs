@@ -52,7 +52,10 @@ impl fmt::Display for Operand {
 pub enum TensorError {
     /// Two shapes do not broadcast against each other (NumPy rules: aligned
     /// from the right, each pair of sizes equal or one of them `1`).
-    #[error("{op}: shapes {left:?} and {right:?} do not broadcast: {}", clash(left, right, "axis"))]
+    #[error(
+        "{op}: shapes {left:?} and {right:?} do not broadcast: {}",
+        clash(left, right, "axis")
+    )]
     Broadcast {
         /// The operation (`"add"`, `"max"`, ...).
         op: &'static str,
@@ -65,7 +68,9 @@ pub enum TensorError {
     /// not broadcast.
     #[error(
         "{op}: batch axes {:?} of the left operand {left:?} and {:?} of the right operand {right:?} do not broadcast: {}",
-        batch(left), batch(right), clash(batch(left), batch(right), "batch axis")
+        batch(left),
+        batch(right),
+        clash(batch(left), batch(right), "batch axis")
     )]
     BatchBroadcast {
         /// The operation (`"matmul"`).
@@ -76,7 +81,10 @@ pub enum TensorError {
         right: Vec<usize>,
     },
     /// A shape cannot be broadcast to a requested shape.
-    #[error("{op}: shape {from:?} cannot be broadcast to {to:?}: {}", broadcast_to_clash(from, to))]
+    #[error(
+        "{op}: shape {from:?} cannot be broadcast to {to:?}: {}",
+        broadcast_to_clash(from, to)
+    )]
     BroadcastTo {
         /// The operation (`"broadcast_to"`).
         op: &'static str,

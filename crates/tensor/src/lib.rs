@@ -62,16 +62,12 @@ pub use axes::Axes;
 pub use broadcast::{broadcast_shapes, sum_to};
 pub use catalog::{KINK_MARGIN, OpCase, op_catalog, op_kink_cases};
 pub use element::Element;
-pub use elementwise::{
-    Side, binary, binary_const, binary_const_vjp, binary_vjp, unary, unary_vjp,
-};
+pub use elementwise::{Side, binary, binary_const, binary_const_vjp, binary_vjp, unary, unary_vjp};
 pub use error::{Operand, Result, TensorError};
 pub use graph::{Tensor, TensorGradients, TensorGraph};
 pub use matmul::{matmul, matmul_vjp};
 pub use op::TensorOp;
-pub use reduce::{
-    amax, amax_vjp, amin, amin_vjp, argmax, argmin, mean, mean_vjp, sum, sum_vjp,
-};
+pub use reduce::{amax, amax_vjp, amin, amin_vjp, argmax, argmin, mean, mean_vjp, sum, sum_vjp};
 pub use select::{Labels, pick_per_row, pick_per_row_vjp};
 pub use shape::{broadcast_to, concat, expand_dims, permute, reshape, squeeze, stack, transpose};
 pub use softmax::{

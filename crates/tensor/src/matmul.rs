@@ -17,8 +17,8 @@
 use ndarray::{ArrayD, ArrayViewD, Axis};
 
 use crate::broadcast::{broadcast_shapes, sum_to};
-use crate::gemm::{batched_matmul, batched_matmuls};
 use crate::error::Operand;
+use crate::gemm::{batched_matmul, batched_matmuls};
 use crate::{Element, Result, TensorError};
 
 const OP: &str = "matmul";
@@ -74,12 +74,13 @@ impl Plan {
         }
         let left_batch = &left[..l.saturating_sub(2)];
         let right_batch = &right[..r.saturating_sub(2)];
-        let batch =
-            broadcast_shapes(OP, left_batch, right_batch).map_err(|_| TensorError::BatchBroadcast {
+        let batch = broadcast_shapes(OP, left_batch, right_batch).map_err(|_| {
+            TensorError::BatchBroadcast {
                 op: OP,
                 left: left.to_vec(),
                 right: right.to_vec(),
-            })?;
+            }
+        })?;
         Ok(Plan {
             left_vector,
             right_vector,

@@ -256,23 +256,18 @@ impl TensorOp {
             // dx = f'(x, y) · dy, the gate's own derivative.
             TensorOp::Unary(g) => one(ew::unary_vjp(*g, x, output, dy)),
             // da = ∂f/∂a · dy, db = ∂f/∂b · dy, each through sum_to.
-            TensorOp::Binary(g) => Ok(ew::binary_vjp_wanted(
-                *g,
-                x,
-                &inputs[1],
-                output,
-                dy,
-                [wanted[0], wanted[1]],
-            )?
-            .into()),
+            TensorOp::Binary(g) => {
+                Ok(
+                    ew::binary_vjp_wanted(*g, x, &inputs[1], output, dy, [wanted[0], wanted[1]])?
+                        .into(),
+                )
+            }
             // dx = ∂f/∂(x's side) · dy.
             TensorOp::BinaryConst {
                 gate,
                 constant,
                 side,
-            } => one(ew::binary_const_vjp(
-                *gate, x, *constant, *side, output, dy,
-            )),
+            } => one(ew::binary_const_vjp(*gate, x, *constant, *side, output, dy)),
             // dA = dC·Bᵀ, dB = Aᵀ·dC, each through sum_to.
             TensorOp::MatMul => {
                 Ok(mm::matmul_vjp_wanted(x, &inputs[1], dy, [wanted[0], wanted[1]])?.into())

@@ -43,7 +43,12 @@ impl Plan {
 
     /// Like [`Plan::new`], for reductions without an identity element: an
     /// empty reduced axis is an error.
-    pub(crate) fn nonempty(op: &'static str, shape: &[usize], axes: &Axes, keepdims: bool) -> Result<Plan> {
+    pub(crate) fn nonempty(
+        op: &'static str,
+        shape: &[usize],
+        axes: &Axes,
+        keepdims: bool,
+    ) -> Result<Plan> {
         let plan = Plan::new(op, shape, axes, keepdims)?;
         if let Some(&axis) = plan.axes.iter().find(|&&a| shape[a] == 0) {
             return Err(TensorError::EmptyReduction {
@@ -277,7 +282,9 @@ fn extremum_vjp<A: Element>(
     same_shape(op, &plan.out_shape, y.shape())?;
     plan.check_upstream(op, dy)?;
     let (y_kept, dy_kept) = (plan.kept(y), plan.kept(dy));
-    let y_wide = y_kept.broadcast(x.shape()).expect("reduced axes have size 1");
+    let y_wide = y_kept
+        .broadcast(x.shape())
+        .expect("reduced axes have size 1");
     let hits = Zip::from(x).and(&y_wide).map_collect(|&x, &y| {
         if x == y || (is_nan(x) && is_nan(y)) {
             <A as Real>::one()
@@ -289,7 +296,9 @@ fn extremum_vjp<A: Element>(
         .into_shape_with_order(IxDyn(&plan.kept_shape))
         .expect("the same elements, with size-1 axes inserted");
     let ties = ties.broadcast(x.shape()).expect("reduced axes have size 1");
-    let dy_wide = dy_kept.broadcast(x.shape()).expect("reduced axes have size 1");
+    let dy_wide = dy_kept
+        .broadcast(x.shape())
+        .expect("reduced axes have size 1");
     Ok(Zip::from(&hits)
         .and(&ties)
         .and(&dy_wide)

@@ -102,7 +102,11 @@ impl Labels {
             });
         }
         let classes = shape[1];
-        match self.iter().enumerate().find(|&(_, &label)| label >= classes) {
+        match self
+            .iter()
+            .enumerate()
+            .find(|&(_, &label)| label >= classes)
+        {
             Some((row, &label)) => Err(TensorError::LabelOutOfRange {
                 op,
                 row,
@@ -132,7 +136,10 @@ impl Labels {
 /// As [`Labels::check`].
 pub fn pick_per_row<A: Element>(x: &ArrayViewD<'_, A>, labels: &Labels) -> Result<ArrayD<A>> {
     labels.check("pick_per_row", x.shape())?;
-    let x = x.view().into_dimensionality::<Ix2>().expect("checked: 2 axes");
+    let x = x
+        .view()
+        .into_dimensionality::<Ix2>()
+        .expect("checked: 2 axes");
     Ok(labels
         .iter()
         .enumerate()

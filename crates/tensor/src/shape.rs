@@ -130,7 +130,9 @@ pub(crate) fn resolve_shape(from: &[usize], shape: &[isize]) -> Result<Vec<usize
         return Err(invalid("at most one size can be -1"));
     }
     if shape.iter().any(|&s| s < -1) {
-        return Err(invalid("sizes must be non-negative, or -1 for one inferred size"));
+        return Err(invalid(
+            "sizes must be non-negative, or -1 for one inferred size",
+        ));
     }
     let total: usize = from.iter().product();
     let mut resolved: Vec<usize> = shape.iter().map(|&s| s.max(0).unsigned_abs()).collect();
@@ -141,9 +143,7 @@ pub(crate) fn resolve_shape(from: &[usize], shape: &[isize]) -> Result<Vec<usize
             .map(|i| resolved[i])
             .product();
         if known == 0 || total % known != 0 {
-            return Err(invalid(
-                "no size for the -1 makes the element counts agree",
-            ));
+            return Err(invalid("no size for the -1 makes the element counts agree"));
         }
         resolved[at] = total / known;
     } else if known != total {

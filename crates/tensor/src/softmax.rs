@@ -17,7 +17,11 @@ use crate::{Axes, Element, Labels, Result, TensorError};
 /// or 0 when that is infinite (all `-∞`, or a `+∞`) or NaN, so that the
 /// shift itself cannot turn a lane into NaN.
 fn shift<A: Element>(max: A) -> A {
-    if max.is_finite() { max } else { <A as Real>::zero() }
+    if max.is_finite() {
+        max
+    } else {
+        <A as Real>::zero()
+    }
 }
 
 /// The maximum of a lane (NaN propagates; `-∞` for an empty lane).
@@ -95,7 +99,10 @@ pub fn softmax_vjp<A: Element>(
         .and(y.lanes(Axis(axis)))
         .and(dy.lanes(Axis(axis)))
         .for_each(|mut dx, y, dy| {
-            let dot = y.iter().zip(dy).fold(<A as Real>::zero(), |s, (&y, &g)| s + y * g);
+            let dot = y
+                .iter()
+                .zip(dy)
+                .fold(<A as Real>::zero(), |s, (&y, &g)| s + y * g);
             Zip::from(&mut dx)
                 .and(&y)
                 .and(&dy)
@@ -126,7 +133,9 @@ pub fn log_softmax<A: Element>(x: &ArrayViewD<'_, A>, axis: isize) -> Result<Arr
     let axis = resolve_axis("log_softmax", axis, x.shape(), x.ndim())?;
     Ok(map_lanes(x, axis, |mut lane| {
         let m = shift(lane_max(&lane.view()));
-        let total = lane.iter().fold(<A as Real>::zero(), |s, &v| s + (v - m).exp());
+        let total = lane
+            .iter()
+            .fold(<A as Real>::zero(), |s, &v| s + (v - m).exp());
         let log_total = total.ln();
         lane.mapv_inplace(|v| (v - m) - log_total);
     }))
@@ -193,7 +202,9 @@ pub fn logsumexp<A: Element>(
         .mapv_into(shift)
         .into_shape_with_order(IxDyn(&plan.kept_shape))
         .expect("the same elements, with size-1 axes inserted");
-    let wide = shifts.broadcast(x.shape()).expect("reduced axes have size 1");
+    let wide = shifts
+        .broadcast(x.shape())
+        .expect("reduced axes have size 1");
     let exps = Zip::from(x).and(&wide).map_collect(|&x, &m| (x - m).exp());
     let totals = sum_over(&exps.view(), &plan.axes)
         .into_shape_with_order(IxDyn(&plan.kept_shape))
@@ -224,8 +235,12 @@ pub fn logsumexp_vjp<A: Element>(
     same_shape(op, &plan.out_shape, y.shape())?;
     plan.check_upstream(op, dy)?;
     let (y_kept, dy_kept) = (plan.kept(y), plan.kept(dy));
-    let y_wide = y_kept.broadcast(x.shape()).expect("reduced axes have size 1");
-    let dy_wide = dy_kept.broadcast(x.shape()).expect("reduced axes have size 1");
+    let y_wide = y_kept
+        .broadcast(x.shape())
+        .expect("reduced axes have size 1");
+    let dy_wide = dy_kept
+        .broadcast(x.shape())
+        .expect("reduced axes have size 1");
     Ok(Zip::from(x)
         .and(&y_wide)
         .and(&dy_wide)
@@ -252,7 +267,9 @@ fn check_cross_entropy(shape: &[usize], labels: &Labels) -> Result<()> {
 /// scores: its shift `m` and `Σⱼ exp(sⱼ - m)`.
 fn row_totals<A: Element>(row: &ArrayView1<'_, A>) -> (A, A) {
     let m = shift(lane_max(row));
-    let total = row.iter().fold(<A as Real>::zero(), |s, &v| s + (v - m).exp());
+    let total = row
+        .iter()
+        .fold(<A as Real>::zero(), |s, &v| s + (v - m).exp());
     (m, total)
 }
 
@@ -285,14 +302,13 @@ pub fn softmax_cross_entropy<A: Element>(
 ) -> Result<ArrayD<A>> {
     check_cross_entropy(scores.shape(), labels)?;
     let scores = scores.view().into_dimensionality::<Ix2>().expect("checked");
-    let total = scores
-        .rows()
-        .into_iter()
-        .zip(labels.iter())
-        .fold(<A as Real>::zero(), |acc, (row, &label)| {
+    let total = scores.rows().into_iter().zip(labels.iter()).fold(
+        <A as Real>::zero(),
+        |acc, (row, &label)| {
             let (m, sum) = row_totals(&row);
             acc + (sum.ln() - (row[label] - m))
-        });
+        },
+    );
     let n = A::from_f64(scores.nrows() as f64);
     Ok(arr0(total / n).into_dyn())
 }
@@ -318,12 +334,20 @@ pub fn softmax_cross_entropy_vjp<A: Element>(
     let scores = scores.view().into_dimensionality::<Ix2>().expect("checked");
     let n = A::from_f64(scores.nrows() as f64);
     let mut ds = ndarray::Array2::<A>::zeros(scores.raw_dim());
-    for ((row, mut out), &label) in scores.rows().into_iter().zip(ds.rows_mut()).zip(labels.iter())
+    for ((row, mut out), &label) in scores
+        .rows()
+        .into_iter()
+        .zip(ds.rows_mut())
+        .zip(labels.iter())
     {
         let (m, total) = row_totals(&row);
         for (j, (o, &s)) in out.iter_mut().zip(row.iter()).enumerate() {
             let p = (s - m).exp() / total;
-            let local = if j == label { p - <A as Real>::one() } else { p } / n;
+            let local = if j == label {
+                p - <A as Real>::one()
+            } else {
+                p
+            } / n;
             *o = chain(local, upstream);
         }
     }

@@ -183,7 +183,11 @@ fn max_and_min_samples_have_no_near_ties_and_kink_cases_have_ties() {
     for c in backprop_tensor::op_kink_cases() {
         let mut values: Vec<f64> = c.inputs[0].iter().copied().collect();
         values.sort_by(f64::total_cmp);
-        assert!(values.windows(2).any(|w| w[0] == w[1]), "{}: no tie", c.name);
+        assert!(
+            values.windows(2).any(|w| w[0] == w[1]),
+            "{}: no tie",
+            c.name
+        );
     }
 }
 

@@ -69,7 +69,14 @@ fn matmul_batch_axes_that_do_not_broadcast() {
          [3, 4, 5] do not broadcast: batch axis -1 has size 2 on the left, 3 on the right"
     );
     let err = matmul(&zeros(&[7, 5, 2, 3]).view(), &zeros(&[2, 3, 4]).view()).unwrap_err();
-    assert_names(&err, &["batch axes [7, 5]", "[2] of the right", "batch axis -1 has size 5"]);
+    assert_names(
+        &err,
+        &[
+            "batch axes [7, 5]",
+            "[2] of the right",
+            "batch axis -1 has size 5",
+        ],
+    );
 }
 
 #[test]
@@ -153,7 +160,12 @@ fn elementwise_shapes_that_do_not_broadcast() {
             )
         );
     }
-    let err = binary(Binary::Add, &zeros(&[5, 1, 3]).view(), &zeros(&[2, 7, 3]).view()).unwrap_err();
+    let err = binary(
+        Binary::Add,
+        &zeros(&[5, 1, 3]).view(),
+        &zeros(&[2, 7, 3]).view(),
+    )
+    .unwrap_err();
     assert_names(&err, &["axis -3 has size 5 on the left, 2 on the right"]);
     let (a, b) = (zeros(&[3, 1]), zeros(&[2, 1]));
     let y = zeros(&[3, 1]);

@@ -13,8 +13,7 @@ impl<'g, A: Element> Tensor<'g, A> {
 
     /// Records an op that cannot fail on any input.
     fn infallible(self, op: TensorOp) -> Self {
-        self.apply1(op)
-            .expect("this operation accepts every shape")
+        self.apply1(op).expect("this operation accepts every shape")
     }
 
     /// Applies a one-input gate elementwise. Cannot fail.

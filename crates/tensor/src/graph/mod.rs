@@ -190,13 +190,10 @@ impl<A: Element> TensorGraph<A> {
                 .collect();
             (value, wiring)
         };
-        let id = self.tape.borrow_mut().push(
-            Node::Apply {
-                op,
-                inputs: wiring,
-            },
-            Value(value),
-        );
+        let id = self
+            .tape
+            .borrow_mut()
+            .push(Node::Apply { op, inputs: wiring }, Value(value));
         Ok(Tensor { graph: self, id })
     }
 

@@ -82,4 +82,3 @@ fn check_state_len(op: &'static str, state: usize, params: usize) -> Result<()> 
         })
     }
 }
-

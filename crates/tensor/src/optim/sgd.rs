@@ -69,7 +69,9 @@ impl<A: Element> Optimizer<A> for Sgd<A> {
             }
             let v = match &mut self.velocity[i] {
                 Some(v) => {
-                    Zip::from(&mut *v).and(&g).for_each(|v, &g| *v = mu * *v + g);
+                    Zip::from(&mut *v)
+                        .and(&g)
+                        .for_each(|v, &g| *v = mu * *v + g);
                     v
                 }
                 slot @ None => slot.insert(g.to_owned()),
