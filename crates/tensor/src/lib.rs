@@ -40,6 +40,7 @@
 
 mod axes;
 mod broadcast;
+pub mod case_study;
 mod catalog;
 mod element;
 mod elementwise;

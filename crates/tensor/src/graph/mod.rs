@@ -129,6 +129,12 @@ impl<A: Element> TensorGraph<A> {
         self.push_leaf(value.into_dyn().into_shared(), false)
     }
 
+    /// A constant sharing `value`'s storage: data reused in every training
+    /// step is recorded without a copy.
+    pub fn constant_shared<D: Dimension>(&self, value: ArcArray<A, D>) -> Tensor<'_, A> {
+        self.push_leaf(value.into_dyn(), false)
+    }
+
     /// A leaf sharing `value`'s storage (no copy).
     pub(crate) fn push_leaf(&self, value: ArcArray<A, IxDyn>, trainable: bool) -> Tensor<'_, A> {
         let node = Node::Leaf {
