@@ -142,7 +142,7 @@ pub(crate) fn resolve_shape(from: &[usize], shape: &[isize]) -> Result<Vec<usize
             .filter(|&i| i != at)
             .map(|i| resolved[i])
             .product();
-        if known == 0 || total % known != 0 {
+        if known == 0 || !total.is_multiple_of(known) {
             return Err(invalid("no size for the -1 makes the element counts agree"));
         }
         resolved[at] = total / known;
