@@ -47,6 +47,7 @@ mod elementwise;
 mod error;
 mod gemm;
 mod graph;
+mod kernel;
 mod matmul;
 mod op;
 pub mod optim;
