@@ -26,13 +26,23 @@
 //!
 //! - [`Element`]: `f32` or `f64`.
 //! - Array functions with their gradients: [`matmul()`] / [`matmul_vjp`],
-//!   [`unary`] / [`binary`] and their `_vjp`s, [`sum()`], [`mean()`],
-//!   [`transpose()`], [`reshape()`], and [`sum_to`], the one helper that
-//!   reduces every broadcast gradient back to its input's shape.
+//!   [`unary`] / [`binary`] / [`binary_const`] and their `_vjp`s,
+//!   reductions ([`sum()`], [`mean()`], [`amax`], [`amin`], [`logsumexp`];
+//!   [`argmax`]), shape operations ([`transpose()`], [`permute()`],
+//!   [`reshape()`], [`squeeze()`], [`expand_dims()`], [`broadcast_to()`],
+//!   [`concat()`], [`stack()`]), [`pick_per_row`], [`softmax()`],
+//!   [`log_softmax`], [`softmax_cross_entropy`], and [`sum_to`], the one
+//!   helper that reduces every broadcast gradient back to its input's shape.
+//!   Axes count from 0, or from the end when negative.
 //! - [`TensorOp`]: those operations as values, each with `forward` and
 //!   `vjp`.
 //! - [`TensorGraph`] / [`Tensor`]: recording and one backward pass on the
-//!   `backprop-graph` engine.
+//!   `backprop-graph` engine; operators with tensors or constants on either
+//!   side.
+//! - [`optim`]: parameters that persist across training steps, [`Sgd`](optim::Sgd)
+//!   and [`Adam`](optim::Adam).
+//! - [`case_study`]: the CS231n minimal neural network case study (the
+//!   `spiral` example trains it).
 //! - [`op_catalog`]: every op with sample inputs, for gradient checkers.
 //!
 //! Shape problems are [`TensorError`]s naming the operation and the shapes,

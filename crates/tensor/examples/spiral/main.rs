@@ -90,16 +90,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let net_run = train(&mut net, &data, Hyperparameters::NETWORK, 1000)?;
 
     if let Some(path) = &args.json {
-        let dump = json!({
-            "X": rows(&data.x),
-            "y": data.y.to_vec(),
-            "linear": model_json(&linear_run, &[("W", "W"), ("b", "b")], None),
-            "network": model_json(
-                &net_run,
-                &[("W", "W"), ("b", "b"), ("W2", "W2"), ("b2", "b2")],
-                Some(HIDDEN),
-            ),
-        });
+        let dump = dump(&data, &linear_run, &net_run);
         std::fs::write(path, serde_json::to_string(&dump)? + "\n")
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         println!("\nwrote {}", path.display());
@@ -160,6 +151,17 @@ fn train(
     })
 }
 
+/// The `--json` dump: `{"X": [[x0, x1], ...], "y": [...], "linear": {...},
+/// "network": {...}}`.
+fn dump(data: &Spiral, linear: &Run, network: &Run) -> Value {
+    json!({
+        "X": rows(&data.x),
+        "y": data.y.to_vec(),
+        "linear": model_json(linear, &["W", "b"], None),
+        "network": model_json(network, &["W", "b", "W2", "b2"], Some(HIDDEN)),
+    })
+}
+
 /// A matrix as a list of rows.
 fn rows(m: &ndarray::Array2<f64>) -> Vec<Vec<f64>> {
     m.rows().into_iter().map(|r| r.to_vec()).collect()
@@ -167,13 +169,13 @@ fn rows(m: &ndarray::Array2<f64>) -> Vec<Vec<f64>> {
 
 /// One model's object of the JSON dump: its initial parameters (under
 /// their case-study names), hyperparameters, losses and accuracy.
-fn model_json(run: &Run, names: &[(&str, &str)], hidden: Option<usize>) -> Value {
+fn model_json(run: &Run, names: &[&str], hidden: Option<usize>) -> Value {
     let mut object = serde_json::Map::new();
-    for (param, key) in names {
+    for &name in names {
         let id = run
             .initial
             .ids()
-            .find(|&id| run.initial.name(id) == *param)
+            .find(|&id| run.initial.name(id) == name)
             .expect("the model has this parameter");
         let value = run.initial.value(id);
         let json_value = match value.ndim() {
@@ -185,7 +187,7 @@ fn model_json(run: &Run, names: &[(&str, &str)], hidden: Option<usize>) -> Value
             ),
             _ => json!(value.iter().copied().collect::<Vec<f64>>()),
         };
-        object.insert((*key).to_owned(), json_value);
+        object.insert(name.to_owned(), json_value);
     }
     if let Some(h) = hidden {
         object.insert("hidden".into(), json!(h));
@@ -196,4 +198,79 @@ fn model_json(run: &Run, names: &[(&str, &str)], hidden: Option<usize>) -> Value
     object.insert("losses".into(), json!(run.losses));
     object.insert("accuracy".into(), json!(run.accuracy));
     Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dump of a short run has exactly the fields, with the
+    /// parameters as they were before the first step and one loss per
+    /// iteration.
+    #[test]
+    fn the_json_dump_has_the_documented_format() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let data = case_study::spiral(N, K, &mut rng);
+        let short = |h: Hyperparameters| Hyperparameters { iterations: 3, ..h };
+        let mut linear = LinearClassifier::new(D, K, &mut rng);
+        let linear_run = train(&mut linear, &data, short(Hyperparameters::LINEAR), 10).unwrap();
+        let mut net = TwoLayerNet::new(D, HIDDEN, K, &mut rng);
+        let before = net.parameters().clone();
+        let net_run = train(&mut net, &data, short(Hyperparameters::NETWORK), 1000).unwrap();
+        let dump = dump(&data, &linear_run, &net_run);
+
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&dump), ["X", "linear", "network", "y"]);
+        assert_eq!(
+            keys(&dump["linear"]),
+            [
+                "W",
+                "accuracy",
+                "b",
+                "iterations",
+                "losses",
+                "reg",
+                "step_size"
+            ]
+        );
+        assert_eq!(
+            keys(&dump["network"]),
+            [
+                "W",
+                "W2",
+                "accuracy",
+                "b",
+                "b2",
+                "hidden",
+                "iterations",
+                "losses",
+                "reg",
+                "step_size"
+            ]
+        );
+        assert_eq!(dump["X"].as_array().unwrap().len(), N * K);
+        assert_eq!(dump["X"][150].as_array().unwrap().len(), D);
+        assert_eq!(dump["X"][150][1], data.x[[150, 1]]);
+        assert_eq!(dump["y"][150], 1);
+        let network = &dump["network"];
+        assert_eq!(network["hidden"], HIDDEN);
+        assert_eq!(network["step_size"], 1.0);
+        assert_eq!(network["reg"], 1e-3);
+        assert_eq!(network["iterations"], 3);
+        assert_eq!(network["losses"].as_array().unwrap().len(), 3);
+        assert_eq!(network["W"].as_array().unwrap().len(), D);
+        assert_eq!(network["W"][0].as_array().unwrap().len(), HIDDEN);
+        assert_eq!(network["b2"].as_array().unwrap().len(), K);
+        let w_before = before.value(before.ids().next().unwrap());
+        assert_eq!(
+            network["W"][1][7],
+            w_before[[1, 7]],
+            "parameters before the first step"
+        );
+        assert_ne!(
+            net.parameters().value(net.ids()[0])[[1, 7]],
+            w_before[[1, 7]]
+        );
+        assert_eq!(dump["linear"]["b"], json!([0.0, 0.0, 0.0]));
+    }
 }

@@ -63,7 +63,7 @@ pub trait Optimizer<A: Element> {
     ///
     /// # Errors
     ///
-    /// [`TensorError::Parameters`](crate::TensorError::Parameters) when
+    /// [`TensorError::Parameters`] when
     /// `grads` were collected for a different set of parameters, or when
     /// the set changed size since the optimizer's first step.
     fn step(&mut self, params: &mut Parameters<A>, grads: &ParamGradients<A>) -> Result<()>;
