@@ -76,6 +76,20 @@ impl Plan {
             .expect("a fresh array holds the result's elements in order")
     }
 
+    /// Checks a reduction's output `y` and upstream gradient `dy`, and
+    /// returns both with the reduced axes kept (to broadcast against the
+    /// input).
+    pub(crate) fn checked_kept<'a, A>(
+        &self,
+        op: &'static str,
+        y: &'a ArrayViewD<'_, A>,
+        dy: &'a ArrayViewD<'_, A>,
+    ) -> Result<(ArrayViewD<'a, A>, ArrayViewD<'a, A>)> {
+        same_shape(op, &self.out_shape, y.shape())?;
+        self.check_upstream(op, dy)?;
+        Ok((self.kept(y), self.kept(dy)))
+    }
+
     /// Checks an upstream gradient's shape.
     pub(crate) fn check_upstream<A>(&self, op: &'static str, dy: &ArrayViewD<'_, A>) -> Result<()> {
         same_shape(op, &self.out_shape, dy.shape())
@@ -279,9 +293,7 @@ fn extremum_vjp<A: Element>(
 ) -> Result<ArrayD<A>> {
     let op = which.name();
     let plan = Plan::nonempty(op, x.shape(), axes, keepdims)?;
-    same_shape(op, &plan.out_shape, y.shape())?;
-    plan.check_upstream(op, dy)?;
-    let (y_kept, dy_kept) = (plan.kept(y), plan.kept(dy));
+    let (y_kept, dy_kept) = plan.checked_kept(op, y, dy)?;
     let y_wide = y_kept
         .broadcast(x.shape())
         .expect("reduced axes have size 1");

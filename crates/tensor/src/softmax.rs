@@ -91,7 +91,31 @@ pub fn softmax_vjp<A: Element>(
     axis: isize,
     dy: &ArrayViewD<'_, A>,
 ) -> Result<ArrayD<A>> {
-    let op = "softmax";
+    lane_vjp(
+        "softmax",
+        y,
+        axis,
+        dy,
+        |y, dy| {
+            y.iter()
+                .zip(dy)
+                .fold(<A as Real>::zero(), |s, (&y, &g)| s + y * g)
+        },
+        |y, g, dot| y * (g - dot),
+    )
+}
+
+/// The vjp of an op along lanes of `axis` whose gradient reads each lane's
+/// output `y` and upstream `dy` through one number per lane,
+/// `lane_total(y, dy)`, then `element(y, g, total)` per element.
+fn lane_vjp<A: Element>(
+    op: &'static str,
+    y: &ArrayViewD<'_, A>,
+    axis: isize,
+    dy: &ArrayViewD<'_, A>,
+    lane_total: impl Fn(&ArrayView1<'_, A>, &ArrayView1<'_, A>) -> A,
+    element: impl Fn(A, A, A) -> A,
+) -> Result<ArrayD<A>> {
     let axis = resolve_axis(op, axis, y.shape(), y.ndim())?;
     same_shape(op, y.shape(), dy.shape())?;
     let mut dx = ArrayD::<A>::zeros(y.raw_dim());
@@ -99,14 +123,11 @@ pub fn softmax_vjp<A: Element>(
         .and(y.lanes(Axis(axis)))
         .and(dy.lanes(Axis(axis)))
         .for_each(|mut dx, y, dy| {
-            let dot = y
-                .iter()
-                .zip(dy)
-                .fold(<A as Real>::zero(), |s, (&y, &g)| s + y * g);
+            let total = lane_total(&y, &dy);
             Zip::from(&mut dx)
                 .and(&y)
                 .and(&dy)
-                .for_each(|dx, &y, &g| *dx = y * (g - dot));
+                .for_each(|dx, &y, &g| *dx = element(y, g, total));
         });
     Ok(dx)
 }
@@ -154,21 +175,14 @@ pub fn log_softmax_vjp<A: Element>(
     axis: isize,
     dy: &ArrayViewD<'_, A>,
 ) -> Result<ArrayD<A>> {
-    let op = "log_softmax";
-    let axis = resolve_axis(op, axis, y.shape(), y.ndim())?;
-    same_shape(op, y.shape(), dy.shape())?;
-    let mut dx = ArrayD::<A>::zeros(y.raw_dim());
-    Zip::from(dx.lanes_mut(Axis(axis)))
-        .and(y.lanes(Axis(axis)))
-        .and(dy.lanes(Axis(axis)))
-        .for_each(|mut dx, y, dy| {
-            let total = dy.iter().fold(<A as Real>::zero(), |s, &g| s + g);
-            Zip::from(&mut dx)
-                .and(&y)
-                .and(&dy)
-                .for_each(|dx, &y, &g| *dx = g - y.exp() * total);
-        });
-    Ok(dx)
+    lane_vjp(
+        "log_softmax",
+        y,
+        axis,
+        dy,
+        |_, dy| dy.iter().fold(<A as Real>::zero(), |s, &g| s + g),
+        |y, g, total| g - y.exp() * total,
+    )
 }
 
 /// `ln Σ exp(x)` over `axes`, computed as `m + ln Σ exp(x - m)` with `m`
@@ -232,9 +246,7 @@ pub fn logsumexp_vjp<A: Element>(
 ) -> Result<ArrayD<A>> {
     let op = "logsumexp";
     let plan = Plan::nonempty(op, x.shape(), axes, keepdims)?;
-    same_shape(op, &plan.out_shape, y.shape())?;
-    plan.check_upstream(op, dy)?;
-    let (y_kept, dy_kept) = (plan.kept(y), plan.kept(dy));
+    let (y_kept, dy_kept) = plan.checked_kept(op, y, dy)?;
     let y_wide = y_kept
         .broadcast(x.shape())
         .expect("reduced axes have size 1");

@@ -168,3 +168,22 @@ fn gradients_of_another_parameter_set_are_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn an_optimizer_refuses_a_set_that_changed_size() {
+    let (mut params, _) = start();
+    let mut sgd = Sgd::with_momentum(0.1, 0.9);
+    let grads = gradients(&params);
+    sgd.step(&mut params, &grads).unwrap();
+    params.add("late", array![0.0]);
+    let grads = {
+        let g = TensorGraph::new();
+        let p = params.record(&g);
+        let ids: Vec<_> = params.ids().collect();
+        p.gradients(&g.backward(p[ids[1]].sum()).unwrap())
+    };
+    assert_eq!(
+        sgd.step(&mut params, &grads).unwrap_err().to_string(),
+        "sgd: the optimizer has state for 1 parameter, the set now has 2"
+    );
+}

@@ -11,7 +11,7 @@
 //! the loss curves) into `crates/tensor/images/` unless told otherwise, and
 //! with `--json FILE` the data set, the initial parameters, the
 //! hyperparameters and every iteration's loss, so that the run can be
-//! replayed in NumPy (`crates/tensor/examples/spiral/replay.py`).
+//! replayed in NumPy (`python3 xtask/scripts/replay_spiral.py FILE`).
 
 mod plots;
 

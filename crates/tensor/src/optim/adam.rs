@@ -74,11 +74,7 @@ impl<A: Element> Adam<A> {
 
 impl<A: Element> Optimizer<A> for Adam<A> {
     fn step(&mut self, params: &mut Parameters<A>, grads: &ParamGradients<A>) -> Result<()> {
-        params.check("adam", grads)?;
-        if self.state.is_empty() {
-            self.state = vec![None; params.len()];
-        }
-        super::check_state_len("adam", self.state.len(), params.len())?;
+        super::prepare("adam", params, grads, &mut self.state)?;
         let (b1, b2) = (A::from_f64(self.beta1), A::from_f64(self.beta2));
         let one = <A as Real>::one();
         let (lr, eps) = (A::from_f64(self.learning_rate), A::from_f64(self.epsilon));

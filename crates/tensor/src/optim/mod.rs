@@ -51,6 +51,7 @@ pub use adam::Adam;
 pub use params::{ParamGradients, ParamId, Parameters, Recorded};
 pub use sgd::Sgd;
 
+use crate::error::count;
 use crate::{Element, Result, TensorError};
 
 /// An update rule: new parameter values from their gradients, with
@@ -69,15 +70,27 @@ pub trait Optimizer<A: Element> {
     fn step(&mut self, params: &mut Parameters<A>, grads: &ParamGradients<A>) -> Result<()>;
 }
 
-/// Checks that an optimizer's per-parameter state still fits the set.
-fn check_state_len(op: &'static str, state: usize, params: usize) -> Result<()> {
-    if state == params {
+/// Checks `grads` against `params`, and the optimizer's per-parameter
+/// `state` (sized on its first step) against the set.
+fn prepare<A: Element, S: Clone>(
+    op: &'static str,
+    params: &Parameters<A>,
+    grads: &ParamGradients<A>,
+    state: &mut Vec<Option<S>>,
+) -> Result<()> {
+    params.check(op, grads)?;
+    if state.is_empty() {
+        *state = vec![None; params.len()];
+    }
+    if state.len() == params.len() {
         Ok(())
     } else {
         Err(TensorError::Parameters {
             op,
             what: format!(
-                "the optimizer has state for {state} parameters, the set now has {params}"
+                "the optimizer has state for {}, the set now has {}",
+                count(state.len(), "parameter", "parameters"),
+                params.len()
             ),
         })
     }

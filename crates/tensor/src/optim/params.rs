@@ -5,6 +5,7 @@ use std::ops::Index;
 
 use ndarray::{ArcArray, Array, ArrayViewD, Dimension, IxDyn};
 
+use crate::error::count;
 use crate::{Element, Result, Tensor, TensorError, TensorGradients, TensorGraph};
 
 /// Names one parameter of a [`Parameters`] set.
@@ -108,8 +109,8 @@ impl<A: Element> Parameters<A> {
             return Err(TensorError::Parameters {
                 op,
                 what: format!(
-                    "gradients for {} parameters, but the set has {}",
-                    grads.grads.len(),
+                    "gradients for {}, but the set has {}",
+                    count(grads.grads.len(), "parameter", "parameters"),
                     self.len()
                 ),
             });

@@ -54,11 +54,7 @@ impl<A: Element> Sgd<A> {
 
 impl<A: Element> Optimizer<A> for Sgd<A> {
     fn step(&mut self, params: &mut Parameters<A>, grads: &ParamGradients<A>) -> Result<()> {
-        params.check("sgd", grads)?;
-        if self.velocity.is_empty() {
-            self.velocity = vec![None; params.len()];
-        }
-        super::check_state_len("sgd", self.velocity.len(), params.len())?;
+        super::prepare("sgd", params, grads, &mut self.velocity)?;
         let lr = A::from_f64(self.learning_rate);
         let mu = A::from_f64(self.momentum);
         for (i, g) in grads.present() {

@@ -2,11 +2,11 @@
 code, and compares the losses with the ones the Rust run recorded.
 
     cargo run --release --example spiral -- --json run.json
-    python3 crates/tensor/examples/spiral/replay.py run.json
+    python3 xtask/scripts/replay_spiral.py run.json
 
 The data set and the initial parameters come from the JSON dump (our random
 generator differs from NumPy's); everything else is the case study's code as
-written. The first `--strict` iterations (default 1000) must agree within
+written (`cs231n_case_study.py`). The first `--strict` iterations (default 1000) must agree within
 `--tolerance` (default 1e-9 relative; they agree to about 1e-12): exit
 status 1 otherwise.
 
@@ -25,66 +25,28 @@ import sys
 
 import numpy as np
 
+from cs231n_case_study import linear_step, network_step, predict_linear, predict_network
 
-def softmax_step(scores, y):
-    """The case study's loss and dscores."""
-    num_examples = scores.shape[0]
-    exp_scores = np.exp(scores)
-    probs = exp_scores / np.sum(exp_scores, axis=1, keepdims=True)
-    correct_logprobs = -np.log(probs[range(num_examples), y])
-    data_loss = np.sum(correct_logprobs) / num_examples
-    dscores = probs
-    dscores[range(num_examples), y] -= 1
-    dscores /= num_examples
-    return data_loss, dscores
+
+def as_row(values):
+    """A bias as the case study keeps it: shape (1, K)."""
+    return np.array(values).reshape(1, -1)
 
 
 def linear(X, y, run, iterations):
-    W = np.array(run["W"])
-    b = np.array(run["b"]).reshape(1, -1)
-    step_size, reg = run["step_size"], run["reg"]
-    losses = []
-    for _ in range(iterations):
-        scores = np.dot(X, W) + b
-        data_loss, dscores = softmax_step(scores, y)
-        losses.append(data_loss + 0.5 * reg * np.sum(W * W))
-        dW = np.dot(X.T, dscores)
-        db = np.sum(dscores, axis=0, keepdims=True)
-        dW += reg * W
-        W += -step_size * dW
-        b += -step_size * db
-    predicted_class = np.argmax(np.dot(X, W) + b, axis=1)
-    return losses, np.mean(predicted_class == y)
+    W, b = np.array(run["W"]), as_row(run["b"])
+    losses = [linear_step(X, y, W, b, run["step_size"], run["reg"]) for _ in range(iterations)]
+    return losses, np.mean(predict_linear(X, W, b) == y)
 
 
 def network(X, y, run, iterations):
-    W = np.array(run["W"])
-    b = np.array(run["b"]).reshape(1, -1)
-    W2 = np.array(run["W2"])
-    b2 = np.array(run["b2"]).reshape(1, -1)
-    step_size, reg = run["step_size"], run["reg"]
-    losses = []
-    for _ in range(iterations):
-        hidden_layer = np.maximum(0, np.dot(X, W) + b)
-        scores = np.dot(hidden_layer, W2) + b2
-        data_loss, dscores = softmax_step(scores, y)
-        reg_loss = 0.5 * reg * np.sum(W * W) + 0.5 * reg * np.sum(W2 * W2)
-        losses.append(data_loss + reg_loss)
-        dW2 = np.dot(hidden_layer.T, dscores)
-        db2 = np.sum(dscores, axis=0, keepdims=True)
-        dhidden = np.dot(dscores, W2.T)
-        dhidden[hidden_layer <= 0] = 0
-        dW = np.dot(X.T, dhidden)
-        db = np.sum(dhidden, axis=0, keepdims=True)
-        dW2 += reg * W2
-        dW += reg * W
-        W += -step_size * dW
-        b += -step_size * db
-        W2 += -step_size * dW2
-        b2 += -step_size * db2
-    hidden_layer = np.maximum(0, np.dot(X, W) + b)
-    predicted_class = np.argmax(np.dot(hidden_layer, W2) + b2, axis=1)
-    return losses, np.mean(predicted_class == y)
+    W, b = np.array(run["W"]), as_row(run["b"])
+    W2, b2 = np.array(run["W2"]), as_row(run["b2"])
+    losses = [
+        network_step(X, y, W, b, W2, b2, run["step_size"], run["reg"])
+        for _ in range(iterations)
+    ]
+    return losses, np.mean(predict_network(X, W, b, W2, b2) == y)
 
 
 def main():
