@@ -57,3 +57,37 @@ fn the_catalog_checks_ties_when_asked_and_reports_them_as_kinks() {
     };
     assert_eq!(check_catalog(&without, |_, _, _| {}).counts.total, 0);
 }
+
+#[test]
+fn a_two_way_tie_takes_the_mean_of_the_one_sided_derivatives() {
+    use backprop_gates::KinkConvention;
+    // max over [1, 3, 3]: each tied 3 gets half the gradient, the mean of
+    // the one-sided derivatives 0 and 1 — the convention `max` itself
+    // declares at a tie.
+    let case = op_kink_cases()
+        .into_iter()
+        .find(|c| {
+            matches!(
+                c.op(),
+                TensorOp::Max {
+                    keepdims: false,
+                    ..
+                }
+            ) && c.inputs[0].ndim() == 2
+        })
+        .unwrap();
+    let report = check_op_case::<f64>(&case, Mode::Exhaustive, &Options::default()).unwrap();
+    let sides: Vec<_> = report
+        .pairs
+        .iter()
+        .flat_map(|p| p.kinks.first.iter().filter_map(|k| k.kink))
+        .collect();
+    assert!(!sides.is_empty(), "{report}");
+    for s in &sides {
+        assert_eq!(s.convention, Some(KinkConvention::Mean), "{report}");
+    }
+    assert_eq!(
+        backprop_gates::Gate::Binary(backprop_gates::Binary::Max).kink_convention(),
+        Some(KinkConvention::Mean)
+    );
+}

@@ -321,9 +321,11 @@ fn extremum_vjp<A: Element>(
 /// a reduced lane makes its result NaN.
 ///
 /// Its gradient ([`amax_vjp`]) goes to the maximal elements, split equally
-/// among ties — JAX's and PyTorch's `amax` rule, and the central
-/// difference at a tie. A tie is a kink (the one-sided derivatives are 0 and
-/// 1), which gradient checkers report as such.
+/// among ties — JAX's and PyTorch's `amax` rule, the central difference at
+/// a tie, and for two tied elements the mean of the one-sided derivatives,
+/// the convention the elementwise `max` gate declares
+/// (`KinkConvention::Mean`). A tie is a kink (the one-sided derivatives are
+/// 0 and 1), which gradient checkers report as such.
 ///
 /// ```
 /// use backprop_tensor::{amax, Axes};
