@@ -52,12 +52,12 @@ struct NumpyLine {
 
 /// Rounds of ours-then-NumPy: on a shared machine the load changes from
 /// second to second, and alternating gives both sides the quiet moments.
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 
 /// Our step: the best of `runs` timed batches of `steps` training steps
 /// (after one untimed batch), divided by `steps`; then NumPy's, if
-/// `script` is given; [`ROUNDS`] times alternately, the best of each side
-/// counting.
+/// `script` is given, with OpenBLAS's default threads and with one thread;
+/// [`ROUNDS`] times alternately, the best of each side counting.
 ///
 /// # Errors
 ///
@@ -85,12 +85,16 @@ pub fn measure(runs: usize, steps: usize, script: Option<&Path>) -> Result<Measu
             best = best.min(batch()?);
         }
         if let Some(script) = script {
-            let line = numpy_step(script, runs, steps)?;
-            if numpy
-                .as_ref()
-                .is_none_or(|n| line.numpy_step_s < n.numpy_step_s)
-            {
-                numpy = Some(line);
+            // NumPy at its best: OpenBLAS's own threads may help or hurt on
+            // matrices this small, so both ways.
+            for blas_threads in [None, Some("1")] {
+                let line = numpy_step(script, runs, steps, blas_threads)?;
+                if numpy
+                    .as_ref()
+                    .is_none_or(|n| line.numpy_step_s < n.numpy_step_s)
+                {
+                    numpy = Some(line);
+                }
             }
         }
     }
@@ -110,13 +114,24 @@ pub fn measure(runs: usize, steps: usize, script: Option<&Path>) -> Result<Measu
     })
 }
 
-/// Runs the NumPy script with the same number of runs and steps.
-fn numpy_step(script: &Path, runs: usize, steps: usize) -> Result<NumpyLine, String> {
-    let output = Command::new("python3")
+/// Runs the NumPy script with the same number of runs and steps, with
+/// OpenBLAS limited to `blas_threads` if given.
+fn numpy_step(
+    script: &Path,
+    runs: usize,
+    steps: usize,
+    blas_threads: Option<&str>,
+) -> Result<NumpyLine, String> {
+    let mut command = Command::new("python3");
+    command
         .arg(script)
         .args(["--runs", &runs.to_string(), "--steps", &steps.to_string()])
         .env_remove("OPENBLAS_CORETYPE")
-        .env_remove("OPENBLAS_L2_SIZE")
+        .env_remove("OPENBLAS_L2_SIZE");
+    if let Some(threads) = blas_threads {
+        command.env("OPENBLAS_NUM_THREADS", threads);
+    }
+    let output = command
         .output()
         .map_err(|e| format!("could not start python3 {}: {e}", script.display()))?;
     if !output.status.success() {
