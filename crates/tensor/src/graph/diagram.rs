@@ -11,13 +11,15 @@ use crate::{Element, TensorOp};
 /// Significant digits of values shown in diagrams.
 const DIGITS: usize = 4;
 
-/// The operation of a node and its inputs' tape indices, in order.
-fn wiring<A>(node: &Node<A>) -> (Option<&TensorOp>, Vec<usize>) {
+/// What a node is for diagrams: its operation (`None` for a leaf), whether
+/// it is a constant leaf, and its inputs' tape indices, in order.
+fn wiring<A>(node: &Node<A>) -> (Option<&TensorOp>, bool, Vec<usize>) {
     match node {
-        Node::Leaf(_) => (None, Vec::new()),
+        Node::Leaf { trainable, .. } => (None, !trainable, Vec::new()),
         Node::Apply { op, inputs } => (
             Some(op),
-            inputs[..op.arity()].iter().map(|i| i.index()).collect(),
+            false,
+            inputs.iter().map(|(i, _)| i.index()).collect(),
         ),
     }
 }
@@ -105,7 +107,7 @@ impl<A: Element> TensorGraph<A> {
 
     /// The circuit diagram of everything `output` depends on: one box per
     /// node with its name (or `#index`), operation (`matmul`, `sigmoid`,
-    /// `sum(all)`, `input`), shape and — for tensors of at most
+    /// `sum(all)`, `input`, `constant`), shape and — for tensors of at most
     /// [`TensorGraph::DIAGRAM_MAX_ELEMENTS`] elements — its values and, if `gradients`
     /// are given, its gradient (4 significant digits). Render it with
     /// [`Diagram::to_dot`], or `to_svg` with this crate's `svg` feature.
@@ -120,14 +122,15 @@ impl<A: Element> TensorGraph<A> {
             output.id.index(),
             |i, inputs| {
                 let id = tape.node(i).expect("i < len");
-                inputs.extend(wiring(tape.op(id)).1);
+                inputs.extend(wiring(tape.op(id)).2);
             },
             |i| {
                 let id = tape.node(i).expect("i < len");
-                let (op, _) = wiring(tape.op(id));
+                let (op, constant, _) = wiring(tape.op(id));
                 let kind = match op {
                     _ if i == output.id.index() => NodeKind::Output,
                     Some(_) => NodeKind::Operation,
+                    None if constant => NodeKind::Constant,
                     None => NodeKind::Input,
                 };
                 let value = tape.value(id).0.view();
@@ -136,7 +139,11 @@ impl<A: Element> TensorGraph<A> {
                     Line::new(LineRole::Name, name),
                     Line::new(
                         LineRole::Operation,
-                        op.map_or_else(|| "input".to_owned(), ToString::to_string),
+                        match op {
+                            Some(op) => op.to_string(),
+                            None if constant => "constant".to_owned(),
+                            None => "input".to_owned(),
+                        },
                     ),
                     Line::new(
                         LineRole::Shape,
