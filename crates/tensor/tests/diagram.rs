@@ -114,3 +114,45 @@ fn any_name_gives_well_formed_output_and_deep_graphs_draw_on_a_small_stack() {
         .join()
         .unwrap();
 }
+
+#[test]
+fn the_case_studys_network_draws_with_its_data_as_a_constant() {
+    use backprop_tensor::case_study::{self, Classifier, TwoLayerNet};
+    use rand::SeedableRng;
+
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+    let data = case_study::spiral(5, 3, &mut rng);
+    let net = TwoLayerNet::new(2, 4, 3, &mut rng);
+    let g = TensorGraph::<f64>::new();
+    let p = net.parameters().record(&g);
+    for (id, name) in net.ids().into_iter().zip(["W", "b", "W2", "b2"]) {
+        p[id].named(name);
+    }
+    let x = g.constant(data.x.clone()).named("X");
+    let loss = case_study::loss(&net, &p, x, &data.y, 1e-3)
+        .unwrap()
+        .named("loss");
+    let grads = g.backward(loss).unwrap();
+    let svg = g.to_svg(loss, Some(&grads));
+    let boxes = boxes(&svg);
+    let texts = |name: &str| &boxes.iter().find(|(_, t)| t[0] == name).unwrap().1;
+    assert_eq!(&texts("X")[..3], ["X", "constant", "shape (15, 2)"]);
+    assert_eq!(
+        texts("X").len(),
+        3,
+        "30 elements: no values, and no gradient for data"
+    );
+    assert_eq!(&texts("W")[..3], ["W", "input", "shape (2, 4)"]);
+    assert_eq!(texts("b2")[1], "input");
+    assert!(texts("loss")[1].starts_with("add"), "{:?}", texts("loss"));
+    assert!(
+        boxes.iter().any(|(_, t)| t[1] == "relu"),
+        "the hidden layer's relu is drawn"
+    );
+    let doc = Document::parse(&svg).unwrap();
+    let constants = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("node constant"))
+        .count();
+    assert_eq!(constants, 1, "only X is a constant");
+}
