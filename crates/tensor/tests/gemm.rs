@@ -269,19 +269,11 @@ fn zero_size_axes_give_empty_products_and_zero_sums() {
         let a = ArrayD::<f32>::ones(IxDyn(&sa));
         let b = ArrayD::<f32>::ones(IxDyn(&sb));
         let c = matmul(&a.view(), &b.view()).unwrap();
-        assert_eq!(c, ArrayD::<f32>::zeros(IxDyn(&sc)), "{sa:?} @ {sb:?}");
+        assert_eq!(c, ArrayD::zeros(IxDyn(&sc)), "{sa:?} @ {sb:?}");
         let dc = ArrayD::<f32>::ones(IxDyn(&sc));
         let (da, db) = matmul_vjp(&a.view(), &b.view(), &dc.view()).unwrap();
-        assert_eq!(
-            da,
-            ArrayD::<f32>::zeros(IxDyn(&sa)),
-            "dA of {sa:?} @ {sb:?}"
-        );
-        assert_eq!(
-            db,
-            ArrayD::<f32>::zeros(IxDyn(&sb)),
-            "dB of {sa:?} @ {sb:?}"
-        );
+        assert_eq!(da, ArrayD::zeros(IxDyn(&sa)), "dA of {sa:?} @ {sb:?}");
+        assert_eq!(db, ArrayD::zeros(IxDyn(&sb)), "dB of {sa:?} @ {sb:?}");
     }
 }
 

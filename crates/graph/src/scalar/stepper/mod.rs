@@ -15,7 +15,9 @@
 //! are the `B` backward steps of the trace, one per operation, output
 //! first.
 
-use serde_json::{Value, json};
+mod json;
+
+use json::Json;
 
 use super::diagram::{circuit, describe};
 use super::{Graph, Var};
@@ -135,9 +137,9 @@ fn page_data(graph: &Graph, output: NodeId) -> PageData {
             widest_grad[i] = Some(text);
         }
     };
-    let mut steps: Vec<Value> = Vec::with_capacity(2 * trace.steps.len());
+    let mut steps: Vec<Json> = Vec::with_capacity(2 * trace.steps.len());
     for step in trace.steps.iter().rev() {
-        steps.push(json!({ "f": position[step.node.index()] }));
+        steps.push(Json::Obj(vec![("f", position[step.node.index()].into())]));
     }
     let mut locals: Vec<Vec<(String, String)>> = vec![Vec::new(); n];
     for step in &trace.steps {
@@ -153,23 +155,23 @@ fn page_data(graph: &Graph, output: NodeId) -> PageData {
             total[to] += send.sent;
             received[to] += 1;
             widen(to, format!("{:?}", total[to]));
-            sends.push(json!([
-                position[to],
-                format!("{:?}", send.local),
-                format!("{:?}", send.sent),
-                format!("{:?}", total[to]),
-                received[to],
-                expected[to],
+            sends.push(Json::Arr(vec![
+                position[to].into(),
+                format!("{:?}", send.local).into(),
+                format!("{:?}", send.sent).into(),
+                format!("{:?}", total[to]).into(),
+                received[to].into(),
+                expected[to].into(),
             ]));
         }
-        steps.push(json!({
-            "b": position[i],
-            "up": format!("{:?}", step.upstream),
-            "s": sends,
-        }));
+        steps.push(Json::Obj(vec![
+            ("b", position[i].into()),
+            ("up", format!("{:?}", step.upstream).into()),
+            ("s", Json::Arr(sends)),
+        ]));
     }
 
-    let nodes: Vec<Value> = diagram_nodes
+    let nodes: Vec<Json> = diagram_nodes
         .nodes
         .iter()
         .map(|node| {
@@ -186,18 +188,27 @@ fn page_data(graph: &Graph, output: NodeId) -> PageData {
                 }
                 None => (None, None),
             };
-            json!({
-                "id": i,
-                "ref": reference(id),
-                "label": shorten(&graph.label(id), HOVER_NAME_CHARS),
-                "kind": if is_constant(i) { "constant" } else { kind.class() },
-                "gate": gate,
-                "formula": formula,
-                "value": format!("{:?}", tape.values()[i]),
-                "stage": stage[i],
-                "locals": locals[i],
-                "contributions": expected[i],
-            })
+            let kind = if is_constant(i) {
+                "constant"
+            } else {
+                kind.class()
+            };
+            let locals = locals[i]
+                .iter()
+                .map(|(to, d)| Json::Arr(vec![to.clone().into(), d.clone().into()]))
+                .collect();
+            Json::Obj(vec![
+                ("id", i.into()),
+                ("ref", reference(id).into()),
+                ("label", shorten(&graph.label(id), HOVER_NAME_CHARS).into()),
+                ("kind", kind.to_owned().into()),
+                ("gate", gate.into()),
+                ("formula", formula.into()),
+                ("value", format!("{:?}", tape.values()[i]).into()),
+                ("stage", stage[i].into()),
+                ("locals", Json::Arr(locals)),
+                ("contributions", expected[i].into()),
+            ])
         })
         .collect();
 
@@ -206,17 +217,21 @@ fn page_data(graph: &Graph, output: NodeId) -> PageData {
         widen(output.index(), format!("{:?}", 1.0));
         format!("{:?}", 1.0)
     });
-    let data = json!({
-        "output": position[output.index()],
-        "outputName": shorten(&graph.label(output), BOX_NAME_CHARS),
-        "forwardStages": trace.steps.len(),
-        "backwardSteps": trace.steps.len(),
-        "seed": seed,
-        "nodes": nodes,
-        "steps": steps,
-    });
-    // `<` never appears raw, so no `</script>` can end the data early.
-    let json = data.to_string().replace('<', "\\u003c");
+    let data = Json::Obj(vec![
+        ("output", position[output.index()].into()),
+        (
+            "outputName",
+            shorten(&graph.label(output), BOX_NAME_CHARS).into(),
+        ),
+        ("forwardStages", trace.steps.len().into()),
+        ("backwardSteps", trace.steps.len().into()),
+        ("seed", seed.into()),
+        ("nodes", Json::Arr(nodes)),
+        ("steps", Json::Arr(steps)),
+    ]);
+    // `<` is never written raw, so no `</script>` can end the data early.
+    let mut json = String::new();
+    data.write(&mut json);
     PageData {
         json,
         widest_grad,
