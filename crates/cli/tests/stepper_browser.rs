@@ -40,9 +40,25 @@ fn chromium() -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// A headless browser, or `None` (with a message) when this machine has
+/// A scratch folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A headless browser and its profile folder. Fields drop in order: the
+/// browser exits, then its profile is removed.
+struct Chromium {
+    browser: Browser,
+    _profile: Scratch,
+}
+
+/// Headless Chromium, or `None` (with a message) when this machine has
 /// none and we are not in CI. In CI a missing browser fails the test.
-fn browser() -> Option<(Browser, PathBuf)> {
+fn browser() -> Option<Chromium> {
     let Some(path) = chromium() else {
         let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
         assert!(
@@ -56,7 +72,7 @@ fn browser() -> Option<(Browser, PathBuf)> {
         );
         return None;
     };
-    let profile = scratch("profile");
+    let profile = Scratch(scratch("profile"));
     // As root Chromium needs --no-sandbox; the other switches keep it from
     // reaching for the network (updates, sync, field trials) at all.
     let options = LaunchOptions::default_builder()
@@ -64,7 +80,7 @@ fn browser() -> Option<(Browser, PathBuf)> {
         .headless(true)
         .sandbox(false)
         .window_size(Some((1280, 900)))
-        .user_data_dir(Some(profile.clone()))
+        .user_data_dir(Some(profile.0.clone()))
         .idle_browser_timeout(Duration::from_secs(120))
         .args(
             [
@@ -84,7 +100,10 @@ fn browser() -> Option<(Browser, PathBuf)> {
         .expect("valid launch options");
     let browser = Browser::new(options)
         .unwrap_or_else(|e| panic!("cannot start {} headless: {e}", path.display()));
-    Some((browser, profile))
+    Some(Chromium {
+        browser,
+        _profile: profile,
+    })
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -197,7 +216,7 @@ fn press(tab: &Tab, key: &str) {
 
 #[test]
 fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
-    let Some((browser, _profile)) = browser() else {
+    let Some(chromium) = browser() else {
         return;
     };
     let (explain, page) = write_page(IN_12, &["x=3", "y=-4"], "in12");
@@ -206,7 +225,7 @@ fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
     assert_eq!(total, 14, "7 stages forward, 7 steps backward");
     assert_eq!(page_data(&html)["steps"].as_array().unwrap().len(), total);
 
-    let tab: Arc<Tab> = browser.new_tab().expect("a tab");
+    let tab: Arc<Tab> = chromium.browser.new_tab().expect("a tab");
     open(&tab, &url(&page, ""));
     assert_eq!(counter(&tab), format!("step 0 / {total} (inputs)"));
     for (name, grad) in input_gradients(&tab) {
@@ -239,10 +258,10 @@ fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
 
 #[test]
 fn constants_fan_out_and_trivial_outputs_step_to_grad_jsons_gradients() {
-    let Some((browser, _profile)) = browser() else {
+    let Some(chromium) = browser() else {
         return;
     };
-    let tab = browser.new_tab().expect("a tab");
+    let tab = chromium.browser.new_tab().expect("a tab");
     for (expr, values) in [
         ("max(x, 2) * 3 + x^2.5 + 2^x", &["x=3"][..]),
         ("x * x * x + x", &["x=-1.5"]),
@@ -267,11 +286,11 @@ fn constants_fan_out_and_trivial_outputs_step_to_grad_jsons_gradients() {
 
 #[test]
 fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
-    let Some((browser, _profile)) = browser() else {
+    let Some(chromium) = browser() else {
         return;
     };
     let (_, page) = write_page(IN_12, &["x=3", "y=-4"], "link");
-    let tab = browser.new_tab().expect("a tab");
+    let tab = chromium.browser.new_tab().expect("a tab");
     // Step 12 = backward step 5: [3] sigmoid(x) sends x its second
     // contribution of three (dx is now 1.5474253467325334, as `explain`
     // prints).
@@ -328,7 +347,7 @@ fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
 #[test]
 #[ignore = "a measurement: run with --ignored --nocapture"]
 fn measure_a_200_node_page() {
-    let Some((browser, _profile)) = browser() else {
+    let Some(chromium) = browser() else {
         return;
     };
     let terms: Vec<String> = (0..40)
@@ -337,7 +356,7 @@ fn measure_a_200_node_page() {
     let (_, page) = write_page(&terms.join(" + "), &["x=0.3", "y=-0.2", "z=1.5"], "large");
     let html = std::fs::read_to_string(&page).unwrap();
     let data = page_data(&html);
-    let tab = browser.new_tab().expect("a tab");
+    let tab = chromium.browser.new_tab().expect("a tab");
     let mut loads = Vec::new();
     for run in 0..6 {
         open(&tab, &url(&page, &format!("?run={run}#step=0")));
