@@ -1,65 +1,29 @@
 //! The step-by-step page in a real browser: headless Chromium (driven over
-//! the DevTools protocol by `headless_chrome`) opens the page that
-//! `backprop explain --html` wrote, steps to the end with the keyboard, and
-//! the gradients on the circuit must be exactly `backprop grad --json`'s.
+//! the DevTools protocol through a pipe, `common/chromium.rs`) opens the
+//! page that `backprop explain --html` wrote, steps to the end with the
+//! keyboard, and the gradients on the circuit must be exactly
+//! `backprop grad --json`'s.
 //!
 //! Chromium is found at `$BACKPROP_CHROMIUM`, `/usr/bin/chromium`,
 //! `chromium`, `chromium-browser` or `google-chrome` on `PATH`. Without one
-//! the tests fail under `CI=true` (CI installs Debian's `chromium`, see
+//! the tests fail under `CI=true` (CI installs the system's `chromium`, see
 //! `.ci/run`) and are skipped with a message elsewhere.
 
 mod common;
 
-use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use headless_chrome::browser::tab::point::Point;
-use headless_chrome::{Browser, LaunchOptions, Tab};
-use serde_json::Value;
-
+use common::chromium::{self, Chromium};
 use common::page::{backward_steps, forward_stages, page_data};
 use common::{backprop, grad_json};
 
 const IN_12: &str = "(x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)";
 
-/// Chromium's executable, if there is one.
-fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("BACKPROP_CHROMIUM") {
-        return Some(PathBuf::from(path));
-    }
-    let fixed = Path::new("/usr/bin/chromium");
-    if fixed.exists() {
-        return Some(fixed.to_owned());
-    }
-    let path = std::env::var_os("PATH")?;
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
-        .find(|candidate| candidate.is_file())
-}
-
-/// A scratch folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// A headless browser and its profile folder. Fields drop in order: the
-/// browser exits, then its profile is removed.
-struct Chromium {
-    browser: Browser,
-    _profile: Scratch,
-}
-
 /// Headless Chromium, or `None` (with a message) when this machine has
 /// none and we are not in CI. In CI a missing browser fails the test.
-fn browser() -> Option<Chromium> {
-    let Some(path) = chromium() else {
+fn browser(name: &str) -> Option<Chromium> {
+    let Some(path) = chromium::find() else {
         let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false");
         assert!(
             !in_ci,
@@ -72,38 +36,8 @@ fn browser() -> Option<Chromium> {
         );
         return None;
     };
-    let profile = Scratch(scratch("profile"));
-    // As root Chromium needs --no-sandbox; the other switches keep it from
-    // reaching for the network (updates, sync, field trials) at all.
-    let options = LaunchOptions::default_builder()
-        .path(Some(path.clone()))
-        .headless(true)
-        .sandbox(false)
-        .window_size(Some((1280, 900)))
-        .user_data_dir(Some(profile.0.clone()))
-        .idle_browser_timeout(Duration::from_secs(120))
-        .args(
-            [
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-default-browser-check",
-            ]
-            .iter()
-            .map(OsStr::new)
-            .collect(),
-        )
-        .build()
-        .expect("valid launch options");
-    let browser = Browser::new(options)
-        .unwrap_or_else(|e| panic!("cannot start {} headless: {e}", path.display()));
-    Some(Chromium {
-        browser,
-        _profile: profile,
-    })
+    let profile = scratch(&format!("{name}-profile"));
+    Some(Chromium::launch(&path, profile).unwrap_or_else(|e| panic!("{e}")))
 }
 
 fn scratch(name: &str) -> PathBuf {
@@ -131,36 +65,14 @@ fn url(path: &Path, fragment: &str) -> String {
     format!("file://{}{fragment}", path.display())
 }
 
-/// Evaluates `expression` in the page; its value as JSON (strings stay
-/// strings).
-fn eval(tab: &Tab, expression: &str) -> Value {
-    let remote = tab
-        .evaluate(expression, false)
-        .unwrap_or_else(|e| panic!("{expression}: {e}"));
-    remote.value.unwrap_or(Value::Null)
-}
-
 /// Opens `url` and waits until the page's script has run.
-fn open(tab: &Tab, url: &str) {
-    tab.navigate_to(url).expect("navigate");
-    tab.wait_until_navigated().expect("navigated");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while eval(
-        tab,
-        "document.body && document.body.getAttribute('data-ready')",
-    ) != "true"
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the page's script never finished"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+fn open(tab: &mut Chromium, url: &str) {
+    tab.open(url, "document.body.getAttribute('data-ready') === 'true'");
 }
 
 /// The counter's text, `step N / TOTAL (...)`.
-fn counter(tab: &Tab) -> String {
-    eval(tab, "document.getElementById('bp-counter').textContent")
+fn counter(tab: &mut Chromium) -> String {
+    tab.eval("document.getElementById('bp-counter').textContent")
         .as_str()
         .unwrap()
         .to_owned()
@@ -168,9 +80,8 @@ fn counter(tab: &Tab) -> String {
 
 /// Each input's name and the gradient text its box shows now, in creation
 /// order (the order `grad --json` prints).
-fn input_gradients(tab: &Tab) -> Vec<(String, String)> {
-    let json = eval(
-        tab,
+fn input_gradients(tab: &mut Chromium) -> Vec<(String, String)> {
+    let json = tab.eval(
         "(() => { const d = JSON.parse(document.getElementById('bp-data').textContent); \
          return JSON.stringify(d.nodes.filter(n => n.formula === null && n.kind !== 'constant') \
          .map(n => [n.label, document.querySelector('#n' + n.id + ' text.grad').textContent.trim()])); })()",
@@ -180,7 +91,7 @@ fn input_gradients(tab: &Tab) -> Vec<(String, String)> {
 
 /// Steps `presses` times to the right, then compares the gradients shown
 /// with `grad --json`'s, bit for bit.
-fn step_to_the_end_and_compare(tab: &Tab, expr: &str, values: &[&str], presses: usize) {
+fn step_to_the_end_and_compare(tab: &mut Chromium, expr: &str, values: &[&str], presses: usize) {
     for k in 1..=presses {
         press(tab, "ArrowRight");
         assert!(
@@ -189,6 +100,11 @@ fn step_to_the_end_and_compare(tab: &Tab, expr: &str, values: &[&str], presses: 
             counter(tab)
         );
     }
+    assert_gradients_are_grad_jsons(tab, expr, values);
+}
+
+/// The gradients the page shows now are `grad --json`'s, bit for bit.
+fn assert_gradients_are_grad_jsons(tab: &mut Chromium, expr: &str, values: &[&str]) {
     let mut args = vec![expr];
     args.extend_from_slice(values);
     let (_, expected) = grad_json(&args);
@@ -209,14 +125,13 @@ fn step_to_the_end_and_compare(tab: &Tab, expr: &str, values: &[&str], presses: 
     }
 }
 
-fn press(tab: &Tab, key: &str) {
-    tab.press_key(key)
-        .unwrap_or_else(|e| panic!("press {key}: {e}"));
+fn press(tab: &mut Chromium, key: &str) {
+    tab.press(key);
 }
 
 #[test]
 fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
-    let Some(chromium) = browser() else {
+    let Some(mut tab) = browser("in12") else {
         return;
     };
     let (explain, page) = write_page(IN_12, &["x=3", "y=-4"], "in12");
@@ -225,21 +140,20 @@ fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
     assert_eq!(total, 14, "7 stages forward, 7 steps backward");
     assert_eq!(page_data(&html)["steps"].as_array().unwrap().len(), total);
 
-    let tab: Arc<Tab> = chromium.browser.new_tab().expect("a tab");
-    open(&tab, &url(&page, ""));
-    assert_eq!(counter(&tab), format!("step 0 / {total} (inputs)"));
-    for (name, grad) in input_gradients(&tab) {
+    open(&mut tab, &url(&page, ""));
+    assert_eq!(counter(&mut tab), format!("step 0 / {total} (inputs)"));
+    for (name, grad) in input_gradients(&mut tab) {
         assert_eq!(grad, "", "{name} has no gradient before the backward pass");
     }
 
-    step_to_the_end_and_compare(&tab, IN_12, &["x=3", "y=-4"], total);
-    press(&tab, "ArrowRight");
+    step_to_the_end_and_compare(&mut tab, IN_12, &["x=3", "y=-4"], total);
+    press(&mut tab, "ArrowRight");
     assert!(
-        counter(&tab).starts_with(&format!("step {total} / {total}")),
+        counter(&mut tab).starts_with(&format!("step {total} / {total}")),
         "stays at the end"
     );
-    assert_eq!(eval(&tab, "location.hash"), format!("#step={total}"));
-    let done = eval(&tab, "document.getElementById('bp-explain').textContent");
+    assert_eq!(tab.eval("location.hash"), format!("#step={total}"));
+    let done = tab.eval("document.getElementById('bp-explain').textContent");
     assert!(
         done.as_str()
             .unwrap()
@@ -248,20 +162,19 @@ fn stepping_to_the_end_with_the_keyboard_shows_grad_jsons_gradients() {
     );
 
     // Back one step with the keyboard; Home returns to the inputs.
-    press(&tab, "ArrowLeft");
-    assert!(counter(&tab).starts_with(&format!("step {} / {total}", total - 1)));
-    assert_eq!(eval(&tab, "location.hash"), format!("#step={}", total - 1));
-    press(&tab, "Home");
-    assert!(counter(&tab).starts_with(&format!("step 0 / {total}")));
-    assert!(input_gradients(&tab).iter().all(|(_, g)| g.is_empty()));
+    press(&mut tab, "ArrowLeft");
+    assert!(counter(&mut tab).starts_with(&format!("step {} / {total}", total - 1)));
+    assert_eq!(tab.eval("location.hash"), format!("#step={}", total - 1));
+    press(&mut tab, "Home");
+    assert!(counter(&mut tab).starts_with(&format!("step 0 / {total}")));
+    assert!(input_gradients(&mut tab).iter().all(|(_, g)| g.is_empty()));
 }
 
 #[test]
 fn constants_fan_out_and_trivial_outputs_step_to_grad_jsons_gradients() {
-    let Some(chromium) = browser() else {
+    let Some(mut tab) = browser("various") else {
         return;
     };
-    let tab = chromium.browser.new_tab().expect("a tab");
     for (expr, values) in [
         ("max(x, 2) * 3 + x^2.5 + 2^x", &["x=3"][..]),
         ("x * x * x + x", &["x=-1.5"]),
@@ -274,33 +187,32 @@ fn constants_fan_out_and_trivial_outputs_step_to_grad_jsons_gradients() {
     ] {
         let (explain, page) = write_page(expr, values, "various");
         let total = forward_stages(&explain).len() + backward_steps(&explain).len();
-        open(&tab, &url(&page, ""));
+        open(&mut tab, &url(&page, ""));
         assert_eq!(
-            counter(&tab),
+            counter(&mut tab),
             format!("step 0 / {total} (inputs)"),
             "{expr}"
         );
-        step_to_the_end_and_compare(&tab, expr, values, total);
+        step_to_the_end_and_compare(&mut tab, expr, values, total);
     }
 }
 
 #[test]
 fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
-    let Some(chromium) = browser() else {
+    let Some(mut tab) = browser("link") else {
         return;
     };
     let (_, page) = write_page(IN_12, &["x=3", "y=-4"], "link");
-    let tab = chromium.browser.new_tab().expect("a tab");
     // Step 12 = backward step 5: [3] sigmoid(x) sends x its second
     // contribution of three (dx is now 1.5474253467325334, as `explain`
     // prints).
-    open(&tab, &url(&page, "#step=12"));
+    open(&mut tab, &url(&page, "#step=12"));
     assert!(
-        counter(&tab).starts_with("step 12 / 14"),
+        counter(&mut tab).starts_with("step 12 / 14"),
         "{}",
-        counter(&tab)
+        counter(&mut tab)
     );
-    let panel = eval(&tab, "document.getElementById('bp-explain').textContent");
+    let panel = tab.eval("document.getElementById('bp-explain').textContent");
     let panel = panel.as_str().unwrap();
     assert!(
         panel.contains("dx = 1.5474253467325334") && panel.contains("contribution 2 of 3"),
@@ -315,19 +227,14 @@ fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
         .iter()
         .find(|n| n["ref"] == "[3]")
         .expect("stage [3]");
-    let centre = eval(
-        &tab,
-        &format!(
-            "(() => {{ const r = document.querySelector('#n{} rect').getBoundingClientRect(); \
+    let centre = tab.eval(&format!(
+        "(() => {{ const r = document.querySelector('#n{} rect').getBoundingClientRect(); \
              return JSON.stringify([r.left + r.width / 2, r.top + r.height / 2]); }})()",
-            node["id"]
-        ),
-    );
+        node["id"]
+    ));
     let [x, y]: [f64; 2] = serde_json::from_str(centre.as_str().unwrap()).unwrap();
-    tab.move_mouse_to_point(Point { x, y })
-        .expect("move the mouse");
-    let hover = eval(
-        &tab,
+    tab.move_mouse(x, y);
+    let hover = tab.eval(
         "(() => { const h = document.getElementById('bp-hover'); return h.hidden ? '' : h.textContent; })()",
     );
     let hover = hover.as_str().unwrap();
@@ -341,33 +248,64 @@ fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
     }
 }
 
-/// Page size and load time for a 200-node expression (a measurement, not
-/// a test: `cargo test -p backprop-cli --test stepper_browser -- --ignored
-/// --nocapture`).
-#[test]
-#[ignore = "a measurement: run with --ignored --nocapture"]
-fn measure_a_200_node_page() {
-    let Some(chromium) = browser() else {
-        return;
-    };
+/// 40 terms of 5 operations plus 40 sums on 3 inputs: 243 nodes.
+fn two_hundred_nodes() -> String {
     let terms: Vec<String> = (0..40)
         .map(|i| format!("tanh(x * {i} + y) * sigmoid(z - {i})"))
         .collect();
-    let (_, page) = write_page(&terms.join(" + "), &["x=0.3", "y=-0.2", "z=1.5"], "large");
+    terms.join(" + ")
+}
+
+const LARGE_VALUES: &[&str] = &["x=0.3", "y=-0.2", "z=1.5"];
+
+#[test]
+fn a_200_node_page_jumps_to_the_end_and_back() {
+    let Some(mut tab) = browser("large") else {
+        return;
+    };
+    let expr = two_hundred_nodes();
+    let (explain, page) = write_page(&expr, LARGE_VALUES, "large");
+    let total = forward_stages(&explain).len() + backward_steps(&explain).len();
+    open(&mut tab, &url(&page, ""));
+    press(&mut tab, "End");
+    assert!(counter(&mut tab).starts_with(&format!("step {total} / {total}")));
+    assert_gradients_are_grad_jsons(&mut tab, &expr, LARGE_VALUES);
+    // A step back from the end, then the linked middle of the backward pass.
+    press(&mut tab, "ArrowLeft");
+    assert_eq!(tab.eval("location.hash"), format!("#step={}", total - 1));
+    press(&mut tab, "Home");
+    assert!(input_gradients(&mut tab).iter().all(|(_, g)| g.is_empty()));
+}
+
+/// Page size and load time for a 200-node expression (a measurement, not
+/// a test: `cargo test -p backprop-cli --test stepper_browser -- --ignored
+/// --nocapture`). The load time is the browser's own navigation timing:
+/// navigation start to the end of the load event, which includes parsing
+/// the data, drawing the first step and every handler.
+#[test]
+#[ignore = "a measurement: run with --ignored --nocapture"]
+fn measure_a_200_node_page() {
+    let Some(mut tab) = browser("measure") else {
+        return;
+    };
+    let (_, page) = write_page(&two_hundred_nodes(), LARGE_VALUES, "measure");
     let html = std::fs::read_to_string(&page).unwrap();
     let data = page_data(&html);
-    let tab = chromium.browser.new_tab().expect("a tab");
     let mut loads = Vec::new();
     for run in 0..6 {
-        open(&tab, &url(&page, &format!("?run={run}#step=0")));
-        let load = eval(
-            &tab,
-            "performance.getEntriesByType('navigation')[0].loadEventEnd",
-        );
-        loads.push(load.as_f64().unwrap());
+        open(&mut tab, &url(&page, &format!("?run={run}#step=0")));
+        // The load event has ended once `loadEventEnd` is set.
+        let mut load = 0.0;
+        while load == 0.0 {
+            load = tab
+                .eval("performance.getEntriesByType('navigation')[0].loadEventEnd")
+                .as_f64()
+                .unwrap();
+        }
+        loads.push(load);
     }
     let started = Instant::now();
-    press(&tab, "End");
+    press(&mut tab, "End");
     let to_end = started.elapsed();
     println!(
         "200-node page: {} nodes, {} steps, {} bytes; load (navigation start to load event end) \

@@ -201,3 +201,47 @@ fn deep_graphs_render_on_a_small_stack() {
         .join()
         .unwrap();
 }
+
+/// The colour a CSS rule `selector { ... property: COLOUR; ... }` in
+/// `css` gives, if there is one.
+fn colour<'a>(css: &'a str, selector: &str, property: &str) -> Option<&'a str> {
+    let at = css.find(&format!("{selector} {{"))?;
+    let body = &css[at..at + css[at..].find('}')?];
+    let value = &body[body.find(&format!("{property}:"))? + property.len() + 1..];
+    Some(value[..value.find(';')?].trim())
+}
+
+#[test]
+fn the_page_colours_values_and_gradients_as_the_svg_does() {
+    let g = Graph::new();
+    let f = notebook(&g);
+    let svg = g.to_svg(f, Some(&g.backward(f)));
+    let green = colour(&svg, "text.value", "fill").expect("the SVG colours values");
+    let red = colour(&svg, "text.grad", "fill").expect("the SVG colours gradients");
+    assert_ne!(green, red);
+    let html = g.to_html(f, "f");
+    // The circuit on the page carries the SVG's own style.
+    assert_eq!(colour(&html, "text.value", "fill"), Some(green));
+    assert_eq!(colour(&html, "text.grad", "fill"), Some(red));
+    // The legend, the explanation panel and the highlights of a forward
+    // step speak in values' colour; those of a backward step in gradients'.
+    for (selector, property) in [
+        (".bp-v", "color"),
+        ("#bp-explain .bp-val", "color"),
+        ("#bp-explain.bp-forward", "border-left-color"),
+        ("#bp-circuit .node.bp-active.bp-fwd > rect", "stroke"),
+        ("#bp-circuit .edge.bp-fwd", "stroke"),
+    ] {
+        assert_eq!(colour(&html, selector, property), Some(green), "{selector}");
+    }
+    for (selector, property) in [
+        (".bp-g", "color"),
+        ("#bp-explain .bp-grad", "color"),
+        ("#bp-explain .bp-sum", "color"),
+        ("#bp-explain.bp-backward", "border-left-color"),
+        ("#bp-circuit .node.bp-active.bp-bwd > rect", "stroke"),
+        ("#bp-circuit .edge.bp-bwd", "stroke"),
+    ] {
+        assert_eq!(colour(&html, selector, property), Some(red), "{selector}");
+    }
+}
