@@ -219,6 +219,19 @@ fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
         "{panel}"
     );
 
+    // Editing the fragment moves the page there.
+    tab.eval("location.hash = '#step=5'");
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while !counter(&mut tab).starts_with("step 5 / 14") {
+        assert!(Instant::now() < deadline, "{}", counter(&mut tab));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    tab.eval("location.hash = '#step=12'");
+    while !counter(&mut tab).starts_with("step 12 / 14") {
+        assert!(Instant::now() < deadline, "{}", counter(&mut tab));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
     // Hover the box of [3] sigmoid(x): formula, local derivative, value.
     let data = page_data(&std::fs::read_to_string(&page).unwrap());
     let node = data["nodes"]
@@ -227,12 +240,7 @@ fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
         .iter()
         .find(|n| n["ref"] == "[3]")
         .expect("stage [3]");
-    let centre = tab.eval(&format!(
-        "(() => {{ const r = document.querySelector('#n{} rect').getBoundingClientRect(); \
-             return JSON.stringify([r.left + r.width / 2, r.top + r.height / 2]); }})()",
-        node["id"]
-    ));
-    let [x, y]: [f64; 2] = serde_json::from_str(centre.as_str().unwrap()).unwrap();
+    let (x, y) = tab.centre_of(&format!("#n{} rect", node["id"]));
     tab.move_mouse(x, y);
     let hover = tab.eval(
         "(() => { const h = document.getElementById('bp-hover'); return h.hidden ? '' : h.textContent; })()",
@@ -248,7 +256,38 @@ fn a_linked_step_opens_there_and_hovering_shows_the_formula() {
     }
 }
 
-/// 40 terms of 5 operations plus 40 sums on 3 inputs: 243 nodes.
+#[test]
+fn the_buttons_step_forward_and_back_and_jump() {
+    let Some(mut tab) = browser("buttons") else {
+        return;
+    };
+    let (_, page) = write_page(IN_12, &["x=3", "y=-4"], "buttons");
+    open(&mut tab, &url(&page, ""));
+    let click = |tab: &mut Chromium, button: &str, expected: usize| {
+        let (x, y) = tab.centre_of(&format!("#bp-{button}"));
+        tab.click(x, y);
+        assert!(
+            counter(tab).starts_with(&format!("step {expected} / 14")),
+            "after {button}: {}",
+            counter(tab)
+        );
+        assert_eq!(tab.eval("location.hash"), format!("#step={expected}"));
+    };
+    click(&mut tab, "next", 1);
+    click(&mut tab, "next", 2);
+    click(&mut tab, "prev", 1);
+    click(&mut tab, "last", 14);
+    assert!(
+        tab.eval("document.getElementById('bp-next').disabled") == true,
+        "nothing after the end"
+    );
+    click(&mut tab, "prev", 13);
+    click(&mut tab, "first", 0);
+    assert!(input_gradients(&mut tab).iter().all(|(_, g)| g.is_empty()));
+}
+
+/// 40 terms of 5 operations plus 40 sums on 3 inputs: 243 operations, 282
+/// nodes with the constants.
 fn two_hundred_nodes() -> String {
     let terms: Vec<String> = (0..40)
         .map(|i| format!("tanh(x * {i} + y) * sigmoid(z - {i})"))

@@ -258,6 +258,34 @@ impl Chromium {
     }
 }
 
+impl Chromium {
+    /// Clicks the left mouse button at `(x, y)` in the viewport's CSS
+    /// pixels, as a reader's click: move, press, release.
+    pub fn click(&mut self, x: f64, y: f64) {
+        self.move_mouse(x, y);
+        for kind in ["mousePressed", "mouseReleased"] {
+            self.page_call(
+                "Input.dispatchMouseEvent",
+                json!({ "type": kind, "x": x, "y": y, "button": "left", "clickCount": 1 }),
+            );
+        }
+    }
+
+    /// The centre of the first element `selector` matches, in viewport
+    /// CSS pixels (scrolled into view first).
+    pub fn centre_of(&mut self, selector: &str) -> (f64, f64) {
+        let selector = serde_json::to_string(selector).expect("JSON");
+        let centre = self.eval(&format!(
+            "(() => {{ const e = document.querySelector({selector}); \
+             e.scrollIntoView({{ block: 'nearest', inline: 'nearest' }}); \
+             const r = e.getBoundingClientRect(); \
+             return [r.left + r.width / 2, r.top + r.height / 2]; }})()"
+        ));
+        let xy = |i: usize| centre[i].as_f64().expect("a coordinate");
+        (xy(0), xy(1))
+    }
+}
+
 impl Drop for Chromium {
     fn drop(&mut self) {
         let _ = self.call("Browser.close", json!({}));
