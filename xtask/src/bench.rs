@@ -1,5 +1,5 @@
-//! `cargo xtask bench`: matmul and scalar-graph benchmarks, optionally side
-//! by side with NumPy.
+//! `cargo xtask bench`: matmul, scalar-graph and training-step benchmarks,
+//! side by side with NumPy.
 //!
 //! Every timing is the best of at least 7 runs after one warm-up run.
 //! Results go to stdout (a table, or one JSON object per line with
@@ -14,6 +14,7 @@ mod matmul;
 mod numpy;
 mod scalar;
 mod timing;
+mod train;
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -55,6 +56,18 @@ pub struct Args {
     /// Skip the scalar-graph benchmark.
     #[arg(long)]
     skip_scalar: bool,
+    /// Skip the training-step benchmark (`train_spiral`).
+    #[arg(long)]
+    skip_train: bool,
+    /// Steps per timed batch of the training-step benchmark (short batches:
+    /// on a busy machine the best of many short batches is the one that
+    /// ran undisturbed; `--runs` × 8 batches per round).
+    #[arg(long, default_value_t = 20)]
+    train_steps: usize,
+    /// Time only our training step, not NumPy's
+    /// (xtask/scripts/numpy_train_spiral.py).
+    #[arg(long)]
+    train_without_numpy: bool,
     /// Run with glibc's default malloc settings. By default the benchmark
     /// and NumPy both run with GLIBC_TUNABLES that keep freed memory in the
     /// heap, so that large results do not page-fault fresh memory on every
@@ -143,10 +156,29 @@ pub fn run(args: &Args) -> ExitCode {
         emit(args.json, &result);
         table.scalar = Some(result);
     }
+    let mut train_row = None;
+    if !args.skip_train {
+        eprintln!("bench: training step of the spiral network (ours, then NumPy) ...");
+        let script = workspace_root().join(train::SCRIPT);
+        let script = (!args.train_without_numpy).then_some(script.as_path());
+        match train::measure(runs * 8, args.train_steps.max(1), script) {
+            Ok(row) => {
+                emit(args.json, &row);
+                train_row = Some(row);
+            }
+            Err(e) => {
+                eprintln!("error: training-step benchmark failed: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     table.load_after = load_average();
     eprintln!("bench: load average after: {}", table.load_after);
     if !args.json {
         table.print(runs);
+        if let Some(row) = &train_row {
+            train::print(row);
+        }
     }
     ExitCode::SUCCESS
 }

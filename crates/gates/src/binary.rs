@@ -299,6 +299,36 @@ fn name_of<R: BinaryRule>(_: &R) -> &'static str {
     R::NAME
 }
 
+/// Code generic over two-input rules, run on the rule behind a [`Binary`]
+/// by [`Binary::visit`]: one dispatch, then code specialised for that rule.
+pub trait BinaryVisitor {
+    /// What the visit returns.
+    type Output;
+    /// Runs with the rule.
+    fn visit<R: BinaryRule>(self, rule: R) -> Self::Output;
+}
+
+impl Binary {
+    /// Runs `visitor` with the rule struct behind this gate.
+    ///
+    /// ```
+    /// use backprop_gates::{Binary, BinaryRule, BinaryVisitor};
+    ///
+    /// struct At(f64, f64);
+    /// impl BinaryVisitor for At {
+    ///     type Output = f64;
+    ///     fn visit<R: BinaryRule>(self, rule: R) -> f64 {
+    ///         rule.f(self.0, self.1)
+    ///     }
+    /// }
+    /// assert_eq!(Binary::Mul.visit(At(3.0, 4.0)), 12.0);
+    /// ```
+    #[inline]
+    pub fn visit<V: BinaryVisitor>(self, visitor: V) -> V::Output {
+        with_rule!(self, r => visitor.visit(r))
+    }
+}
+
 impl Binary {
     /// The forward function `y = f(a, b)`.
     #[inline]

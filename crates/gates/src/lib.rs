@@ -47,11 +47,12 @@ mod catalog;
 mod chain;
 mod dual;
 mod edges;
+mod notation;
 mod real;
 mod ulps;
 mod unary;
 
-pub use binary::{Add, Binary, BinaryRule, Div, Max, Min, Mul, Pow, Sub};
+pub use binary::{Add, Binary, BinaryRule, BinaryVisitor, Div, Max, Min, Mul, Pow, Sub};
 pub use catalog::{DerivativeFrom, Domain, Gate, KinkConvention, Kinks};
 pub use chain::chain;
 pub use dual::Dual;
@@ -60,7 +61,7 @@ pub use real::Real;
 pub use ulps::ulps_between;
 pub use unary::{
     Abs, AddConst, Cos, Exp, LeakyRelu, Ln, MulConst, Neg, Powf, Powi, Recip, Relu, Sigmoid, Sin,
-    Softplus, Sqrt, Tanh, Unary, UnaryRule,
+    Softplus, Sqrt, Tanh, Unary, UnaryRule, UnaryVisitor,
 };
 
 #[cfg(test)]

@@ -609,6 +609,38 @@ fn derivative_from_of<R: UnaryRule>(_: &R) -> DerivativeFrom {
     R::DERIVATIVE_FROM
 }
 
+/// Code generic over one-input rules, run on the rule behind a [`Unary`]
+/// by [`Unary::visit`]: one dispatch, then code specialised for that rule
+/// (a tensor kernel's loop over every element, with no dispatch per
+/// element).
+pub trait UnaryVisitor {
+    /// What the visit returns.
+    type Output;
+    /// Runs with the rule.
+    fn visit<R: UnaryRule>(self, rule: R) -> Self::Output;
+}
+
+impl Unary {
+    /// Runs `visitor` with the rule struct behind this gate.
+    ///
+    /// ```
+    /// use backprop_gates::{Unary, UnaryRule, UnaryVisitor};
+    ///
+    /// struct Twice(f64);
+    /// impl UnaryVisitor for Twice {
+    ///     type Output = f64;
+    ///     fn visit<R: UnaryRule>(self, rule: R) -> f64 {
+    ///         rule.f(rule.f(self.0))
+    ///     }
+    /// }
+    /// assert_eq!(Unary::Neg.visit(Twice(3.0)), 3.0);
+    /// ```
+    #[inline]
+    pub fn visit<V: UnaryVisitor>(self, visitor: V) -> V::Output {
+        with_rule!(self, r => visitor.visit(r))
+    }
+}
+
 impl Unary {
     /// The forward function `y = f(x)`.
     #[inline]
