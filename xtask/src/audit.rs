@@ -111,7 +111,10 @@ fn forwarded(framework: Framework, args: &FrameworkArgs) -> Vec<OsString> {
 /// The `cargo run` command line that runs a framework's audit.
 pub fn command(framework: Framework, args: &FrameworkArgs) -> Command {
     let mut command = Command::new(cargo());
-    command.current_dir(workspace_root()).arg("run").arg("--quiet");
+    command
+        .current_dir(workspace_root())
+        .arg("run")
+        .arg("--quiet");
     if args.release {
         command.arg("--release");
     }
@@ -162,7 +165,9 @@ fn test_build_audit(framework: Framework, args: &FrameworkArgs) -> Result<Comman
     let exe = executable_in(&String::from_utf8_lossy(&output.stdout), framework.bin)
         .ok_or_else(|| format!("cargo test --workspace built no {} binary", framework.bin))?;
     let mut command = Command::new(exe);
-    command.current_dir(workspace_root()).args(forwarded(framework, args));
+    command
+        .current_dir(workspace_root())
+        .args(forwarded(framework, args));
     Ok(command)
 }
 
@@ -213,12 +218,22 @@ mod tests {
     }
 
     fn argv(c: &Command) -> Vec<String> {
-        c.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
+        c.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
     }
 
     #[test]
     fn the_audit_runs_the_burn_binary_with_the_options_forwarded() {
-        let a = parse(&["cargo xtask", "audit", "burn", "--filter", "conv1d", "--seed", "7"]);
+        let a = parse(&[
+            "cargo xtask",
+            "audit",
+            "burn",
+            "--filter",
+            "conv1d",
+            "--seed",
+            "7",
+        ]);
         let c = command(BURN, &a);
         let args = argv(&c);
         assert_eq!(&args[..2], ["run", "--quiet"]);
@@ -228,17 +243,31 @@ mod tests {
         assert!(args.windows(2).any(|w| w == ["--seed", "7"]));
         assert!(!args.contains(&"--release".to_string()));
         let dir = args.iter().position(|a| a == "--report-dir").unwrap();
-        assert!(args[dir + 1].ends_with("target/audit/burn"), "{}", args[dir + 1]);
+        assert!(
+            args[dir + 1].ends_with("target/audit/burn"),
+            "{}",
+            args[dir + 1]
+        );
         assert_eq!(c.get_current_dir(), Some(workspace_root().as_path()));
     }
 
     #[test]
     fn release_and_an_explicit_folder_are_forwarded() {
-        let a = parse(&["cargo xtask", "audit", "burn", "--release", "--report-dir", "/tmp/x"]);
+        let a = parse(&[
+            "cargo xtask",
+            "audit",
+            "burn",
+            "--release",
+            "--report-dir",
+            "/tmp/x",
+        ]);
         let args = argv(&command(BURN, &a));
         assert!(args.contains(&"--release".to_string()));
         assert!(args.windows(2).any(|w| w == ["--report-dir", "/tmp/x"]));
-        assert!(crate::Cli::try_parse_from(["cargo xtask", "audit"]).is_err(), "a target is required");
+        assert!(
+            crate::Cli::try_parse_from(["cargo xtask", "audit"]).is_err(),
+            "a target is required"
+        );
         assert!(crate::Cli::try_parse_from(["cargo xtask", "audit", "tensorflow"]).is_err());
     }
 
@@ -251,12 +280,21 @@ mod tests {
             r#"{"reason":"build-finished","success":true}"#,
         ]
         .join("\n");
-        assert_eq!(executable_in(&messages, "burn-audit"), Some(PathBuf::from("/t/debug/burn-audit")));
+        assert_eq!(
+            executable_in(&messages, "burn-audit"),
+            Some(PathBuf::from("/t/debug/burn-audit"))
+        );
         assert_eq!(executable_in(&messages, "candle-audit"), None);
         assert_eq!(executable_in("not json\n", "burn-audit"), None);
         assert!(parse(&["cargo xtask", "audit", "burn", "--test-build"]).test_build);
         let both = ["cargo xtask", "audit", "burn", "--test-build", "--release"];
-        assert!(crate::Cli::try_parse_from(both).is_err(), "a test build is a dev build");
-        assert_eq!(argv(&test_build_command())[..3], ["test", "--workspace", "--no-run"]);
+        assert!(
+            crate::Cli::try_parse_from(both).is_err(),
+            "a test build is a dev build"
+        );
+        assert_eq!(
+            argv(&test_build_command())[..3],
+            ["test", "--workspace", "--no-run"]
+        );
     }
 }

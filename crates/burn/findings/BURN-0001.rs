@@ -18,7 +18,11 @@ pub fn reproduce() -> Vec<f64> {
     let device = device.autodiff();
     let x = Tensor::<1>::from_floats(X, &device).require_grad();
     let grads = gelu(x.clone()).sum().backward();
-    x.grad(&grads).expect("a gradient for x").into_data().try_to_vec::<f64>().expect("f64")
+    x.grad(&grads)
+        .expect("a gradient for x")
+        .into_data()
+        .try_to_vec::<f64>()
+        .expect("f64")
 }
 
 /// The gradient by definition: `gelu(x) = x·Φ(x)`, so
@@ -40,6 +44,9 @@ fn main() {
     println!("burn:     {got:?}");
     println!("expected: {:?}", expected());
     for ((g, e), x) in got.iter().zip(expected()).zip(X) {
-        assert!((g - e).abs() <= 1e-12 * e.abs().max(1.0), "gelu'({x}): burn {g}, expected {e}");
+        assert!(
+            (g - e).abs() <= 1e-12 * e.abs().max(1.0),
+            "gelu'({x}): burn {g}, expected {e}"
+        );
     }
 }

@@ -18,12 +18,20 @@ pub fn reproduce() -> Result<(Vec<f64>, Vec<f64>), String> {
     let mut device = Device::ndarray();
     let _ = device.configure(FloatDType::F64); // Err if already configured
     let device = device.autodiff();
-    let x = Tensor::<3>::from_floats([[[0.0, 1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0, 9.0]]], &device)
-        .require_grad();
+    let x = Tensor::<3>::from_floats(
+        [[[0.0, 1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0, 9.0]]],
+        &device,
+    )
+    .require_grad();
     let w = Tensor::<3>::from_floats([[[1.0, 2.0]], [[3.0, 4.0]]], &device).require_grad();
     // Output length (5 - 2) / 2 + 1 = 2: windows at 0..2 and 2..4, so
     // x[.., 4] is read by no window.
-    let y = conv1d(x.clone(), w.clone(), None, ConvOptions::new([2], [0], [1], 2));
+    let y = conv1d(
+        x.clone(),
+        w.clone(),
+        None,
+        ConvOptions::new([2], [0], [1], 2),
+    );
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let grads = y.sum().backward();
         let dx = x.grad(&grads).expect("a gradient for x");

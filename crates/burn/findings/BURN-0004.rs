@@ -52,6 +52,9 @@ fn main() {
     println!("burn:     {got:?}");
     println!("expected: {:?}", expected());
     for (i, (g, e)) in got.iter().zip(expected()).enumerate() {
-        assert!((g - e).abs() <= 1e-5 * e.abs().max(1.0), "offset gradient {i}: burn {g}, expected {e}");
+        assert!(
+            (g - e).abs() <= 1e-5 * e.abs().max(1.0),
+            "offset gradient {i}: burn {g}, expected {e}"
+        );
     }
 }

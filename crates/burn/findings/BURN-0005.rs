@@ -42,6 +42,10 @@ fn main() {
     println!("burn silu:    {silu:?}");
     println!("expected:     {esilu:?}");
     for (g, e) in s.iter().chain(&silu).zip(es.iter().chain(&esilu)) {
-        assert!((g - e).abs() <= 1e-15 * e.abs(), "burn {g}, f64 gives {e}: off by {:.1e}", (g - e).abs() / e.abs());
+        assert!(
+            (g - e).abs() <= 1e-15 * e.abs(),
+            "burn {g}, f64 gives {e}: off by {:.1e}",
+            (g - e).abs() / e.abs()
+        );
     }
 }

@@ -15,7 +15,10 @@ pub fn reproduce() -> Vec<f64> {
     let _ = device.configure(FloatDType::F64); // Err if already configured
     let norm = RmsNormConfig::new(3).init(&device);
     let x = Tensor::<2>::from_floats([[1.0, 2.0, 3.0]], &device);
-    norm.forward(x).into_data().try_to_vec::<f64>().expect("f64")
+    norm.forward(x)
+        .into_data()
+        .try_to_vec::<f64>()
+        .expect("f64")
 }
 
 /// The value by definition, `x / √(mean(x²) + ε)` with
@@ -29,6 +32,10 @@ fn main() {
     println!("burn:     {got:?}");
     println!("expected: {:?}", expected());
     for (g, e) in got.iter().zip(expected()) {
-        assert!((g - e).abs() <= 1e-15 * e.abs(), "burn {g}, f64 gives {e}: off by {:.1e}", (g - e).abs() / e.abs());
+        assert!(
+            (g - e).abs() <= 1e-15 * e.abs(),
+            "burn {g}, f64 gives {e}: off by {:.1e}",
+            (g - e).abs() / e.abs()
+        );
     }
 }

@@ -39,6 +39,10 @@ fn main() {
     println!("burn:     {got:?}");
     println!("expected: {:?}", expected());
     for (g, e) in got.iter().zip(expected()) {
-        assert!((g - e).abs() <= 1e-15 * e.abs(), "burn {g}, f64 gives {e}: off by {:.1e}", (g - e).abs() / e.abs());
+        assert!(
+            (g - e).abs() <= 1e-15 * e.abs(),
+            "burn {g}, f64 gives {e}: off by {:.1e}",
+            (g - e).abs() / e.abs()
+        );
     }
 }

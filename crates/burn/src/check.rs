@@ -204,7 +204,8 @@ where
 
 /// The checked function behind a reference: every check of one output rank
 /// and float type shares one compiled copy of the checker.
-pub(crate) type Function<'f, const D: usize> = dyn Fn(&Inputs) -> Result<Tensor<D>, CheckError> + 'f;
+pub(crate) type Function<'f, const D: usize> =
+    dyn Fn(&Inputs) -> Result<Tensor<D>, CheckError> + 'f;
 
 /// Build the inputs and call `f`: tracked leaves in `T`, or untracked
 /// inputs for the oracle.
@@ -341,7 +342,11 @@ fn run<const D: usize, T: BurnFloat>(
     let mut gradcheck_options = options.gradcheck.clone();
     if oracle.dtype == Dtype::F64 {
         let returned = oracle.returned.borrow().unwrap_or(DType::F64);
-        let noise = forward_noise(&|x: &[ArrayD<f64>]| oracle.eval(x), &values64, options.gradcheck.seed);
+        let noise = forward_noise(
+            &|x: &[ArrayD<f64>]| oracle.eval(x),
+            &values64,
+            options.gradcheck.seed,
+        );
         if returned != DType::F64 || noise.is_low_precision() {
             let seen = if returned != DType::F64 {
                 format!("it returns {returned:?} for f64 inputs")
@@ -351,7 +356,8 @@ fn run<const D: usize, T: BurnFloat>(
                     noise.upper_quartile
                 )
             };
-            let message = format!("burn's f64 forward computes in lower precision than f64: {seen}");
+            let message =
+                format!("burn's f64 forward computes in lower precision than f64: {seen}");
             report.notes.push(format!(
                 "{message}; the finite differences use f32 steps and the gradient is held to f32 tolerances (two backward runs may differ by f32 rounding)"
             ));

@@ -15,12 +15,30 @@ pub const MAX_RANK: usize = 6;
 macro_rules! with_rank {
     ($rank:expr, $r:ident => $body:expr, _ => $otherwise:expr) => {
         match $rank {
-            1 => { const $r: usize = 1; $body }
-            2 => { const $r: usize = 2; $body }
-            3 => { const $r: usize = 3; $body }
-            4 => { const $r: usize = 4; $body }
-            5 => { const $r: usize = 5; $body }
-            6 => { const $r: usize = 6; $body }
+            1 => {
+                const $r: usize = 1;
+                $body
+            }
+            2 => {
+                const $r: usize = 2;
+                $body
+            }
+            3 => {
+                const $r: usize = 3;
+                $body
+            }
+            4 => {
+                const $r: usize = 4;
+                $body
+            }
+            5 => {
+                const $r: usize = 5;
+                $body
+            }
+            6 => {
+                const $r: usize = 6;
+                $body
+            }
             _ => $otherwise,
         }
     };
@@ -50,7 +68,10 @@ pub(crate) fn int_tensor<const R: usize>(array: &ArrayD<i64>, device: &Device) -
 }
 
 /// A boolean array as a `Bool` tensor of rank `R` on `device`.
-pub(crate) fn bool_tensor<const R: usize>(array: &ArrayD<bool>, device: &Device) -> Tensor<R, Bool> {
+pub(crate) fn bool_tensor<const R: usize>(
+    array: &ArrayD<bool>,
+    device: &Device,
+) -> Tensor<R, Bool> {
     let data = TensorData::new(
         array.iter().copied().collect::<Vec<bool>>(),
         array.shape().to_vec(),
@@ -61,7 +82,11 @@ pub(crate) fn bool_tensor<const R: usize>(array: &ArrayD<bool>, device: &Device)
 /// A float tensor's values as `f64`, whatever float type it holds.
 pub(crate) fn to_f64_array<const R: usize>(tensor: Tensor<R>) -> ArrayD<f64> {
     let shape = tensor.dims().to_vec();
-    let values = tensor.into_data().convert::<f64>().try_to_vec::<f64>().expect("converted to f64");
+    let values = tensor
+        .into_data()
+        .convert::<f64>()
+        .try_to_vec::<f64>()
+        .expect("converted to f64");
     ArrayD::from_shape_vec(IxDyn(&shape), values).expect("burn's shape matches its data")
 }
 

@@ -73,7 +73,9 @@ pub enum CheckError {
         rank: usize,
     },
     /// The device is already in use with another default float type.
-    #[error("the device's default float type is already {current}, so it cannot become {wanted}: configure it before any check runs")]
+    #[error(
+        "the device's default float type is already {current}, so it cannot become {wanted}: configure it before any check runs"
+    )]
     DeviceConfigured {
         /// The type asked for.
         wanted: &'static str,

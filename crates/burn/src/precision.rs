@@ -79,8 +79,8 @@ pub fn forward_noise(
     let flat: Vec<Vec<f64>> = values.iter().map(|v| v.iter().copied().collect()).collect();
     let mut relative: Vec<f64> = (0..center.len())
         .map(|k| {
-            let d4 = flat[0][k] - 4.0 * flat[1][k] + 6.0 * flat[2][k] - 4.0 * flat[3][k]
-                + flat[4][k];
+            let d4 =
+                flat[0][k] - 4.0 * flat[1][k] + 6.0 * flat[2][k] - 4.0 * flat[3][k] + flat[4][k];
             let r = d4.abs() / 70f64.sqrt() / scale;
             if r.is_finite() { r } else { 0.0 }
         })

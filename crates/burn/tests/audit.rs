@@ -4,8 +4,10 @@
 
 use std::collections::HashSet;
 
-use backprop_burn::audit::{Audit, AuditOptions, Outcome, catalog, function_of, known_findings, run_dtype};
 use backprop_burn::Status;
+use backprop_burn::audit::{
+    Audit, AuditOptions, Outcome, catalog, function_of, known_findings, run_dtype,
+};
 use backprop_gradcheck::Dtype;
 use backprop_report::{CheckResult, Status as ReportStatus};
 
@@ -13,28 +15,85 @@ use backprop_report::{CheckResult, Status as ReportStatus};
 /// it.
 const REQUIRED: &[&str] = &[
     // elementwise math
-    "Tensor::exp", "Tensor::log", "Tensor::log1p", "Tensor::sqrt", "Tensor::powf", "Tensor::powf_scalar",
-    "Tensor::powi", "Tensor::powi_scalar", "Tensor::recip", "Tensor::abs", "Tensor::neg", "Tensor::sin",
-    "Tensor::cos", "Tensor::tanh", "Tensor::erf", "Tensor::clamp",
+    "Tensor::exp",
+    "Tensor::log",
+    "Tensor::log1p",
+    "Tensor::sqrt",
+    "Tensor::powf",
+    "Tensor::powf_scalar",
+    "Tensor::powi",
+    "Tensor::powi_scalar",
+    "Tensor::recip",
+    "Tensor::abs",
+    "Tensor::neg",
+    "Tensor::sin",
+    "Tensor::cos",
+    "Tensor::tanh",
+    "Tensor::erf",
+    "Tensor::clamp",
     // activations
-    "activation::relu", "activation::leaky_relu", "activation::gelu", "activation::silu",
-    "activation::sigmoid", "activation::log_sigmoid", "activation::softplus", "activation::mish",
-    "activation::hard_sigmoid", "activation::prelu", "activation::softmax", "activation::log_softmax",
+    "activation::relu",
+    "activation::leaky_relu",
+    "activation::gelu",
+    "activation::silu",
+    "activation::sigmoid",
+    "activation::log_sigmoid",
+    "activation::softplus",
+    "activation::mish",
+    "activation::hard_sigmoid",
+    "activation::prelu",
+    "activation::softmax",
+    "activation::log_softmax",
     // arithmetic, matmul, reductions
-    "Tensor::add", "Tensor::sub", "Tensor::mul", "Tensor::div", "Tensor::matmul", "Tensor::sum",
-    "Tensor::sum_dim", "Tensor::mean_dim", "Tensor::max_dim", "Tensor::min_dim", "Tensor::prod",
+    "Tensor::add",
+    "Tensor::sub",
+    "Tensor::mul",
+    "Tensor::div",
+    "Tensor::matmul",
+    "Tensor::sum",
+    "Tensor::sum_dim",
+    "Tensor::mean_dim",
+    "Tensor::max_dim",
+    "Tensor::min_dim",
+    "Tensor::prod",
     "Tensor::cumsum",
     // indexing and shape
-    "Tensor::gather", "Tensor::scatter", "Tensor::select", "Tensor::select_assign", "Tensor::slice",
-    "Tensor::slice_assign", "Tensor::mask_where", "Tensor::mask_fill", "Tensor::expand", "Tensor::repeat",
-    "Tensor::flip", "Tensor::permute", "Tensor::swap_dims", "Tensor::narrow", "Tensor::cat", "Tensor::stack",
+    "Tensor::gather",
+    "Tensor::scatter",
+    "Tensor::select",
+    "Tensor::select_assign",
+    "Tensor::slice",
+    "Tensor::slice_assign",
+    "Tensor::mask_where",
+    "Tensor::mask_fill",
+    "Tensor::expand",
+    "Tensor::repeat",
+    "Tensor::flip",
+    "Tensor::permute",
+    "Tensor::swap_dims",
+    "Tensor::narrow",
+    "Tensor::cat",
+    "Tensor::stack",
     // module ops
-    "module::conv1d", "module::conv2d", "module::conv_transpose1d", "module::conv_transpose2d",
-    "module::avg_pool1d", "module::avg_pool2d", "module::max_pool1d", "module::max_pool2d",
-    "module::adaptive_avg_pool1d", "module::adaptive_avg_pool2d", "module::interpolate", "module::embedding",
+    "module::conv1d",
+    "module::conv2d",
+    "module::conv_transpose1d",
+    "module::conv_transpose2d",
+    "module::avg_pool1d",
+    "module::avg_pool2d",
+    "module::max_pool1d",
+    "module::max_pool2d",
+    "module::adaptive_avg_pool1d",
+    "module::adaptive_avg_pool2d",
+    "module::interpolate",
+    "module::embedding",
     // burn-nn losses and norms
-    "nn::CrossEntropyLoss::forward", "nn::loss::MseLoss::forward", "nn::LayerNorm::forward",
-    "nn::GroupNorm::forward", "nn::BatchNorm::forward", "nn::RmsNorm::forward",
+    "nn::CrossEntropyLoss::forward",
+    "nn::loss::MseLoss::forward",
+    "nn::LayerNorm::forward",
+    "nn::GroupNorm::forward",
+    "nn::BatchNorm::forward",
+    "nn::RmsNorm::forward",
 ];
 
 #[test]
@@ -47,10 +106,20 @@ fn the_catalog_covers_every_required_function_in_several_configurations() {
     let count = |f: &str| cases.iter().filter(|c| function_of(&c.name) == f).count();
     // the convolution sweep: padding 0/1/2 × stride 1/2 × dilation 1/2 ×
     // groups 1/2, plus the shapes whose tail the forward drops
-    for f in ["module::conv1d", "module::conv2d", "module::conv_transpose1d", "module::conv_transpose2d"] {
+    for f in [
+        "module::conv1d",
+        "module::conv2d",
+        "module::conv_transpose1d",
+        "module::conv_transpose2d",
+    ] {
         assert!(count(f) >= 28, "{f}: {} configurations", count(f));
     }
-    for f in ["module::max_pool2d", "module::avg_pool2d", "module::interpolate", "Tensor::matmul"] {
+    for f in [
+        "module::max_pool2d",
+        "module::avg_pool2d",
+        "module::interpolate",
+        "Tensor::matmul",
+    ] {
         assert!(count(f) >= 6, "{f}: {} configurations", count(f));
     }
     let names: HashSet<&str> = cases.iter().map(|c| c.name.as_str()).collect();
@@ -61,8 +130,17 @@ fn the_catalog_covers_every_required_function_in_several_configurations() {
 #[test]
 fn conv_cases_include_configurations_that_drop_the_tail() {
     let names: Vec<String> = catalog(0).into_iter().map(|c| c.name).collect();
-    for call in ["module::conv1d(padding=0, stride=4", "module::conv2d(padding=0, stride=4", "module::max_pool2d(kernel=4, stride=4"] {
-        assert!(names.iter().any(|n| n.starts_with(call) && n.contains("11")), "no tail-dropping {call}");
+    for call in [
+        "module::conv1d(padding=0, stride=4",
+        "module::conv2d(padding=0, stride=4",
+        "module::max_pool2d(kernel=4, stride=4",
+    ] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.starts_with(call) && n.contains("11")),
+            "no tail-dropping {call}"
+        );
     }
 }
 
@@ -122,10 +200,18 @@ fn correct_burn_ops_pass_over_many_seeds_in_f64_and_f32() {
 #[test]
 fn a_known_finding_is_found_and_confirmed_in_process() {
     let results = run(&["activation::gelu"], Dtype::F64, 0);
-    let gelu = results.iter().find(|r| r.name == "activation::gelu [f64]").expect("the gelu check");
-    let Outcome::Checked { report } = &gelu.outcome else { panic!("not run") };
+    let gelu = results
+        .iter()
+        .find(|r| r.name == "activation::gelu [f64]")
+        .expect("the gelu check");
+    let Outcome::Checked { report } = &gelu.outcome else {
+        panic!("not run")
+    };
     assert_eq!(report.status, Status::WrongValue, "{report}");
-    let confirmation = gelu.confirmation.as_ref().expect("gelu has a naive reference");
+    let confirmation = gelu
+        .confirmation
+        .as_ref()
+        .expect("gelu has a naive reference");
     assert!(confirmation.confirmed, "{}", confirmation.summary);
     let checks: Vec<CheckResult> = results.iter().flat_map(|r| r.to_check_results()).collect();
     let options = AuditOptions {
@@ -134,8 +220,15 @@ fn a_known_finding_is_found_and_confirmed_in_process() {
     };
     let audit = Audit::new(&options, checks, known_findings().unwrap(), 0.0);
     let report = audit.to_report();
-    let claimed: Vec<_> = report.checks.iter().filter_map(|c| c.known.clone()).collect();
-    assert!(claimed.iter().all(|id| id == "BURN-0001") && !claimed.is_empty(), "{claimed:?}");
+    let claimed: Vec<_> = report
+        .checks
+        .iter()
+        .filter_map(|c| c.known.clone())
+        .collect();
+    assert!(
+        claimed.iter().all(|id| id == "BURN-0001") && !claimed.is_empty(),
+        "{claimed:?}"
+    );
     assert!(report.passed(), "{}", report.summary().verdict());
 }
 
@@ -151,10 +244,20 @@ fn the_verdict_fails_on_a_new_finding_and_on_a_known_one_that_stopped_reproducin
         filter: Some("gelu".into()),
     };
     // The known finding reproduces: pass.
-    let audit = Audit::new(&options, vec![check("activation::gelu [f64]", ReportStatus::Fail)], findings.clone(), 0.0);
+    let audit = Audit::new(
+        &options,
+        vec![check("activation::gelu [f64]", ReportStatus::Fail)],
+        findings.clone(),
+        0.0,
+    );
     assert!(audit.passed());
     // It no longer reproduces: fail.
-    let audit = Audit::new(&options, vec![check("activation::gelu [f64]", ReportStatus::Pass)], findings.clone(), 0.0);
+    let audit = Audit::new(
+        &options,
+        vec![check("activation::gelu [f64]", ReportStatus::Pass)],
+        findings.clone(),
+        0.0,
+    );
     assert!(!audit.passed());
     // A failure no finding claims: fail.
     let audit = Audit::new(

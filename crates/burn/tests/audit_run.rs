@@ -31,25 +31,44 @@ fn scratch(name: &str) -> PathBuf {
 #[test]
 fn a_run_whose_failures_are_known_findings_exits_0_and_writes_the_four_reports() {
     let dir = scratch("gelu");
-    let out = audit(&["--filter", "activation::gelu", "--report-dir", dir.to_str().unwrap()]);
+    let out = audit(&[
+        "--filter",
+        "activation::gelu",
+        "--report-dir",
+        dir.to_str().unwrap(),
+    ]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(stdout.contains("no new findings"), "{stdout}");
-    assert!(stdout.contains("BURN-0001"), "the known finding is shown, not hidden: {stdout}");
+    assert!(
+        stdout.contains("BURN-0001"),
+        "the known finding is shown, not hidden: {stdout}"
+    );
     for file in backprop_report::REPORT_FILES {
-        assert!(dir.join(file).is_file(), "{} was not written", dir.join(file).display());
+        assert!(
+            dir.join(file).is_file(),
+            "{} was not written",
+            dir.join(file).display()
+        );
     }
     let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit.xml");
     assert!(junit.contains("name=\"activation::gelu [f64]\""), "{junit}");
     assert!(junit.contains("name=\"activation::gelu [f32]\""), "{junit}");
-    assert!(stderr.contains("activation::gelu"), "progress names the function: {stderr}");
+    assert!(
+        stderr.contains("activation::gelu"),
+        "progress names the function: {stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn bad_arguments_exit_2_with_the_usage() {
-    for args in [&["--seed", "minus-one"][..], &["--frobnicate"], &["--dtype", "f16"]] {
+    for args in [
+        &["--seed", "minus-one"][..],
+        &["--frobnicate"],
+        &["--dtype", "f16"],
+    ] {
         let out = audit(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");

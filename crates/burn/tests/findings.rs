@@ -43,7 +43,10 @@ fn flat(a: &ArrayD<f64>) -> Vec<f64> {
 }
 
 fn close(a: &[f64], b: &[f64], rel: f64) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= rel * y.abs().max(1.0))
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= rel * y.abs().max(1.0))
 }
 
 /// The text of finding `id`.
@@ -57,7 +60,10 @@ fn text(id: &str) -> &'static str {
 
 /// The finding's Markdown shows `line` (what the reproducer printed).
 fn shows(id: &str, line: &str) {
-    assert!(text(id).contains(line), "{id}'s Markdown does not show {line:?}");
+    assert!(
+        text(id).contains(line),
+        "{id}'s Markdown does not show {line:?}"
+    );
 }
 
 #[test]
@@ -67,7 +73,10 @@ fn burn_0001_gelu_gradient_is_the_tanh_approximations() {
     // The expected values are the exact GELU's derivative (naive loop).
     let naive: Vec<f64> = b0001::X.iter().map(|&x| elementwise::gelu_d(x)).collect();
     assert!(close(&expected, &naive, 1e-15), "{expected:?} vs {naive:?}");
-    assert!(!close(&got, &expected, 1e-6), "BURN-0001 no longer reproduces: {got:?}");
+    assert!(
+        !close(&got, &expected, 1e-6),
+        "BURN-0001 no longer reproduces: {got:?}"
+    );
     shows("BURN-0001", &format!("burn:     {got:?}"));
 }
 
@@ -77,7 +86,12 @@ fn burn_0002_grouped_conv1d_backward_panics_on_a_dropped_tail() {
     let (dx, dw) = b0002::expected();
     let x = array(&[1, 2, 5], &(0..10).map(f64::from).collect::<Vec<_>>());
     let w = array(&[2, 1, 2], &[1.0, 2.0, 3.0, 4.0]);
-    let conv = Conv1d { padding: (0, 0), stride: 2, dilation: 1, groups: 2 };
+    let conv = Conv1d {
+        padding: (0, 0),
+        stride: 2,
+        dilation: 1,
+        groups: 2,
+    };
     let out = conv.forward(&x, &w);
     assert_eq!(flat(&out), vec![2.0, 8.0, 39.0, 53.0]);
     let (ndx, ndw) = conv.vjp(&x, &w, &ArrayD::ones(out.raw_dim()));
@@ -90,7 +104,10 @@ fn burn_0002_grouped_conv1d_backward_panics_on_a_dropped_tail() {
 fn burn_0003_interpolate_bilinear_has_no_backward() {
     let x = array(&[1, 1, 2, 2], &[1.0, 2.0, 3.0, 4.0]);
     let out = resample::bilinear(&x, [3, 3], true);
-    assert_eq!(flat(&out), vec![1.0, 1.5, 2.0, 2.0, 2.5, 3.0, 3.0, 3.5, 4.0]);
+    assert_eq!(
+        flat(&out),
+        vec![1.0, 1.5, 2.0, 2.0, 2.5, 3.0, 3.0, 3.5, 4.0]
+    );
     let naive = resample::bilinear_vjp(&x, &ArrayD::ones(out.raw_dim()), [3, 3], true);
     assert_eq!(flat(&naive), b0003::expected());
     for mode in [InterpolateMode::Bilinear, InterpolateMode::Bicubic] {
@@ -104,12 +121,20 @@ fn burn_0004_deform_conv2d_offset_groups_use_the_first_groups_channels() {
     let x = array(&[1, 2, 1, 3], &[1.0, 2.0, 4.0, 10.0, 30.0, 20.0]);
     let w = array(&[1, 2, 1, 1], &[1.0, 3.0]);
     let offset = ArrayD::from_elem(IxDyn(&[1, 4, 1, 3]), 0.25);
-    let naive = Deform { stride: 1, padding: 0, dilation: 1, offset_groups: 2 };
+    let naive = Deform {
+        stride: 1,
+        padding: 0,
+        dilation: 1,
+        offset_groups: 2,
+    };
     let out = naive.forward(&x, &offset, &w, None);
     let grads = naive.vjp(&x, &offset, &w, None, &ArrayD::ones(out.raw_dim()));
     assert_eq!(flat(&grads[1]), b0004::expected());
     let got = b0004::reproduce();
-    assert!(!close(&got, &b0004::expected(), 1e-5), "BURN-0004 no longer reproduces: {got:?}");
+    assert!(
+        !close(&got, &b0004::expected(), 1e-5),
+        "BURN-0004 no longer reproduces: {got:?}"
+    );
     shows("BURN-0004", &format!("burn:     {got:?}"));
 }
 
@@ -120,14 +145,20 @@ fn burn_0005_sigmoid_is_f32_precise_in_f64() {
     let (es, esilu) = b0005::expected();
     let naive: Vec<f64> = b0005::X.iter().map(|&x| elementwise::sigmoid(x)).collect();
     assert!(close(&es, &naive, 1e-15));
-    let naive: Vec<f64> = b0005::X.iter().map(|&x| x * elementwise::sigmoid(x)).collect();
+    let naive: Vec<f64> = b0005::X
+        .iter()
+        .map(|&x| x * elementwise::sigmoid(x))
+        .collect();
     assert!(close(&esilu, &naive, 1e-15));
     // f32-precise: off by far more than f64 rounding, less than f32's.
     for (g, e) in sigmoid.iter().chain(&silu).zip(es.iter().chain(&esilu)) {
         let rel = (g - e).abs() / e.abs();
         assert!(rel > 1e-12 && rel < 1e-6, "BURN-0005: {g} vs {e} ({rel:e})");
     }
-    shows("BURN-0005", &format!("burn sigmoid: {sigmoid:?} ({dtype:?})"));
+    shows(
+        "BURN-0005",
+        &format!("burn sigmoid: {sigmoid:?} ({dtype:?})"),
+    );
 }
 
 #[test]
@@ -148,8 +179,17 @@ fn burn_0007_deform_conv2d_is_f32_precise_in_f64() {
     let x = array(&[1, 1, 1, 2], &[1.0, 2.0]);
     let w = array(&[1, 1, 1, 1], &[1.0]);
     let offset = array(&[1, 2, 1, 2], &[0.0, 0.0, 0.1, 0.1]);
-    let naive = Deform { stride: 1, padding: 0, dilation: 1, offset_groups: 1 };
-    assert!(close(&flat(&naive.forward(&x, &offset, &w, None)), &b0007::expected(), 1e-15));
+    let naive = Deform {
+        stride: 1,
+        padding: 0,
+        dilation: 1,
+        offset_groups: 1,
+    };
+    assert!(close(
+        &flat(&naive.forward(&x, &offset, &w, None)),
+        &b0007::expected(),
+        1e-15
+    ));
     let got = b0007::reproduce();
     for (g, e) in got.iter().zip(b0007::expected()) {
         let rel = (g - e).abs() / e.abs();
@@ -172,11 +212,25 @@ fn every_finding_file_parses_and_carries_its_reproducer_verbatim() {
         include_str!("../findings/BURN-0007.rs"),
     ];
     for (f, source) in findings.iter().zip(sources) {
-        assert!(f.body.contains(source.trim_end()), "{} does not carry its reproducer verbatim", f.file);
-        for section in ["## Reproducer", "## Expected versus burn", "## Where in burn", "## How it was confirmed"] {
+        assert!(
+            f.body.contains(source.trim_end()),
+            "{} does not carry its reproducer verbatim",
+            f.file
+        );
+        for section in [
+            "## Reproducer",
+            "## Expected versus burn",
+            "## Where in burn",
+            "## How it was confirmed",
+        ] {
             assert!(f.body.contains(section), "{} lacks {section}", f.file);
         }
-        assert_eq!(f.versions.affected, vec!["=0.22.1".to_string()], "{}", f.file);
+        assert_eq!(
+            f.versions.affected,
+            vec!["=0.22.1".to_string()],
+            "{}",
+            f.file
+        );
     }
 }
 
@@ -205,7 +259,10 @@ fn the_readme_lists_every_finding_as_its_file_says() {
     let readme = include_str!("../README.md");
     for f in known_findings().unwrap() {
         let a = &f.advisory;
-        let row = format!("| [{}](findings/{}.md) | {} | {} | {} |", a.id, a.id, a.title, a.status, a.package);
+        let row = format!(
+            "| [{}](findings/{}.md) | {} | {} | {} |",
+            a.id, a.id, a.title, a.status, a.package
+        );
         assert!(readme.contains(&row), "README.md lacks the row\n{row}");
     }
 }

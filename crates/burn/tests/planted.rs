@@ -7,10 +7,10 @@ use std::sync::Mutex;
 
 use backprop_burn::{CheckError, CheckOptions, Inputs, Phase, Status, check, check_arrays};
 use backprop_gradcheck::Mode;
+use burn_autodiff::Autodiff;
 use burn_autodiff::checkpoint::{base::Checkpointer, strategy::NoCheckpointing};
 use burn_autodiff::grads::Gradients;
 use burn_autodiff::ops::{Backward, Ops, OpsKind, unary};
-use burn_autodiff::Autodiff;
 use burn_backend::{BackendTypes, Scalar, TensorMetadata, ops::FloatTensorOps};
 #[allow(deprecated)] // the ndarray backend is the one audited
 use burn_ndarray::NdArray;
@@ -56,7 +56,11 @@ impl Backward<B, 1> for Cube {
         }
         unary::<B, _>(ops.parents, ops.node, grads, |grad| {
             let x2 = B::float_mul(x.clone(), x);
-            let factor = if plant == Plant::WrongFactor { 2.0 } else { 3.0 };
+            let factor = if plant == Plant::WrongFactor {
+                2.0
+            } else {
+                3.0
+            };
             let g = B::float_mul(grad, B::float_mul_scalar(x2, Scalar::from(factor)));
             match plant {
                 Plant::Zero => B::float_mul_scalar(g, Scalar::from(0.0)),
@@ -73,11 +77,17 @@ impl Backward<B, 1> for Cube {
 
 /// The custom op on a `Tensor<2>` of the autodiff ndarray device.
 fn cube(x: Tensor<2>, plant: Plant) -> Tensor<2> {
-    let x = x.try_into_primitive::<Ad>().expect("an autodiff ndarray tensor");
+    let x = x
+        .try_into_primitive::<Ad>()
+        .expect("an autodiff ndarray tensor");
     let node = x.node();
     let x = x.into_primitive();
     let y = B::float_mul(B::float_mul(x.clone(), x.clone()), x.clone());
-    let out = match Cube(plant).prepare::<NoCheckpointing>([node]).compute_bound().stateful() {
+    let out = match Cube(plant)
+        .prepare::<NoCheckpointing>([node])
+        .compute_bound()
+        .stateful()
+    {
         OpsKind::Tracked(prep) => prep.finish(x, y),
         OpsKind::UnTracked(prep) => prep.finish(y),
     };
@@ -96,8 +106,12 @@ fn run(plant: Plant, seed: u64, mode: Mode) -> backprop_burn::BurnReport {
     options.gradcheck.seed = seed;
     options.gradcheck.mode = mode;
     options.name = format!("cube {plant:?}");
-    check_arrays(move |t: &Inputs| Ok(cube(t.tensor::<2>(0)?, plant)), &[input(seed)], &options)
-        .expect("the check runs")
+    check_arrays(
+        move |t: &Inputs| Ok(cube(t.tensor::<2>(0)?, plant)),
+        &[input(seed)],
+        &options,
+    )
+    .expect("the check runs")
 }
 
 /// Panics inside burn print through the panic hook; keep the test output
@@ -114,8 +128,12 @@ fn the_correct_rule_passes_over_many_seeds_in_f64_and_f32() {
             let mut options = CheckOptions::default();
             options.gradcheck.seed = seed;
             options.gradcheck.mode = mode;
-            let r = check_arrays(|t: &Inputs| Ok(cube(t.tensor::<2>(0)?, Plant::Correct)), &x32, &options)
-                .expect("runs");
+            let r = check_arrays(
+                |t: &Inputs| Ok(cube(t.tensor::<2>(0)?, Plant::Correct)),
+                &x32,
+                &options,
+            )
+            .expect("runs");
             assert_eq!(r.status, Status::Pass, "{r}");
         }
     }
@@ -162,7 +180,11 @@ fn a_panicking_backward_is_caught() {
     let _quiet = QUIET.lock();
     let r = run(Plant::Panics, 5, Mode::Auto);
     assert_eq!(r.status, Status::Panic, "{r}");
-    assert!(r.message.contains(&Phase::Backward.to_string()), "{}", r.message);
+    assert!(
+        r.message.contains(&Phase::Backward.to_string()),
+        "{}",
+        r.message
+    );
     assert!(r.message.contains("planted"), "{}", r.message);
 }
 
@@ -175,7 +197,8 @@ fn two_inputs_blame_the_right_one() {
     let c = input(8);
     let r = check_arrays(
         |t: &Inputs| {
-            Ok(cube(t.tensor::<2>(0)?, Plant::DropsElement) + t.tensor::<2>(1)? * t.tensor::<2>(2)?)
+            Ok(cube(t.tensor::<2>(0)?, Plant::DropsElement)
+                + t.tensor::<2>(1)? * t.tensor::<2>(2)?)
         },
         &[a, b, c],
         &CheckOptions::default(),
@@ -190,18 +213,57 @@ fn two_inputs_blame_the_right_one() {
 fn bad_input_is_an_error_not_a_panic() {
     let x = TensorData::new(vec![1.0f64, 2.0], [2]);
     // asks for rank 2, input is rank 1
-    let e = check(|t: &Inputs| Ok(t.tensor::<2>(0)?.exp()), &[x.clone()], &CheckOptions::default())
-        .unwrap_err();
-    assert!(matches!(e, CheckError::RankMismatch { index: 0, rank: 2, .. }), "{e}");
-    let e = check(|t: &Inputs| Ok(t.tensor::<1>(3)?.exp()), &[x.clone()], &CheckOptions::default())
-        .unwrap_err();
-    assert!(matches!(e, CheckError::NoSuchInput { index: 3, count: 1 }), "{e}");
-    let e = check(|t: &Inputs| Ok(t.tensor::<1>(0)?.exp()), &[], &CheckOptions::default()).unwrap_err();
+    let e = check(
+        |t: &Inputs| Ok(t.tensor::<2>(0)?.exp()),
+        &[x.clone()],
+        &CheckOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            CheckError::RankMismatch {
+                index: 0,
+                rank: 2,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    let e = check(
+        |t: &Inputs| Ok(t.tensor::<1>(3)?.exp()),
+        &[x.clone()],
+        &CheckOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, CheckError::NoSuchInput { index: 3, count: 1 }),
+        "{e}"
+    );
+    let e = check(
+        |t: &Inputs| Ok(t.tensor::<1>(0)?.exp()),
+        &[],
+        &CheckOptions::default(),
+    )
+    .unwrap_err();
     assert_eq!(e, CheckError::NoInputs);
     let mixed = [x, TensorData::new(vec![1.0f32], [1])];
-    let e = check(|t: &Inputs| Ok(t.tensor::<1>(0)?.exp()), &mixed, &CheckOptions::default()).unwrap_err();
+    let e = check(
+        |t: &Inputs| Ok(t.tensor::<1>(0)?.exp()),
+        &mixed,
+        &CheckOptions::default(),
+    )
+    .unwrap_err();
     assert!(matches!(e, CheckError::MixedDtypes { index: 1, .. }), "{e}");
     let ints = [TensorData::new(vec![1i64, 2], [2])];
-    let e = check(|t: &Inputs| Ok(t.tensor::<1>(0)?.exp()), &ints, &CheckOptions::default()).unwrap_err();
-    assert!(matches!(e, CheckError::UnsupportedDtype { index: 0, .. }), "{e}");
+    let e = check(
+        |t: &Inputs| Ok(t.tensor::<1>(0)?.exp()),
+        &ints,
+        &CheckOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(e, CheckError::UnsupportedDtype { index: 0, .. }),
+        "{e}"
+    );
 }

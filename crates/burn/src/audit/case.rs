@@ -102,14 +102,15 @@ pub struct Case {
 
 impl Case {
     /// A case from its name, named inputs and the function.
-    pub fn new<const D: usize, F>(name: impl Into<String>, inputs: Vec<(&str, ArrayD<f64>)>, f: F) -> Case
+    pub fn new<const D: usize, F>(
+        name: impl Into<String>,
+        inputs: Vec<(&str, ArrayD<f64>)>,
+        f: F,
+    ) -> Case
     where
         F: Fn(&Inputs) -> Result<Tensor<D>, CheckError> + 'static,
     {
-        let (input_names, inputs) = inputs
-            .into_iter()
-            .map(|(n, a)| (n.to_string(), a))
-            .unzip();
+        let (input_names, inputs) = inputs.into_iter().map(|(n, a)| (n.to_string(), a)).unzip();
         Case {
             name: name.into(),
             inputs,
@@ -141,7 +142,11 @@ impl Case {
     ///
     /// burn's panic or the function's error, in words.
     #[allow(clippy::type_complexity)]
-    pub fn gradients(&self, dtype: Dtype, seed: u64) -> Result<(Vec<Option<ArrayD<f64>>>, ArrayD<f64>), String> {
+    pub fn gradients(
+        &self,
+        dtype: Dtype,
+        seed: u64,
+    ) -> Result<(Vec<Option<ArrayD<f64>>>, ArrayD<f64>), String> {
         self.runner.gradients(&self.inputs, dtype, seed)
     }
 

@@ -42,7 +42,10 @@ impl ForwardCheck {
     /// One line for the report.
     pub fn describe(&self) -> String {
         if self.agrees {
-            format!("burn's forward agrees with it (max relative difference {:.1e})", self.error)
+            format!(
+                "burn's forward agrees with it (max relative difference {:.1e})",
+                self.error
+            )
         } else {
             format!(
                 "burn's FORWARD disagrees with it: out{:?} is {:e}, the definition gives {:e} (relative difference {:.1e})",
@@ -91,7 +94,10 @@ fn worst_gap(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Option<(f64, Vec<usize>)> {
     for ((i, x), y) in a.indexed_iter().zip(b.iter()) {
         let d = (x - y).abs();
         if d > worst.0 || d.is_nan() {
-            worst = (if d.is_nan() { f64::INFINITY } else { d }, i.slice().to_vec());
+            worst = (
+                if d.is_nan() { f64::INFINITY } else { d },
+                i.slice().to_vec(),
+            );
         }
     }
     Some(worst)
@@ -99,11 +105,20 @@ fn worst_gap(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Option<(f64, Vec<usize>)> {
 
 /// burn's forward in `dtype` against the naive loop's, judged at
 /// `precision`; an error when burn fails or the shapes differ.
-pub fn forward_check(case: &Case, reference: &Reference, dtype: Dtype, precision: Dtype) -> Result<ForwardCheck, String> {
+pub fn forward_check(
+    case: &Case,
+    reference: &Reference,
+    dtype: Dtype,
+    precision: Dtype,
+) -> Result<ForwardCheck, String> {
     let burn = case.forward(dtype)?;
     let values: Vec<ArrayD<f64>> = match dtype {
         Dtype::F64 => case.inputs.clone(),
-        Dtype::F32 => case.inputs.iter().map(|a| a.mapv(|v| f64::from(v as f32))).collect(),
+        Dtype::F32 => case
+            .inputs
+            .iter()
+            .map(|a| a.mapv(|v| f64::from(v as f32)))
+            .collect(),
     };
     let naive = (reference.forward)(&values);
     match worst_gap(&burn, &naive) {
@@ -130,20 +145,33 @@ pub fn confirm(case: &Case, reference: &Reference, report: &BurnReport) -> Confi
     let dtype = report.dtype;
     let values: Vec<ArrayD<f64>> = match dtype {
         Dtype::F64 => case.inputs.clone(),
-        Dtype::F32 => case.inputs.iter().map(|a| a.mapv(|v| f64::from(v as f32))).collect(),
+        Dtype::F32 => case
+            .inputs
+            .iter()
+            .map(|a| a.mapv(|v| f64::from(v as f32)))
+            .collect(),
     };
     let forward = forward_check(case, reference, dtype, report.oracle.min(dtype));
     let (forward_agrees, forward_note) = match &forward {
         Ok(f) => (f.agrees, f.describe()),
-        Err(m) => (false, format!("burn's FORWARD fails ({m}) where the definition computes an output")),
+        Err(m) => (
+            false,
+            format!("burn's FORWARD fails ({m}) where the definition computes an output"),
+        ),
     };
     let options = Options {
         seed: report.seed,
         ..Options::default()
     };
-    let reference_passes = check_vjp(&*reference.forward, &*reference.vjp, &values, Upstream::Random, &options)
-        .map(|r| r.passed())
-        .unwrap_or(false);
+    let reference_passes = check_vjp(
+        &*reference.forward,
+        &*reference.vjp,
+        &values,
+        Upstream::Random,
+        &options,
+    )
+    .map(|r| r.passed())
+    .unwrap_or(false);
     let names = report.input_names();
     let gap = match case.gradients(dtype, report.seed) {
         Err(_) => None,
@@ -156,7 +184,8 @@ pub fn confirm(case: &Case, reference: &Reference, report: &BurnReport) -> Confi
                 .enumerate()
                 .filter_map(|(i, (b, n))| match b {
                     None if n.iter().any(|v| *v != 0.0) => {
-                        let (_, index) = worst_gap(n, &ArrayD::zeros(n.raw_dim())).unwrap_or_default();
+                        let (_, index) =
+                            worst_gap(n, &ArrayD::zeros(n.raw_dim())).unwrap_or_default();
                         Some(GradientGap {
                             input: names[i].clone(),
                             naive: n[IxDyn(&index)],
@@ -178,7 +207,10 @@ pub fn confirm(case: &Case, reference: &Reference, report: &BurnReport) -> Confi
                 .next()
         }
     };
-    let fails_to_compute = matches!(report.status, Status::BackwardError | Status::WrongShape | Status::Panic);
+    let fails_to_compute = matches!(
+        report.status,
+        Status::BackwardError | Status::WrongShape | Status::Panic
+    );
     // With the forward pass in agreement, the failure is in backward and
     // must show against the naive VJP; otherwise it is in the forward pass.
     let confirmed = reference_passes && (!forward_agrees || fails_to_compute || gap.is_some());
@@ -200,7 +232,11 @@ pub fn confirm(case: &Case, reference: &Reference, report: &BurnReport) -> Confi
     let summary = format!(
         "naive loop: {forward_note}; its own VJP {} finite differences; {gap_note}{}",
         if reference_passes { "passes" } else { "FAILS" },
-        if confirmed { " — confirmed" } else { " — NOT confirmed" }
+        if confirmed {
+            " — confirmed"
+        } else {
+            " — NOT confirmed"
+        }
     );
     Confirmation {
         forward: forward.ok(),

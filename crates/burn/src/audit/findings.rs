@@ -108,7 +108,9 @@ pub struct Versions {
 #[derive(Debug, Error, PartialEq)]
 pub enum FindingError {
     /// No ```` ```toml ```` front matter at the start.
-    #[error("{file}: no TOML front matter (the file must start with ```toml and close it with ```)")]
+    #[error(
+        "{file}: no TOML front matter (the file must start with ```toml and close it with ```)"
+    )]
     NoFrontMatter {
         /// The file.
         file: String,
@@ -192,7 +194,9 @@ impl Finding {
         if !backprop_report::Status::ALL
             .iter()
             .any(|s| s.label() == finding.advisory.status)
-            && !crate::Status::ALL.iter().any(|s| s.name() == finding.advisory.status)
+            && !crate::Status::ALL
+                .iter()
+                .any(|s| s.name() == finding.advisory.status)
         {
             return Err(FindingError::Status {
                 file: file.to_string(),

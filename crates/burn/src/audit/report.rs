@@ -31,7 +31,11 @@ fn location(report: &BurnReport) -> Option<Location> {
     report.gradcheck.as_ref().and_then(|g| {
         g.worst().map(|(input, e)| {
             let mut at = Location::new(
-                report.inputs.get(input).map(|i| i.name.clone()).unwrap_or_default(),
+                report
+                    .inputs
+                    .get(input)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
                 e.index.clone(),
             )
             .with_values(e.analytic, e.numeric);

@@ -152,7 +152,12 @@ impl Audit {
     /// The audit of `checks` (in any order: they are put in catalog order,
     /// `f64` before `f32`), each claimed by the known finding whose
     /// pattern matches it best.
-    pub fn new(options: &AuditOptions, mut checks: Vec<CheckResult>, all: Vec<Finding>, seconds: f64) -> Audit {
+    pub fn new(
+        options: &AuditOptions,
+        mut checks: Vec<CheckResult>,
+        all: Vec<Finding>,
+        seconds: f64,
+    ) -> Audit {
         let order: Vec<String> = catalog(options.seed).into_iter().map(|c| c.name).collect();
         let rank = |c: &CheckResult| {
             let case = order.iter().position(|n| c.name.starts_with(n.as_str()));

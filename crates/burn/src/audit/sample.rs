@@ -34,11 +34,20 @@ impl Sampler {
     /// Uniform in `[lo, hi)`, but at least `gap` away from each of `kinks`
     /// (where the function has no derivative: relu at 0, clamp at its
     /// bounds), so the finite differences never straddle one.
-    pub fn away(&mut self, shape: &[usize], lo: f64, hi: f64, kinks: &[f64], gap: f64) -> ArrayD<f64> {
-        ArrayD::from_shape_simple_fn(IxDyn(shape), || loop {
-            let v = self.rng.random_range(lo..hi);
-            if kinks.iter().all(|k| (v - k).abs() >= gap) {
-                return v;
+    pub fn away(
+        &mut self,
+        shape: &[usize],
+        lo: f64,
+        hi: f64,
+        kinks: &[f64],
+        gap: f64,
+    ) -> ArrayD<f64> {
+        ArrayD::from_shape_simple_fn(IxDyn(shape), || {
+            loop {
+                let v = self.rng.random_range(lo..hi);
+                if kinks.iter().all(|k| (v - k).abs() >= gap) {
+                    return v;
+                }
             }
         })
     }

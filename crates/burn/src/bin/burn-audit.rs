@@ -105,19 +105,31 @@ fn run_here(args: &Args, dtype: Dtype, send: &mut dyn FnMut(CheckResult)) -> Res
 
 /// Run each type in its own process (this program with `--dtype T
 /// --jsonl`), sending each check as it arrives.
-fn run_processes(args: &Args, tx: &mpsc::Sender<Result<CheckResult, String>>) -> Vec<std::thread::JoinHandle<()>> {
+fn run_processes(
+    args: &Args,
+    tx: &mpsc::Sender<Result<CheckResult, String>>,
+) -> Vec<std::thread::JoinHandle<()>> {
     let exe = std::env::current_exe().expect("the path of this program");
     Dtype::ALL
         .iter()
         .map(|&dtype| {
             let tx = tx.clone();
             let mut command = Command::new(&exe);
-            command.args(["--dtype", dtype.name(), "--jsonl", "--seed", &args.options.seed.to_string()]);
+            command.args([
+                "--dtype",
+                dtype.name(),
+                "--jsonl",
+                "--seed",
+                &args.options.seed.to_string(),
+            ]);
             if let Some(f) = &args.options.filter {
                 command.args(["--filter", f]);
             }
             std::thread::spawn(move || {
-                let child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn();
+                let child = command
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::inherit())
+                    .spawn();
                 let mut child = match child {
                     Ok(c) => c,
                     Err(e) => {
@@ -127,10 +139,13 @@ fn run_processes(args: &Args, tx: &mpsc::Sender<Result<CheckResult, String>>) ->
                 };
                 let stdout = child.stdout.take().expect("piped");
                 for line in BufReader::new(stdout).lines() {
-                    let parsed = line
-                        .map_err(|e| e.to_string())
-                        .and_then(|l| serde_json::from_str::<CheckResult>(&l).map_err(|e| e.to_string()));
-                    if tx.send(parsed.map_err(|e| format!("the {dtype} process: {e}"))).is_err() {
+                    let parsed = line.map_err(|e| e.to_string()).and_then(|l| {
+                        serde_json::from_str::<CheckResult>(&l).map_err(|e| e.to_string())
+                    });
+                    if tx
+                        .send(parsed.map_err(|e| format!("the {dtype} process: {e}")))
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -162,7 +177,9 @@ impl Progress {
         for case in catalog(options.seed) {
             for &d in dtypes {
                 if options.selects(&case.qualified_name(d)) {
-                    *expected.entry(function_of(&case.name).to_string()).or_insert(0) += 1;
+                    *expected
+                        .entry(function_of(&case.name).to_string())
+                        .or_insert(0) += 1;
                 }
             }
         }
@@ -178,8 +195,13 @@ impl Progress {
         let function = check.rule.clone();
         let checks = self.done.entry(function.clone()).or_default();
         checks.push(check.clone());
-        let gradient_checks = checks.iter().filter(|c| !c.name.ends_with("forward precision")).count();
-        if check.name.ends_with("forward precision") || Some(&gradient_checks) != self.expected.get(&function) {
+        let gradient_checks = checks
+            .iter()
+            .filter(|c| !c.name.ends_with("forward precision"))
+            .count();
+        if check.name.ends_with("forward precision")
+            || Some(&gradient_checks) != self.expected.get(&function)
+        {
             return;
         }
         self.finished += 1;
@@ -285,16 +307,29 @@ fn main() -> ExitCode {
         eprintln!("burn-audit: {e}");
         return ExitCode::from(3);
     }
-    let audit = Audit::new(&args.options, checks, findings, start.elapsed().as_secs_f64());
+    let audit = Audit::new(
+        &args.options,
+        checks,
+        findings,
+        start.elapsed().as_secs_f64(),
+    );
     let report = audit.to_report();
     if let Err(e) = report.write_all(&args.report_dir) {
-        eprintln!("burn-audit: cannot write the report to {}: {e}", args.report_dir.display());
+        eprintln!(
+            "burn-audit: cannot write the report to {}: {e}",
+            args.report_dir.display()
+        );
         return ExitCode::from(3);
     }
     let summary = report.summary();
     println!("{}", summary.verdict());
     for c in report.checks.iter().filter(|c| !c.outcome().is_ok()) {
-        println!("  {}: {} — {}", c.outcome(), c.name, c.message.chars().take(240).collect::<String>());
+        println!(
+            "  {}: {} — {}",
+            c.outcome(),
+            c.name,
+            c.message.chars().take(240).collect::<String>()
+        );
     }
     for state in report.finding_states() {
         println!(
@@ -304,7 +339,11 @@ fn main() -> ExitCode {
             state.finding.title
         );
     }
-    println!("report: {} ({:.1} s)", args.report_dir.display(), audit.seconds);
+    println!(
+        "report: {} ({:.1} s)",
+        args.report_dir.display(),
+        audit.seconds
+    );
     if report.passed() {
         ExitCode::SUCCESS
     } else {
@@ -322,9 +361,17 @@ mod tests {
 
     #[test]
     fn flags_parse_with_and_without_equals() {
-        let a = args(&["--seed", "7", "--filter=conv1d", "--report-dir", "out", "--dtype", "f32"])
-            .unwrap()
-            .unwrap();
+        let a = args(&[
+            "--seed",
+            "7",
+            "--filter=conv1d",
+            "--report-dir",
+            "out",
+            "--dtype",
+            "f32",
+        ])
+        .unwrap()
+        .unwrap();
         assert_eq!(a.options.seed, 7);
         assert_eq!(a.options.filter.as_deref(), Some("conv1d"));
         assert_eq!(a.report_dir, PathBuf::from("out"));
@@ -339,7 +386,11 @@ mod tests {
     fn bad_arguments_are_errors() {
         assert!(args(&["--seed", "x"]).unwrap_err().contains("--seed"));
         assert!(args(&["--seed"]).unwrap_err().contains("needs a value"));
-        assert!(args(&["--dtype", "f16"]).unwrap_err().contains("f64 or f32"));
+        assert!(
+            args(&["--dtype", "f16"])
+                .unwrap_err()
+                .contains("f64 or f32")
+        );
         assert!(args(&["--jsonl"]).unwrap_err().contains("--dtype"));
         assert!(args(&["--frobnicate"]).unwrap_err().contains("unexpected"));
     }

@@ -26,7 +26,12 @@ impl Conv1d {
 
     /// Every product term `out[b, o, i] += x[b, c, l] · w[o, c', k]` as
     /// `(out index, x index, w index)`.
-    fn terms(&self, x: &[usize], w: &[usize], mut term: impl FnMut([usize; 3], [usize; 3], [usize; 3])) {
+    fn terms(
+        &self,
+        x: &[usize],
+        w: &[usize],
+        mut term: impl FnMut([usize; 3], [usize; 3], [usize; 3]),
+    ) {
         let (n, c, l) = (x[0], x[1], x[2]);
         let (o, cg, k) = (w[0], w[1], w[2]);
         assert_eq!(cg * self.groups, c, "channels per group");
@@ -38,7 +43,8 @@ impl Conv1d {
                 for i in 0..len {
                     for ci in 0..cg {
                         for t in 0..k {
-                            let at = (i * self.stride + t * self.dilation) as isize - self.padding.0 as isize;
+                            let at = (i * self.stride + t * self.dilation) as isize
+                                - self.padding.0 as isize;
                             if at < 0 || at >= l as isize {
                                 continue;
                             }
@@ -54,13 +60,20 @@ impl Conv1d {
     pub fn forward(&self, x: &ArrayD<f64>, w: &ArrayD<f64>) -> ArrayD<f64> {
         let (xs, ws) = (x.shape(), w.shape());
         let mut out = ArrayD::zeros(IxDyn(&[xs[0], ws[0], self.output_len(xs[2], ws[2])]));
-        self.terms(xs, ws, |o, i, k| out[IxDyn(&o)] += x[IxDyn(&i)] * w[IxDyn(&k)]);
+        self.terms(xs, ws, |o, i, k| {
+            out[IxDyn(&o)] += x[IxDyn(&i)] * w[IxDyn(&k)]
+        });
         out
     }
 
     /// The VJP: `dx[b, c, l] += g[o] · w[k]`, `dw[k] += g[o] · x[b, c, l]`
     /// over every term; inputs no window reaches get zero.
-    pub fn vjp(&self, x: &ArrayD<f64>, w: &ArrayD<f64>, g: &ArrayD<f64>) -> (ArrayD<f64>, ArrayD<f64>) {
+    pub fn vjp(
+        &self,
+        x: &ArrayD<f64>,
+        w: &ArrayD<f64>,
+        g: &ArrayD<f64>,
+    ) -> (ArrayD<f64>, ArrayD<f64>) {
         let mut dx = ArrayD::zeros(x.raw_dim());
         let mut dw = ArrayD::zeros(w.raw_dim());
         self.terms(x.shape(), w.shape(), |o, i, k| {

@@ -29,10 +29,16 @@ fn sample(img: &[f64], h: usize, w: usize, y: f64, x: f64) -> (f64, f64, f64, Ve
     let (y0, x0) = (y.floor(), x.floor());
     let (ly, lx) = (y - y0, x - x0);
     let at = |yy: f64, xx: f64| -> Option<usize> {
-        (yy >= 0.0 && xx >= 0.0 && (yy as usize) < h && (xx as usize) < w).then(|| yy as usize * w + xx as usize)
+        (yy >= 0.0 && xx >= 0.0 && (yy as usize) < h && (xx as usize) < w)
+            .then(|| yy as usize * w + xx as usize)
     };
     let corners = [
-        (at(y0, x0), (1.0 - ly) * (1.0 - lx), -(1.0 - lx), -(1.0 - ly)),
+        (
+            at(y0, x0),
+            (1.0 - ly) * (1.0 - lx),
+            -(1.0 - lx),
+            -(1.0 - ly),
+        ),
         (at(y0, x0 + 1.0), (1.0 - ly) * lx, -lx, 1.0 - ly),
         (at(y0 + 1.0, x0), ly * (1.0 - lx), 1.0 - lx, -ly),
         (at(y0 + 1.0, x0 + 1.0), ly * lx, lx, ly),
@@ -66,7 +72,14 @@ impl Deform {
         offset: &ArrayD<f64>,
         w: &[usize],
         mask: Option<&ArrayD<f64>>,
-        mut term: impl FnMut([usize; 4], [usize; 3], usize, usize, f64, (f64, f64, f64, Vec<(usize, f64)>)),
+        mut term: impl FnMut(
+            [usize; 4],
+            [usize; 3],
+            usize,
+            usize,
+            f64,
+            (f64, f64, f64, Vec<(usize, f64)>),
+        ),
     ) -> [usize; 4] {
         let (n, c, h, wd) = (x.shape()[0], x.shape()[1], x.shape()[2], x.shape()[3]);
         let (o, kh, kw) = (w[0], w[2], w[3]);
@@ -86,10 +99,21 @@ impl Deform {
                                     let k = (g * kh + ky) * kw + kx;
                                     let dy = offset[[b, 2 * k, oy, ox]];
                                     let dx = offset[[b, 2 * k + 1, oy, ox]];
-                                    let y = (oy * self.stride + ky * self.dilation) as f64 - self.padding as f64 + dy;
-                                    let xx = (ox * self.stride + kx * self.dilation) as f64 - self.padding as f64 + dx;
+                                    let y = (oy * self.stride + ky * self.dilation) as f64
+                                        - self.padding as f64
+                                        + dy;
+                                    let xx = (ox * self.stride + kx * self.dilation) as f64
+                                        - self.padding as f64
+                                        + dx;
                                     let m = mask.map_or(1.0, |m| m[[b, k, oy, ox]]);
-                                    term([b, oc, oy, ox], [ci, ky, kx], k, b * c + ci, m, sample(plane, h, wd, y, xx));
+                                    term(
+                                        [b, oc, oy, ox],
+                                        [ci, ky, kx],
+                                        k,
+                                        b * c + ci,
+                                        m,
+                                        sample(plane, h, wd, y, xx),
+                                    );
                                 }
                             }
                         }
@@ -103,7 +127,13 @@ impl Deform {
     /// `out[b, o, oy, ox] = Σ_{c, ky, kx} w[o, c, ky, kx] · m · S(x[b, c], y, x)`
     /// with `y = oy·s + ky·d - p + Δy`, `x = ox·s + kx·d - p + Δx`, the
     /// offsets `Δ` and mask `m` of the tap's offset group.
-    pub fn forward(&self, x: &ArrayD<f64>, offset: &ArrayD<f64>, w: &ArrayD<f64>, mask: Option<&ArrayD<f64>>) -> ArrayD<f64> {
+    pub fn forward(
+        &self,
+        x: &ArrayD<f64>,
+        offset: &ArrayD<f64>,
+        w: &ArrayD<f64>,
+        mask: Option<&ArrayD<f64>>,
+    ) -> ArrayD<f64> {
         let mut terms = Vec::new();
         let shape = self.terms(x, offset, w.shape(), mask, |out, wi, _, _, m, (s, ..)| {
             terms.push((out, w[[out[1], wi[0], wi[1], wi[2]]] * m * s));
@@ -130,21 +160,27 @@ impl Deform {
         let mut dw = ArrayD::zeros(w.raw_dim());
         let mut dmask = mask.map(|m| ArrayD::zeros(m.raw_dim()));
         let hw = x.shape()[2] * x.shape()[3];
-        self.terms(x, offset, w.shape(), mask, |out, wi, k, plane, m, (s, sy, sx, corners)| {
-            let (b, oc, oy, ox) = (out[0], out[1], out[2], out[3]);
-            let gv = g[IxDyn(&out)];
-            let wv = w[[oc, wi[0], wi[1], wi[2]]];
-            dw[[oc, wi[0], wi[1], wi[2]]] += gv * m * s;
-            if let Some(dm) = dmask.as_mut() {
-                dm[[b, k, oy, ox]] += gv * wv * s;
-            }
-            let ds = gv * wv * m;
-            doff[[b, 2 * k, oy, ox]] += ds * sy;
-            doff[[b, 2 * k + 1, oy, ox]] += ds * sx;
-            for (i, wt) in corners {
-                dx[plane * hw + i] += ds * wt;
-            }
-        });
+        self.terms(
+            x,
+            offset,
+            w.shape(),
+            mask,
+            |out, wi, k, plane, m, (s, sy, sx, corners)| {
+                let (b, oc, oy, ox) = (out[0], out[1], out[2], out[3]);
+                let gv = g[IxDyn(&out)];
+                let wv = w[[oc, wi[0], wi[1], wi[2]]];
+                dw[[oc, wi[0], wi[1], wi[2]]] += gv * m * s;
+                if let Some(dm) = dmask.as_mut() {
+                    dm[[b, k, oy, ox]] += gv * wv * s;
+                }
+                let ds = gv * wv * m;
+                doff[[b, 2 * k, oy, ox]] += ds * sy;
+                doff[[b, 2 * k + 1, oy, ox]] += ds * sx;
+                for (i, wt) in corners {
+                    dx[plane * hw + i] += ds * wt;
+                }
+            },
+        );
         let dx = ArrayD::from_shape_vec(x.raw_dim(), dx).expect("x's shape");
         let mut grads = vec![dx, doff, dw];
         grads.extend(dmask);

@@ -56,6 +56,9 @@ impl Reference {
         f: impl Fn(f64) -> f64 + Send + Sync + 'static,
         df: impl Fn(f64) -> f64 + Send + Sync + 'static,
     ) -> Reference {
-        Reference::new(move |x| x[0].mapv(&f), move |x, g| vec![g * &x[0].mapv(&df)])
+        Reference::new(
+            move |x| x[0].mapv(&f),
+            move |x, g| vec![g * &x[0].mapv(&df)],
+        )
     }
 }

@@ -13,7 +13,12 @@ pub fn rms_norm(x: &ArrayD<f64>, gamma: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
 /// The VJP of [`rms_norm`]: with `r = √(mean(x²) + ε)` and `n` the length
 /// of the last axis, `dx = γg/r - x·Σ(γg·x)/(n·r³)`, `dγ = Σ g·x/r` over
 /// every axis but the last.
-pub fn rms_norm_vjp(x: &ArrayD<f64>, gamma: &ArrayD<f64>, eps: f64, g: &ArrayD<f64>) -> (ArrayD<f64>, ArrayD<f64>) {
+pub fn rms_norm_vjp(
+    x: &ArrayD<f64>,
+    gamma: &ArrayD<f64>,
+    eps: f64,
+    g: &ArrayD<f64>,
+) -> (ArrayD<f64>, ArrayD<f64>) {
     let last = Axis(x.ndim() - 1);
     let n = x.shape()[x.ndim() - 1] as f64;
     let r = (x.mapv(|v| v * v).mean_axis(last).expect("non-empty") + eps)

@@ -24,7 +24,12 @@ fn around(t: f64, len: usize) -> [(usize, f64); 2] {
 }
 
 /// Every term `out[b, c, i, j] += weight · x[b, c, y, x]`.
-fn terms(x: &[usize], size: [usize; 2], align_corners: bool, mut term: impl FnMut([usize; 4], [usize; 4], f64)) {
+fn terms(
+    x: &[usize],
+    size: [usize; 2],
+    align_corners: bool,
+    mut term: impl FnMut([usize; 4], [usize; 4], f64),
+) {
     let (n, c, h, w) = (x[0], x[1], x[2], x[3]);
     for b in 0..n {
         for ch in 0..c {
@@ -47,14 +52,23 @@ fn terms(x: &[usize], size: [usize; 2], align_corners: bool, mut term: impl FnMu
 pub fn bilinear(x: &ArrayD<f64>, size: [usize; 2], align_corners: bool) -> ArrayD<f64> {
     let s = x.shape();
     let mut out = ArrayD::zeros(IxDyn(&[s[0], s[1], size[0], size[1]]));
-    terms(s, size, align_corners, |o, i, wt| out[IxDyn(&o)] += wt * x[IxDyn(&i)]);
+    terms(s, size, align_corners, |o, i, wt| {
+        out[IxDyn(&o)] += wt * x[IxDyn(&i)]
+    });
     out
 }
 
 /// The VJP of [`bilinear`]: each input pixel receives the upstream
 /// gradient of every output that blends it, times its weight there.
-pub fn bilinear_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, size: [usize; 2], align_corners: bool) -> ArrayD<f64> {
+pub fn bilinear_vjp(
+    x: &ArrayD<f64>,
+    g: &ArrayD<f64>,
+    size: [usize; 2],
+    align_corners: bool,
+) -> ArrayD<f64> {
     let mut dx = ArrayD::zeros(x.raw_dim());
-    terms(x.shape(), size, align_corners, |o, i, wt| dx[IxDyn(&i)] += wt * g[IxDyn(&o)]);
+    terms(x.shape(), size, align_corners, |o, i, wt| {
+        dx[IxDyn(&i)] += wt * g[IxDyn(&o)]
+    });
     dx
 }

@@ -6,8 +6,8 @@ use burn_tensor::module::{
     attention, conv_transpose3d, conv1d, conv2d, conv3d, ctc_loss, deform_conv2d, fold4d, unfold4d,
 };
 use burn_tensor::ops::{
-    AttentionModuleOptions, ConvOptions, ConvTransposeOptions, DeformConvOptions, GridSampleOptions,
-    GridSamplePaddingMode, InterpolateMode, UnfoldOptions,
+    AttentionModuleOptions, ConvOptions, ConvTransposeOptions, DeformConvOptions,
+    GridSampleOptions, GridSamplePaddingMode, InterpolateMode, UnfoldOptions,
 };
 use ndarray::{Array1, Axis};
 
@@ -19,7 +19,12 @@ use crate::audit::{Case, Sampler};
 fn asymmetric(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     // (begin, end) padding, stride, groups
-    for (pad, stride, groups) in [((1, 0), 1, 1), ((0, 2), 2, 1), ((2, 1), 2, 2), ((1, 3), 3, 1)] {
+    for (pad, stride, groups) in [
+        ((1, 0), 1, 1),
+        ((0, 2), 2, 1),
+        ((2, 1), 2, 2),
+        ((1, 3), 3, 1),
+    ] {
         let (cin, cout) = if groups == 1 { (3, 2) } else { (4, 6) };
         let x = [2, cin, 8];
         let w = [cout, cin / groups, 3];
@@ -28,7 +33,10 @@ fn asymmetric(seed: u64) -> Vec<Case> {
             pad.0, pad.1
         );
         let mut r = Sampler::new(seed, &name);
-        let inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         let naive = Conv1d {
             padding: pad,
             stride,
@@ -49,9 +57,13 @@ fn asymmetric(seed: u64) -> Vec<Case> {
             pad.0, pad.1, pad.1, pad.0
         );
         let mut r = Sampler::new(seed, &name);
-        let inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         cases.push(Case::new(name, inputs, move |t| {
-            let o = ConvOptions::new_with_padding([stride; 2], [pad, (pad.1, pad.0)], [1; 2], groups);
+            let o =
+                ConvOptions::new_with_padding([stride; 2], [pad, (pad.1, pad.0)], [1; 2], groups);
             Ok(conv2d(t.tensor::<4>(0)?, t.tensor::<4>(1)?, None, o))
         }));
     }
@@ -60,11 +72,14 @@ fn asymmetric(seed: u64) -> Vec<Case> {
 
 fn three_d(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
-    for (padding, stride, dilation, groups) in [(0, 1, 1, 1), (1, 2, 1, 2), (1, 1, 2, 1), (0, 2, 1, 1)] {
+    for (padding, stride, dilation, groups) in
+        [(0, 1, 1, 1), (1, 2, 1, 2), (1, 1, 2, 1), (0, 2, 1, 1)]
+    {
         let (cin, cout) = if groups == 1 { (2, 3) } else { (4, 4) };
         let x = [1, cin, 5, 4, 5];
         let w = [cout, cin / groups, 2, 3, 2];
-        let label = format!("padding={padding}, stride={stride}, dilation={dilation}, groups={groups}");
+        let label =
+            format!("padding={padding}, stride={stride}, dilation={dilation}, groups={groups}");
         let name = format!("module::conv3d({label}, bias) x={x:?} w={w:?}");
         let mut r = Sampler::new(seed, &name);
         let inputs = vec![
@@ -74,17 +89,37 @@ fn three_d(seed: u64) -> Vec<Case> {
         ];
         cases.push(Case::new(name, inputs, move |t| {
             let o = ConvOptions::new([stride; 3], [padding; 3], [dilation; 3], groups);
-            Ok(conv3d(t.tensor::<5>(0)?, t.tensor::<5>(1)?, Some(t.tensor::<1>(2)?), o))
+            Ok(conv3d(
+                t.tensor::<5>(0)?,
+                t.tensor::<5>(1)?,
+                Some(t.tensor::<1>(2)?),
+                o,
+            ))
         }));
         let x = [1, cin, 3, 2, 3];
         let w = [cin, cout / groups, 2, 3, 2];
         let padding_out = usize::from(stride > 1);
-        let name = format!("module::conv_transpose3d({label}, padding_out={padding_out}) x={x:?} w={w:?}");
+        let name =
+            format!("module::conv_transpose3d({label}, padding_out={padding_out}) x={x:?} w={w:?}");
         let mut r = Sampler::new(seed, &name);
-        let inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         cases.push(Case::new(name, inputs, move |t| {
-            let o = ConvTransposeOptions::new([stride; 3], [padding; 3], [padding_out; 3], [dilation; 3], groups);
-            Ok(conv_transpose3d(t.tensor::<5>(0)?, t.tensor::<5>(1)?, None, o))
+            let o = ConvTransposeOptions::new(
+                [stride; 3],
+                [padding; 3],
+                [padding_out; 3],
+                [dilation; 3],
+                groups,
+            );
+            Ok(conv_transpose3d(
+                t.tensor::<5>(0)?,
+                t.tensor::<5>(1)?,
+                None,
+                o,
+            ))
         }));
     }
     cases
@@ -103,7 +138,10 @@ fn deform(seed: u64) -> Vec<Case> {
         let mut r = Sampler::new(seed, &name);
         let mut inputs = vec![
             ("x", r.uniform(&[1, 2, 5, 5], -1.0, 1.0)),
-            ("offset", r.away(&[1, 2 * og * 9, 3, 3], -0.9, 0.9, &[0.0], 0.05)),
+            (
+                "offset",
+                r.away(&[1, 2 * og * 9, 3, 3], -0.9, 0.9, &[0.0], 0.05),
+            ),
             ("weight", r.uniform(&[2, 2, 3, 3], -1.0, 1.0)),
         ];
         if mask {
@@ -119,7 +157,14 @@ fn deform(seed: u64) -> Vec<Case> {
             Case::new(name, inputs, move |t| {
                 let m = if mask { Some(t.tensor::<4>(3)?) } else { None };
                 let o = DeformConvOptions::new([1, 1], [0, 0], [1, 1], 1, og);
-                Ok(deform_conv2d(t.tensor::<4>(0)?, t.tensor::<4>(1)?, t.tensor::<4>(2)?, m, None, o))
+                Ok(deform_conv2d(
+                    t.tensor::<4>(0)?,
+                    t.tensor::<4>(1)?,
+                    t.tensor::<4>(2)?,
+                    m,
+                    None,
+                    o,
+                ))
             })
             .with_reference(Reference::new(
                 move |v| naive.forward(&v[0], &v[1], &v[2], v.get(3)),
@@ -133,7 +178,8 @@ fn deform(seed: u64) -> Vec<Case> {
 fn unfold(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     for (stride, padding, dilation) in [(1, 0, 1), (2, 1, 1), (1, 1, 2)] {
-        let label = format!("kernel=[2, 3], stride={stride}, padding={padding}, dilation={dilation}");
+        let label =
+            format!("kernel=[2, 3], stride={stride}, padding={padding}, dilation={dilation}");
         let name = format!("module::unfold4d({label}) x=[2, 2, 5, 6]");
         let x = Sampler::new(seed, &name).uniform(&[2, 2, 5, 6], -1.0, 1.0);
         cases.push(Case::new(name, vec![("x", x)], move |t| {
@@ -145,7 +191,12 @@ fn unfold(seed: u64) -> Vec<Case> {
     let name = "module::fold4d(kernel=[2, 3], stride=1, output_size=[5, 6]) x=[1, 12, 16]";
     let x = Sampler::new(seed, name).uniform(&[1, 12, 16], -1.0, 1.0);
     cases.push(Case::new(name, vec![("x", x)], |t| {
-        Ok(fold4d(t.tensor::<3>(0)?, [5, 6], [2, 3], UnfoldOptions::new([1, 1], [0, 0], [1, 1])))
+        Ok(fold4d(
+            t.tensor::<3>(0)?,
+            [5, 6],
+            [2, 3],
+            UnfoldOptions::new([1, 1], [0, 0], [1, 1]),
+        ))
     }));
     cases
 }
@@ -160,7 +211,8 @@ fn attend(seed: u64) -> Vec<Case> {
         ("scale=0.3, softcap=2", false, false, Some(0.3), Some(2.0)),
     ];
     for (label, is_causal, masked, scale, softcap) in variants {
-        let name = format!("module::attention({label}) q=[1, 2, 3, 4] k=[1, 2, 5, 4] v=[1, 2, 5, 3]");
+        let name =
+            format!("module::attention({label}) q=[1, 2, 3, 4] k=[1, 2, 5, 4] v=[1, 2, 5, 3]");
         let mut r = Sampler::new(seed, &name);
         let mut inputs = vec![
             ("query", r.uniform(&[1, 2, 3, 4], -1.0, 1.0)),
@@ -184,7 +236,14 @@ fn attend(seed: u64) -> Vec<Case> {
                 softcap,
                 is_causal,
             };
-            Ok(attention(t.tensor::<4>(0)?, t.tensor::<4>(1)?, t.tensor::<4>(2)?, m, b, o))
+            Ok(attention(
+                t.tensor::<4>(0)?,
+                t.tensor::<4>(1)?,
+                t.tensor::<4>(2)?,
+                m,
+                b,
+                o,
+            ))
         }));
     }
     cases
@@ -208,7 +267,11 @@ fn grid_sample(seed: u64) -> Vec<Case> {
             // sampling has kinks.
             let grid = r.uniform(&[1, 3, 3, 2], -1.1, 1.1).mapv(|v| {
                 let centre = ((v + 1.0) * 2.0).round() / 2.0 - 1.0;
-                if (v - centre).abs() < 0.05 { v + 0.1 } else { v }
+                if (v - centre).abs() < 0.05 {
+                    v + 0.1
+                } else {
+                    v
+                }
             });
             cases.push(Case::new(name, vec![("x", x), ("grid", grid)], move |t| {
                 let o = GridSampleOptions::new(InterpolateMode::Bilinear)
@@ -240,15 +303,37 @@ fn ctc(seed: u64) -> Vec<Case> {
             x
         } else {
             // log-probabilities: each step's classes sum to one
-            let lse = x.mapv(f64::exp).sum_axis(Axis(2)).mapv(f64::ln).insert_axis(Axis(2));
+            let lse = x
+                .mapv(f64::exp)
+                .sum_axis(Axis(2))
+                .mapv(f64::ln)
+                .insert_axis(Axis(2));
             &x - &lse
         };
-        let (targets, il, tl) = (targets.clone(), input_lengths.clone(), target_lengths.clone());
-        cases.push(Case::new(name, vec![(if composed { "x" } else { "log_probs" }, x)], move |t| {
-            let lp = t.tensor::<3>(0)?;
-            let lp = if composed { burn_tensor::activation::log_softmax(lp, 2) } else { lp };
-            Ok(ctc_loss(lp, t.int::<2>(&targets)?, t.int::<1>(&il)?, t.int::<1>(&tl)?, 0))
-        }));
+        let (targets, il, tl) = (
+            targets.clone(),
+            input_lengths.clone(),
+            target_lengths.clone(),
+        );
+        cases.push(Case::new(
+            name,
+            vec![(if composed { "x" } else { "log_probs" }, x)],
+            move |t| {
+                let lp = t.tensor::<3>(0)?;
+                let lp = if composed {
+                    burn_tensor::activation::log_softmax(lp, 2)
+                } else {
+                    lp
+                };
+                Ok(ctc_loss(
+                    lp,
+                    t.int::<2>(&targets)?,
+                    t.int::<1>(&il)?,
+                    t.int::<1>(&tl)?,
+                    0,
+                ))
+            },
+        ));
     }
     cases
 }

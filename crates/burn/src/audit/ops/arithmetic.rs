@@ -38,9 +38,11 @@ pub fn cases(seed: u64) -> Vec<Case> {
             } else {
                 r.distinct(&b, -1.9, 1.9)
             };
-            cases.push(Case::new(name, vec![("lhs", lhs), ("rhs", rhs)], move |t| {
-                Ok(f(t.tensor::<3>(0)?, t.tensor::<3>(1)?))
-            }));
+            cases.push(Case::new(
+                name,
+                vec![("lhs", lhs), ("rhs", rhs)],
+                move |t| Ok(f(t.tensor::<3>(0)?, t.tensor::<3>(1)?)),
+            ));
         }
     }
     let s = &[3usize, 4];
@@ -48,8 +50,12 @@ pub fn cases(seed: u64) -> Vec<Case> {
     cases.extend([
         unary(seed, "Tensor::add_scalar(0.7)", any, |x| x.add_scalar(0.7)),
         unary(seed, "Tensor::sub_scalar(0.7)", any, |x| x.sub_scalar(0.7)),
-        unary(seed, "Tensor::mul_scalar(-1.5)", any, |x| x.mul_scalar(-1.5)),
-        unary(seed, "Tensor::div_scalar(-1.5)", any, |x| x.div_scalar(-1.5)),
+        unary(seed, "Tensor::mul_scalar(-1.5)", any, |x| {
+            x.mul_scalar(-1.5)
+        }),
+        unary(seed, "Tensor::div_scalar(-1.5)", any, |x| {
+            x.div_scalar(-1.5)
+        }),
     ]);
     // remainder: ∂/∂a = 1, ∂/∂b = -floor(a/b), away from the jumps.
     let name = "Tensor::remainder(lhs, rhs)";
@@ -58,7 +64,13 @@ pub fn cases(seed: u64) -> Vec<Case> {
     let lhs = r.uniform(s, -2.0, 2.0).mapv(|v| {
         // keep a / b at least 0.1 away from an integer (the jumps)
         let frac = v - v.floor();
-        if frac < 0.1 { v + 0.2 } else if frac > 0.9 { v - 0.2 } else { v }
+        if frac < 0.1 {
+            v + 0.2
+        } else if frac > 0.9 {
+            v - 0.2
+        } else {
+            v
+        }
     });
     let lhs = &lhs * &rhs;
     cases.push(Case::new(name, vec![("lhs", lhs), ("rhs", rhs)], |t| {

@@ -94,7 +94,10 @@ fn conv_cases(seed: u64) -> Vec<Case> {
         let w = [cout, cin / c.groups, k];
         let name = format!("module::conv1d({}) x={x:?} w={w:?}", c.label());
         let mut r = Sampler::new(seed, &name);
-        let mut inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let mut inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         if c.bias {
             inputs.push(("bias", r.uniform(&[cout], -1.0, 1.0)));
         }
@@ -106,7 +109,11 @@ fn conv_cases(seed: u64) -> Vec<Case> {
         };
         cases.push(
             Case::new(name, inputs, move |t| {
-                let bias = if c.bias { Some(t.tensor::<1>(2)?) } else { None };
+                let bias = if c.bias {
+                    Some(t.tensor::<1>(2)?)
+                } else {
+                    None
+                };
                 let options = ConvOptions::new([c.stride], [c.padding], [c.dilation], c.groups);
                 Ok(conv1d(t.tensor::<3>(0)?, t.tensor::<3>(1)?, bias, options))
             })
@@ -117,13 +124,21 @@ fn conv_cases(seed: u64) -> Vec<Case> {
         let w = [cout, cin / c.groups, k, k];
         let name = format!("module::conv2d({}) x={x:?} w={w:?}", c.label());
         let mut r = Sampler::new(seed, &name);
-        let mut inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let mut inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         if c.bias {
             inputs.push(("bias", r.uniform(&[cout], -1.0, 1.0)));
         }
         cases.push(Case::new(name, inputs, move |t| {
-            let bias = if c.bias { Some(t.tensor::<1>(2)?) } else { None };
-            let options = ConvOptions::new([c.stride; 2], [c.padding; 2], [c.dilation; 2], c.groups);
+            let bias = if c.bias {
+                Some(t.tensor::<1>(2)?)
+            } else {
+                None
+            };
+            let options =
+                ConvOptions::new([c.stride; 2], [c.padding; 2], [c.dilation; 2], c.groups);
             Ok(conv2d(t.tensor::<4>(0)?, t.tensor::<4>(1)?, bias, options))
         }));
     }
@@ -143,26 +158,50 @@ fn transpose_cases(seed: u64) -> Vec<Case> {
         let w = [cin, cout / c.groups, k];
         let name = format!("module::conv_transpose1d({label}) x={x:?} w={w:?}");
         let mut r = Sampler::new(seed, &name);
-        let mut inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let mut inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         if c.bias {
             inputs.push(("bias", r.uniform(&[cout], -1.0, 1.0)));
         }
         cases.push(Case::new(name, inputs, move |t| {
-            let bias = if c.bias { Some(t.tensor::<1>(2)?) } else { None };
-            let options =
-                ConvTransposeOptions::new([c.stride], [c.padding], [padding_out], [c.dilation], c.groups);
-            Ok(conv_transpose1d(t.tensor::<3>(0)?, t.tensor::<3>(1)?, bias, options))
+            let bias = if c.bias {
+                Some(t.tensor::<1>(2)?)
+            } else {
+                None
+            };
+            let options = ConvTransposeOptions::new(
+                [c.stride],
+                [c.padding],
+                [padding_out],
+                [c.dilation],
+                c.groups,
+            );
+            Ok(conv_transpose1d(
+                t.tensor::<3>(0)?,
+                t.tensor::<3>(1)?,
+                bias,
+                options,
+            ))
         }));
         let x = [c.batch, cin, l, l - 1];
         let w = [cin, cout / c.groups, k, k];
         let name = format!("module::conv_transpose2d({label}) x={x:?} w={w:?}");
         let mut r = Sampler::new(seed, &name);
-        let mut inputs = vec![("x", r.uniform(&x, -1.0, 1.0)), ("weight", r.uniform(&w, -1.0, 1.0))];
+        let mut inputs = vec![
+            ("x", r.uniform(&x, -1.0, 1.0)),
+            ("weight", r.uniform(&w, -1.0, 1.0)),
+        ];
         if c.bias {
             inputs.push(("bias", r.uniform(&[cout], -1.0, 1.0)));
         }
         cases.push(Case::new(name, inputs, move |t| {
-            let bias = if c.bias { Some(t.tensor::<1>(2)?) } else { None };
+            let bias = if c.bias {
+                Some(t.tensor::<1>(2)?)
+            } else {
+                None
+            };
             let options = ConvTransposeOptions::new(
                 [c.stride; 2],
                 [c.padding; 2],
@@ -170,7 +209,12 @@ fn transpose_cases(seed: u64) -> Vec<Case> {
                 [c.dilation; 2],
                 c.groups,
             );
-            Ok(conv_transpose2d(t.tensor::<4>(0)?, t.tensor::<4>(1)?, bias, options))
+            Ok(conv_transpose2d(
+                t.tensor::<4>(0)?,
+                t.tensor::<4>(1)?,
+                bias,
+                options,
+            ))
         }));
     }
     cases

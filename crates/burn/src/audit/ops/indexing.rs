@@ -29,9 +29,18 @@ pub fn cases(seed: u64) -> Vec<Case> {
         let idx_shape = if dim == 0 { [2, 4] } else { [3, 2] };
         let values = r.uniform(&idx_shape, -2.0, 2.0);
         let idx = r.indices(&idx_shape, [3, 4][dim]);
-        cases.push(Case::new(name, vec![("x", x), ("values", values)], move |t| {
-            Ok(t.tensor::<2>(0)?.scatter(dim, t.int::<2>(&idx)?, t.tensor::<2>(1)?, IndexingUpdateOp::Add))
-        }));
+        cases.push(Case::new(
+            name,
+            vec![("x", x), ("values", values)],
+            move |t| {
+                Ok(t.tensor::<2>(0)?.scatter(
+                    dim,
+                    t.int::<2>(&idx)?,
+                    t.tensor::<2>(1)?,
+                    IndexingUpdateOp::Add,
+                ))
+            },
+        ));
 
         // select with a repeated index.
         let name = format!("Tensor::select(dim={dim}, repeated indices)");
@@ -52,27 +61,48 @@ pub fn cases(seed: u64) -> Vec<Case> {
         let idx = ArrayD::from_shape_vec(IxDyn(&[3]), vec![1, 0, 1]).expect("1-D");
         let vshape = if dim == 0 { [3, 4] } else { [3, 3] };
         let values = r.uniform(&vshape, -2.0, 2.0);
-        cases.push(Case::new(name, vec![("x", x), ("values", values)], move |t| {
-            Ok(t.tensor::<2>(0)?.select_assign(dim, t.int::<1>(&idx)?, t.tensor::<2>(1)?, IndexingUpdateOp::Add))
-        }));
+        cases.push(Case::new(
+            name,
+            vec![("x", x), ("values", values)],
+            move |t| {
+                Ok(t.tensor::<2>(0)?.select_assign(
+                    dim,
+                    t.int::<1>(&idx)?,
+                    t.tensor::<2>(1)?,
+                    IndexingUpdateOp::Add,
+                ))
+            },
+        ));
     }
 
     // slice: ranges, steps, negative steps.
     type Slice3 = fn(Tensor<3>) -> Tensor<3>;
     let slices: [(&str, Slice3); 4] = [
-        ("Tensor::slice([1..3, .., 0..2])", |x| x.slice([1..3, 0..3, 0..2])),
-        ("Tensor::slice(s![.., 0..3;2, ..])", |x| x.slice(s![.., 0..3;2, ..])),
-        ("Tensor::slice(s![..;-1, .., 1..])", |x| x.slice(s![..;-1, .., 1..])),
+        ("Tensor::slice([1..3, .., 0..2])", |x| {
+            x.slice([1..3, 0..3, 0..2])
+        }),
+        ("Tensor::slice(s![.., 0..3;2, ..])", |x| {
+            x.slice(s![.., 0..3;2, ..])
+        }),
+        ("Tensor::slice(s![..;-1, .., 1..])", |x| {
+            x.slice(s![..;-1, .., 1..])
+        }),
         ("Tensor::slice_dim(2, 1..4)", |x| x.slice_dim(2, 1..4)),
     ];
     for (name, f) in slices {
         let x = Sampler::new(seed, name).uniform(&[4, 3, 5], -2.0, 2.0);
-        cases.push(Case::new(name, vec![("x", x)], move |t| Ok(f(t.tensor::<3>(0)?))));
+        cases.push(Case::new(name, vec![("x", x)], move |t| {
+            Ok(f(t.tensor::<3>(0)?))
+        }));
     }
     type Assign = fn(Tensor<2>, Tensor<2>) -> Tensor<2>;
     let assigns: [(&str, [usize; 2], Assign); 2] = [
-        ("Tensor::slice_assign([1..3, 0..2])", [2, 2], |x, v| x.slice_assign([1..3, 0..2], v)),
-        ("Tensor::slice_assign(s![..;2, 1..])", [2, 3], |x, v| x.slice_assign(s![..;2, 1..], v)),
+        ("Tensor::slice_assign([1..3, 0..2])", [2, 2], |x, v| {
+            x.slice_assign([1..3, 0..2], v)
+        }),
+        ("Tensor::slice_assign(s![..;2, 1..])", [2, 3], |x, v| {
+            x.slice_assign(s![..;2, 1..], v)
+        }),
     ];
     for (name, vshape, f) in assigns {
         let mut r = Sampler::new(seed, name);
@@ -86,15 +116,25 @@ pub fn cases(seed: u64) -> Vec<Case> {
     // mask_where / mask_fill.
     let name = "Tensor::mask_where";
     let mut r = Sampler::new(seed, name);
-    let (x, v, mask) = (r.uniform(&[3, 4], -2.0, 2.0), r.uniform(&[3, 4], -2.0, 2.0), r.mask(&[3, 4]));
+    let (x, v, mask) = (
+        r.uniform(&[3, 4], -2.0, 2.0),
+        r.uniform(&[3, 4], -2.0, 2.0),
+        r.mask(&[3, 4]),
+    );
     cases.push(Case::new(name, vec![("x", x), ("value", v)], move |t| {
-        Ok(t.tensor::<2>(0)?.mask_where(t.bool::<2>(&mask)?, t.tensor::<2>(1)?))
+        Ok(t.tensor::<2>(0)?
+            .mask_where(t.bool::<2>(&mask)?, t.tensor::<2>(1)?))
     }));
     let name = "Tensor::mask_where(broadcast value [1, 4])";
     let mut r = Sampler::new(seed, name);
-    let (x, v, mask) = (r.uniform(&[3, 4], -2.0, 2.0), r.uniform(&[1, 4], -2.0, 2.0), r.mask(&[3, 4]));
+    let (x, v, mask) = (
+        r.uniform(&[3, 4], -2.0, 2.0),
+        r.uniform(&[1, 4], -2.0, 2.0),
+        r.mask(&[3, 4]),
+    );
     cases.push(Case::new(name, vec![("x", x), ("value", v)], move |t| {
-        Ok(t.tensor::<2>(0)?.mask_where(t.bool::<2>(&mask)?, t.tensor::<2>(1)?))
+        Ok(t.tensor::<2>(0)?
+            .mask_where(t.bool::<2>(&mask)?, t.tensor::<2>(1)?))
     }));
     let name = "Tensor::mask_fill(0.5)";
     let mut r = Sampler::new(seed, name);

@@ -5,7 +5,13 @@ use burn_tensor::Tensor;
 
 use crate::audit::{Case, Sampler};
 
-fn case<const D: usize>(seed: u64, name: String, a: &[usize], b: &[usize], transposed: bool) -> Case {
+fn case<const D: usize>(
+    seed: u64,
+    name: String,
+    a: &[usize],
+    b: &[usize],
+    transposed: bool,
+) -> Case {
     let mut r = Sampler::new(seed, &name);
     let lhs = r.uniform(a, -1.5, 1.5);
     let rhs = r.uniform(b, -1.5, 1.5);
@@ -24,11 +30,41 @@ fn case<const D: usize>(seed: u64, name: String, a: &[usize], b: &[usize], trans
 /// The cases.
 pub fn cases(seed: u64) -> Vec<Case> {
     vec![
-        case::<2>(seed, "Tensor::matmul([3, 4]·[4, 5])".into(), &[3, 4], &[4, 5], false),
-        case::<2>(seed, "Tensor::matmul([1, 4]·[4, 1])".into(), &[1, 4], &[4, 1], false),
-        case::<3>(seed, "Tensor::matmul(batched [2, 3, 4]·[2, 4, 5])".into(), &[2, 3, 4], &[2, 4, 5], false),
-        case::<3>(seed, "Tensor::matmul(broadcast [1, 3, 4]·[3, 4, 2])".into(), &[1, 3, 4], &[3, 4, 2], false),
-        case::<3>(seed, "Tensor::matmul(broadcast [3, 3, 4]·[1, 4, 2])".into(), &[3, 3, 4], &[1, 4, 2], false),
+        case::<2>(
+            seed,
+            "Tensor::matmul([3, 4]·[4, 5])".into(),
+            &[3, 4],
+            &[4, 5],
+            false,
+        ),
+        case::<2>(
+            seed,
+            "Tensor::matmul([1, 4]·[4, 1])".into(),
+            &[1, 4],
+            &[4, 1],
+            false,
+        ),
+        case::<3>(
+            seed,
+            "Tensor::matmul(batched [2, 3, 4]·[2, 4, 5])".into(),
+            &[2, 3, 4],
+            &[2, 4, 5],
+            false,
+        ),
+        case::<3>(
+            seed,
+            "Tensor::matmul(broadcast [1, 3, 4]·[3, 4, 2])".into(),
+            &[1, 3, 4],
+            &[3, 4, 2],
+            false,
+        ),
+        case::<3>(
+            seed,
+            "Tensor::matmul(broadcast [3, 3, 4]·[1, 4, 2])".into(),
+            &[3, 3, 4],
+            &[1, 4, 2],
+            false,
+        ),
         case::<4>(
             seed,
             "Tensor::matmul(broadcast [2, 1, 3, 4]·[1, 3, 4, 2])".into(),
@@ -36,7 +72,13 @@ pub fn cases(seed: u64) -> Vec<Case> {
             &[1, 3, 4, 2],
             false,
         ),
-        case::<2>(seed, "Tensor::matmul(transposed [4, 3]ᵀ·[5, 4]ᵀ)".into(), &[4, 3], &[5, 4], true),
+        case::<2>(
+            seed,
+            "Tensor::matmul(transposed [4, 3]ᵀ·[5, 4]ᵀ)".into(),
+            &[4, 3],
+            &[5, 4],
+            true,
+        ),
         case::<3>(
             seed,
             "Tensor::matmul(transposed batched [2, 4, 3]ᵀ·[2, 5, 4]ᵀ)".into(),

@@ -18,11 +18,23 @@ use crate::audit::{Case, Sampler};
 fn cross_entropy(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     // (label, smoothing, weights, pad token, logits)
-    type Variant = (&'static str, Option<f32>, Option<Vec<f32>>, Option<usize>, bool);
+    type Variant = (
+        &'static str,
+        Option<f32>,
+        Option<Vec<f32>>,
+        Option<usize>,
+        bool,
+    );
     let variants: [Variant; 5] = [
         ("", None, None, None, true),
         ("smoothing=0.1", Some(0.1), None, None, true),
-        ("weights=[0.5, 1, 2, 1.5]", None, Some(vec![0.5, 1.0, 2.0, 1.5]), None, true),
+        (
+            "weights=[0.5, 1, 2, 1.5]",
+            None,
+            Some(vec![0.5, 1.0, 2.0, 1.5]),
+            None,
+            true,
+        ),
         ("pad_tokens=[3]", None, None, Some(3), true),
         ("logits=false", None, None, None, false),
     ];
@@ -57,44 +69,66 @@ fn cross_entropy(seed: u64) -> Vec<Case> {
     let x = r.uniform(&[5, 4], -2.0, 2.0);
     let p = r.uniform(&[5, 4], 0.1, 1.0);
     let p = &p / &p.sum_axis(ndarray::Axis(1)).insert_axis(ndarray::Axis(1));
-    cases.push(Case::new(name, vec![("logits", x), ("target_probs", p)], |t| {
-        Ok(cross_entropy_with_logits(t.tensor::<2>(0)?, t.tensor::<2>(1)?))
-    }));
+    cases.push(Case::new(
+        name,
+        vec![("logits", x), ("target_probs", p)],
+        |t| {
+            Ok(cross_entropy_with_logits(
+                t.tensor::<2>(0)?,
+                t.tensor::<2>(1)?,
+            ))
+        },
+    ));
     cases
 }
 
 fn mse(seed: u64) -> Vec<Case> {
-    [("Reduction::Mean", Reduction::Mean), ("Reduction::Sum", Reduction::Sum), ("Reduction::Auto", Reduction::Auto)]
-        .into_iter()
-        .map(|(label, reduction)| {
-            let name = format!("nn::loss::MseLoss::forward({label}) [3, 4]");
-            let mut r = Sampler::new(seed, &name);
-            let (a, b) = (r.uniform(&[3, 4], -2.0, 2.0), r.uniform(&[3, 4], -2.0, 2.0));
-            Case::new(name, vec![("logits", a), ("targets", b)], move |t| {
-                Ok(MseLoss::new().forward(t.tensor::<2>(0)?, t.tensor::<2>(1)?, reduction.clone()))
-            })
+    [
+        ("Reduction::Mean", Reduction::Mean),
+        ("Reduction::Sum", Reduction::Sum),
+        ("Reduction::Auto", Reduction::Auto),
+    ]
+    .into_iter()
+    .map(|(label, reduction)| {
+        let name = format!("nn::loss::MseLoss::forward({label}) [3, 4]");
+        let mut r = Sampler::new(seed, &name);
+        let (a, b) = (r.uniform(&[3, 4], -2.0, 2.0), r.uniform(&[3, 4], -2.0, 2.0));
+        Case::new(name, vec![("logits", a), ("targets", b)], move |t| {
+            Ok(MseLoss::new().forward(t.tensor::<2>(0)?, t.tensor::<2>(1)?, reduction.clone()))
         })
-        .collect()
+    })
+    .collect()
 }
 
 fn norms(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
     for bias in [true, false] {
-        let name = format!("nn::LayerNorm::forward(d_model=5{}) x=[2, 3, 5]", if bias { "" } else { ", bias=false" });
+        let name = format!(
+            "nn::LayerNorm::forward(d_model=5{}) x=[2, 3, 5]",
+            if bias { "" } else { ", bias=false" }
+        );
         let mut r = Sampler::new(seed, &name);
-        let mut inputs = vec![("x", r.uniform(&[2, 3, 5], -2.0, 2.0)), ("gamma", r.uniform(&[5], 0.5, 1.5))];
+        let mut inputs = vec![
+            ("x", r.uniform(&[2, 3, 5], -2.0, 2.0)),
+            ("gamma", r.uniform(&[5], 0.5, 1.5)),
+        ];
         if bias {
             inputs.push(("beta", r.uniform(&[5], -0.5, 0.5)));
         }
         cases.push(Case::new(name, inputs, move |t| {
             let mut m = LayerNormConfig::new(5).with_bias(bias).init(t.device());
             m.gamma = Param::from_tensor(t.tensor::<1>(1)?);
-            m.beta = if bias { Some(Param::from_tensor(t.tensor::<1>(2)?)) } else { None };
+            m.beta = if bias {
+                Some(Param::from_tensor(t.tensor::<1>(2)?))
+            } else {
+                None
+            };
             Ok(m.forward(t.tensor::<3>(0)?))
         }));
     }
     for groups in [2, 4, 1] {
-        let name = format!("nn::GroupNorm::forward(num_groups={groups}, num_channels=4) x=[2, 4, 3]");
+        let name =
+            format!("nn::GroupNorm::forward(num_groups={groups}, num_channels=4) x=[2, 4, 3]");
         let mut r = Sampler::new(seed, &name);
         let inputs = vec![
             ("x", r.uniform(&[2, 4, 3], -2.0, 2.0)),
@@ -129,7 +163,10 @@ fn norms(seed: u64) -> Vec<Case> {
     }
     let name = "nn::RmsNorm::forward(d_model=5) x=[2, 3, 5]";
     let mut r = Sampler::new(seed, name);
-    let inputs = vec![("x", r.uniform(&[2, 3, 5], -2.0, 2.0)), ("gamma", r.uniform(&[5], 0.5, 1.5))];
+    let inputs = vec![
+        ("x", r.uniform(&[2, 3, 5], -2.0, 2.0)),
+        ("gamma", r.uniform(&[5], 0.5, 1.5)),
+    ];
     cases.push(
         Case::new(name, inputs, |t| {
             let mut m = RmsNormConfig::new(5).init(t.device());
@@ -153,7 +190,12 @@ fn norms(seed: u64) -> Vec<Case> {
         ("beta", r.uniform(&[5], -0.5, 0.5)),
     ];
     cases.push(Case::new(name, inputs, |t| {
-        Ok(layer_norm(t.tensor::<3>(0)?, t.tensor::<1>(1)?, Some(t.tensor::<1>(2)?), 1e-5))
+        Ok(layer_norm(
+            t.tensor::<3>(0)?,
+            t.tensor::<1>(1)?,
+            Some(t.tensor::<1>(2)?),
+            1e-5,
+        ))
     }));
     let name = "module::batch_norm_train(epsilon=1e-5) x=[4, 3, 2]";
     let mut r = Sampler::new(seed, name);
@@ -163,7 +205,13 @@ fn norms(seed: u64) -> Vec<Case> {
         ("beta", r.uniform(&[3], -0.5, 0.5)),
     ];
     cases.push(Case::new(name, inputs, |t| {
-        Ok(batch_norm_train(t.tensor::<3>(0)?, t.tensor::<1>(1)?, t.tensor::<1>(2)?, 1e-5).output)
+        Ok(batch_norm_train(
+            t.tensor::<3>(0)?,
+            t.tensor::<1>(1)?,
+            t.tensor::<1>(2)?,
+            1e-5,
+        )
+        .output)
     }));
     let name = "module::linear(x=[2, 3, 4], weight=[4, 5], bias=[5])";
     let mut r = Sampler::new(seed, name);
@@ -173,7 +221,11 @@ fn norms(seed: u64) -> Vec<Case> {
         ("bias", r.uniform(&[5], -1.0, 1.0)),
     ];
     cases.push(Case::new(name, inputs, |t| {
-        Ok(linear(t.tensor::<3>(0)?, t.tensor::<2>(1)?, Some(t.tensor::<1>(2)?)))
+        Ok(linear(
+            t.tensor::<3>(0)?,
+            t.tensor::<2>(1)?,
+            Some(t.tensor::<1>(2)?),
+        ))
     }));
     cases
 }
@@ -185,4 +237,3 @@ pub fn cases(seed: u64) -> Vec<Case> {
     cases.extend(norms(seed));
     cases
 }
-

@@ -5,7 +5,11 @@ use burn_tensor::Tensor;
 
 use crate::audit::{Case, Sampler};
 
-fn case<const D: usize>(seed: u64, name: &str, f: impl Fn(Tensor<3>) -> Tensor<D> + 'static) -> Case {
+fn case<const D: usize>(
+    seed: u64,
+    name: &str,
+    f: impl Fn(Tensor<3>) -> Tensor<D> + 'static,
+) -> Case {
     let x = Sampler::new(seed, name).distinct(&[2, 3, 4], -2.0, 2.0);
     Case::new(name, vec![("x", x)], move |t| Ok(f(t.tensor::<3>(0)?)))
 }

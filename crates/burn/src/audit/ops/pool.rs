@@ -32,7 +32,7 @@ fn windows() -> Vec<Window> {
         w(2, 2, 0, 6, false),
         w(3, 1, 0, 6, false),
         w(3, 2, 1, 7, false),
-        w(3, 2, 0, 8, false), // the last input is in no window
+        w(3, 2, 0, 8, false),  // the last input is in no window
         w(4, 4, 0, 11, false), // three tail inputs in no window
         w(3, 2, 1, 8, true),
         w(2, 3, 0, 7, true),
@@ -57,7 +57,11 @@ pub fn cases(seed: u64) -> Vec<Case> {
             if w.padding == 0 && !count_include_pad {
                 continue; // the same as with it
             }
-            let pad = if count_include_pad { "" } else { ", count_include_pad=false" };
+            let pad = if count_include_pad {
+                ""
+            } else {
+                ", count_include_pad=false"
+            };
             let x = [2, 3, w.length];
             let name = format!("module::avg_pool1d({}{pad}) x={x:?}", label(&w));
             let xs = Sampler::new(seed, &name).uniform(&x, -2.0, 2.0);
@@ -113,16 +117,28 @@ pub fn cases(seed: u64) -> Vec<Case> {
     }
     // Asymmetric padding (begin, end), alone and with ceil_mode.
     for (pad, ceil) in [((1, 0), false), ((0, 2), false), ((2, 1), true)] {
-        let label = format!("kernel=3, stride=2, padding=({}, {}){}", pad.0, pad.1, if ceil { ", ceil_mode" } else { "" });
+        let label = format!(
+            "kernel=3, stride=2, padding=({}, {}){}",
+            pad.0,
+            pad.1,
+            if ceil { ", ceil_mode" } else { "" }
+        );
         let x = [2, 2, 8];
         let name = format!("module::max_pool1d({label}) x={x:?}");
         let xs = Sampler::new(seed, &name).distinct(&x, -2.0, 2.0);
         cases.push(Case::new(name, vec![("x", xs)], move |t| {
-            let o = MaxPoolOptions::new([3]).with_stride([2]).with_padding_pairs([pad]).with_ceil_mode(ceil);
+            let o = MaxPoolOptions::new([3])
+                .with_stride([2])
+                .with_padding_pairs([pad])
+                .with_ceil_mode(ceil);
             Ok(max_pool1d(t.tensor::<3>(0)?, o))
         }));
         for count_include_pad in [true, false] {
-            let cip = if count_include_pad { "" } else { ", count_include_pad=false" };
+            let cip = if count_include_pad {
+                ""
+            } else {
+                ", count_include_pad=false"
+            };
             let x = [1, 2, 7, 8];
             let name = format!("module::avg_pool2d({label}{cip}) x={x:?}");
             let xs = Sampler::new(seed, &name).uniform(&x, -2.0, 2.0);

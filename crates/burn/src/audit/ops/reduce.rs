@@ -44,16 +44,54 @@ pub fn cases(seed: u64) -> Vec<Case> {
     ];
     for dim in 0..3 {
         cases.extend([
-            case(seed, &format!("Tensor::sum_dim({dim})"), Any, move |x| x.sum_dim(dim)),
-            case(seed, &format!("Tensor::mean_dim({dim})"), Any, move |x| x.mean_dim(dim)),
-            case(seed, &format!("Tensor::max_dim({dim})"), Distinct, move |x| x.max_dim(dim)),
-            case(seed, &format!("Tensor::min_dim({dim})"), Distinct, move |x| x.min_dim(dim)),
-            case(seed, &format!("Tensor::prod_dim({dim})"), NonZero, move |x| x.prod_dim(dim)),
-            case(seed, &format!("Tensor::var({dim})"), Any, move |x| x.var(dim)),
-            case(seed, &format!("Tensor::cumsum({dim})"), Any, move |x| x.cumsum(dim)),
-            case(seed, &format!("Tensor::cumprod({dim})"), NonZero, move |x| x.cumprod(dim)),
-            case(seed, &format!("Tensor::cummax({dim})"), Distinct, move |x| x.cummax(dim)),
-            case(seed, &format!("Tensor::cummin({dim})"), Distinct, move |x| x.cummin(dim)),
+            case(seed, &format!("Tensor::sum_dim({dim})"), Any, move |x| {
+                x.sum_dim(dim)
+            }),
+            case(seed, &format!("Tensor::mean_dim({dim})"), Any, move |x| {
+                x.mean_dim(dim)
+            }),
+            case(
+                seed,
+                &format!("Tensor::max_dim({dim})"),
+                Distinct,
+                move |x| x.max_dim(dim),
+            ),
+            case(
+                seed,
+                &format!("Tensor::min_dim({dim})"),
+                Distinct,
+                move |x| x.min_dim(dim),
+            ),
+            case(
+                seed,
+                &format!("Tensor::prod_dim({dim})"),
+                NonZero,
+                move |x| x.prod_dim(dim),
+            ),
+            case(seed, &format!("Tensor::var({dim})"), Any, move |x| {
+                x.var(dim)
+            }),
+            case(seed, &format!("Tensor::cumsum({dim})"), Any, move |x| {
+                x.cumsum(dim)
+            }),
+            case(
+                seed,
+                &format!("Tensor::cumprod({dim})"),
+                NonZero,
+                move |x| x.cumprod(dim),
+            ),
+            case(
+                seed,
+                &format!("Tensor::cummax({dim})"),
+                Distinct,
+                move |x| x.cummax(dim),
+            ),
+            case(
+                seed,
+                &format!("Tensor::cummin({dim})"),
+                Distinct,
+                move |x| x.cummin(dim),
+            ),
         ]);
     }
     cases
