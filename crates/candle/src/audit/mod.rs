@@ -1,0 +1,1 @@
+//! The audit of candle's ops.
