@@ -9,7 +9,6 @@
 
 mod bench;
 mod notebook;
-mod report;
 mod verify;
 
 use std::process::ExitCode;

@@ -15,14 +15,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use backprop_gates::ulps_between;
-use backprop_gradcheck::{
-    CatalogOptions, EntryKind, EntryReport, Options, check_catalog, check_partials,
-};
+use backprop_gradcheck::{CatalogOptions, Options, check_catalog, check_partials};
 use backprop_notebook::{Cell, CrossCheck, cells};
 use indicatif::{ProgressBar, ProgressStyle};
 use similar::TextDiff;
 
-use crate::report::{self, CellResult, CheckResult, Report, Status};
+use backprop_report::{CellResult, CheckResult, Report, Status, ToCheckResult, format_worst};
 
 /// Options of `cargo xtask verify`.
 #[derive(clap::Args, Debug, Clone)]
@@ -44,6 +42,9 @@ pub struct Args {
     #[arg(long, hide = true)]
     pub inject_failure: bool,
 }
+
+/// The suite of the staged-versus-graph and graph-versus-differences checks.
+const CROSS_CHECK: &str = "cross-check";
 
 fn workspace_root() -> PathBuf {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -134,16 +135,13 @@ fn staged_vs_graph(cell: &Cell, check: &CrossCheck) -> CheckResult {
             worst.1
         )
     };
-    CheckResult {
-        suite: "cross-check".into(),
-        name: format!("In [{}] staged vs graph", cell.number),
-        rule: format!("In [{}] staged vs graph", cell.number),
-        dtype: None,
+    CheckResult::new(
+        CROSS_CHECK,
+        format!("In [{}] staged vs graph", cell.number),
         status,
-        worst_rel_error: None,
         message,
-        details: serde_json::json!({ "staged": staged, "graph": graph, "max_ulps": worst.0 }),
-    }
+    )
+    .with_details(serde_json::json!({ "staged": staged, "graph": graph, "max_ulps": worst.0 }))
 }
 
 /// The graph's gradient versus central finite differences of its forward.
@@ -163,71 +161,14 @@ fn graph_vs_differences(cell: &Cell, check: &CrossCheck, seed: u64) -> CheckResu
     ) {
         Ok(r) => {
             let r = r.with_name(name.clone()).with_input_names(&names);
-            CheckResult {
-                suite: "cross-check".into(),
-                rule: name.clone(),
-                name,
-                dtype: Some("f64".into()),
-                status: map_status(r.status),
-                worst_rel_error: Some(r.max_rel_error()),
-                message: first_line(&r.to_string()),
-                details: serde_json::to_value(&r).unwrap_or_default(),
-            }
+            // One check per cell, named without a type suffix as before.
+            let mut check = r.to_check_result(CROSS_CHECK, &name);
+            check.name = name;
+            check
         }
-        Err(e) => CheckResult {
-            suite: "cross-check".into(),
-            rule: name.clone(),
-            name,
-            dtype: Some("f64".into()),
-            status: Status::Fail,
-            worst_rel_error: None,
-            message: e.to_string(),
-            details: serde_json::Value::Null,
-        },
-    }
-}
-
-fn map_status(s: backprop_gradcheck::Status) -> Status {
-    match s {
-        backprop_gradcheck::Status::Pass => Status::Pass,
-        backprop_gradcheck::Status::Fail => Status::Fail,
-        backprop_gradcheck::Status::Kink => Status::Kink,
-        backprop_gradcheck::Status::NonFinite => Status::NonFinite,
-    }
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().to_owned()
-}
-
-fn catalog_entry(e: &EntryReport) -> CheckResult {
-    let suite = match e.kind {
-        EntryKind::Gate => "gates",
-        EntryKind::TensorOp => "tensor",
-    };
-    let status = map_status(e.status);
-    // The entry's Display shows the worst few elements; one line for lists,
-    // the whole text (never a matrix dump) for failures.
-    let text = e.to_string();
-    let message = if status.is_ok() {
-        first_line(&text)
-    } else {
-        text.trim_end().replace('\n', " | ")
-    };
-    let rule = e
-        .name
-        .split_once('/')
-        .map_or(e.name.as_str(), |(_, n)| n)
-        .to_owned();
-    CheckResult {
-        suite: suite.into(),
-        name: format!("{rule} [{}]", e.dtype.name()),
-        rule,
-        dtype: Some(e.dtype.name().to_owned()),
-        status,
-        worst_rel_error: Some(e.max_rel_error),
-        message,
-        details: serde_json::to_value(e).unwrap_or_default(),
+        Err(e) => {
+            CheckResult::new(CROSS_CHECK, name, Status::Fail, e.to_string()).with_dtype("f64")
+        }
     }
 }
 
@@ -242,17 +183,15 @@ fn progress_bar(total: usize) -> ProgressBar {
 }
 
 fn injected_failure() -> CheckResult {
-    CheckResult {
-        suite: "injected".into(),
-        name: "deliberate failure".into(),
-        rule: "deliberate failure".into(),
-        dtype: Some("f64".into()),
-        status: Status::Fail,
-        worst_rel_error: Some(1.0),
-        message: "worst element [0]: analytic 1.0 vs numeric 2.0 (injected by --inject-failure)"
-            .into(),
-        details: serde_json::json!({ "injected": true }),
-    }
+    CheckResult::new(
+        "injected",
+        "deliberate failure",
+        Status::Fail,
+        "worst element [0]: analytic 1.0 vs numeric 2.0 (injected by --inject-failure)",
+    )
+    .with_dtype("f64")
+    .with_rel_error(1.0)
+    .with_details(serde_json::json!({ "injected": true }))
 }
 
 /// Runs every stage and writes the reports; the exit status says whether
@@ -315,27 +254,25 @@ pub fn run(args: &Args) -> ExitCode {
     });
     bar.finish_and_clear();
     eprintln!("      {} entries checked", catalog.entries.len());
-    checks.extend(catalog.entries.iter().map(catalog_entry));
+    checks.extend(catalog.entries.iter().map(CheckResult::from));
     if args.inject_failure {
         checks.push(injected_failure());
     }
 
-    let mut report = Report {
-        seed: args.seed,
-        filter: args.filter.clone(),
-        summary: Default::default(),
-        notebook,
-        checks,
-    };
-    report.summarize(started.elapsed().as_secs_f64());
+    let mut report = Report::new("backprop verify")
+        .with_seed(args.seed)
+        .with_filter(args.filter.clone())
+        .with_notebook(notebook)
+        .with_seconds(started.elapsed().as_secs_f64());
+    report.checks = checks;
 
     eprintln!("[4/4] reports");
-    if let Err(e) = report::write_all(&dir, &report) {
+    if let Err(e) = report.write_all(&dir) {
         eprintln!("error: cannot write the reports to {}: {e}", dir.display());
         return ExitCode::FAILURE;
     }
     print_summary(&report, &dir);
-    if report.all_ok() {
+    if report.passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -343,7 +280,7 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 fn print_summary(report: &Report, dir: &Path) {
-    let s = &report.summary;
+    let s = report.summary();
     for c in report.checks.iter().filter(|c| !c.status.is_ok()) {
         eprintln!(
             "FAILED {} ({}): {}",
@@ -352,16 +289,16 @@ fn print_summary(report: &Report, dir: &Path) {
             c.message
         );
     }
-    let worst = report::format_worst(&s.worst);
+    let worst = format_worst(&s.worst);
     println!(
         "verify: {} {} checks: {} passed, {} failed, {} kinks, {} non-finite; worst relative error {worst}; {:.1}s",
-        if report.all_ok() { "ok," } else { "FAILED," },
+        if report.passed() { "ok," } else { "FAILED," },
         s.total,
         s.passed,
         s.failed,
         s.kinks,
         s.non_finite,
-        s.seconds
+        s.seconds.unwrap_or_default()
     );
     println!("verify: report in {}", dir.display());
 }

@@ -1,5 +1,6 @@
-//! Every workflow in `.github/workflows/` is valid against the GitHub
-//! Actions workflow schema (SchemaStore's, committed in `tests/data`).
+//! Every workflow in `.github/workflows/`, and the recipe in
+//! `crates/report/README.md`, is valid against the GitHub Actions workflow
+//! schema (SchemaStore's, committed in `tests/data`).
 
 use std::path::Path;
 
@@ -32,6 +33,34 @@ fn workflows_match_the_github_actions_schema() {
             .map(|e| format!("{} at {}", e, e.instance_path))
             .collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
+    }
+}
+
+/// The GitHub Actions recipe in `crates/report/README.md`, which users copy.
+fn readme_recipe() -> String {
+    let readme = include_str!("../../crates/report/README.md");
+    let start = readme.find("```yaml\n").expect("a yaml block") + "```yaml\n".len();
+    let len = readme[start..].find("```").expect("its end");
+    readme[start..start + len].to_owned()
+}
+
+#[test]
+fn the_report_readme_recipe_matches_the_schema() {
+    let validator = jsonschema::validator_for(&schema()).expect("schema compiles");
+    let recipe = readme_recipe();
+    let doc: serde_json::Value = serde_yaml_ng::from_str(&recipe).expect("valid YAML");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{recipe}\n{errors:#?}");
+    for step in [
+        "upload-artifact",
+        "GITHUB_STEP_SUMMARY",
+        "publish-unit-test-result-action",
+        "BACKPROP_REPORT_DIR",
+    ] {
+        assert!(recipe.contains(step), "the recipe has {step}");
     }
 }
 

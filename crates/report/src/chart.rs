@@ -1,12 +1,12 @@
 //! The worst relative error of every rule, as a horizontal bar chart on a
 //! log scale (SVG, drawn with `plotters`): one row per rule, its f64 check
-//! above and its f32 check below.
+//! above and its f32 check below, coloured by outcome.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::{CheckResult, Status};
+use crate::{CheckResult, Outcome};
 
 /// Errors below this are drawn at this floor (an exact match is `0`).
 const FLOOR: f64 = 1e-18;
@@ -49,7 +49,7 @@ fn rows(checks: &[CheckResult]) -> Vec<Row<'_>> {
 }
 
 /// An SVG chart, or `None` when no check reported a relative error.
-pub fn render(checks: &[CheckResult]) -> Option<String> {
+pub(crate) fn render(checks: &[CheckResult]) -> Option<String> {
     let rows = rows(checks);
     if rows.is_empty() {
         return None;
@@ -65,10 +65,12 @@ pub fn render(checks: &[CheckResult]) -> Option<String> {
 }
 
 fn bar_color(c: &CheckResult, base: RGBColor) -> RGBAColor {
-    match c.status {
-        Status::Pass => base.mix(0.85),
-        Status::Kink => RGBColor(230, 160, 0).mix(0.9),
-        Status::Fail | Status::NonFinite => RED.mix(0.9),
+    match c.outcome() {
+        Outcome::Passed => base.mix(0.85),
+        Outcome::Kink => RGBColor(230, 160, 0).mix(0.9),
+        Outcome::Known => RGBColor(130, 80, 223).mix(0.9),
+        Outcome::Skipped => RGBColor(150, 150, 150).mix(0.9),
+        Outcome::Failed | Outcome::NotReproduced => RED.mix(0.9),
     }
 }
 

@@ -1,0 +1,187 @@
+//! `backprop-gradcheck` results as checks: a [`Report`](backprop_gradcheck::Report)
+//! of `check_vjp` / `check_partials` / `check_derivative`, a
+//! [`RuleReport`] of `check_rule`, and a catalog [`EntryReport`].
+//!
+//! The conversion lives here, one layer above `backprop-gradcheck`, so the
+//! checker itself knows nothing about reports for CI.
+
+use backprop_gradcheck::{EntryKind, EntryReport, Report as Checked, RuleReport};
+
+use crate::{CheckResult, Location, Status};
+
+/// A result of `backprop-gradcheck` that can be written as one check.
+///
+/// ```
+/// use backprop_gradcheck::{check_derivative, Options};
+/// use backprop_report::{Status, ToCheckResult};
+///
+/// // A planted bug: d/dx sin(x) taken as -cos(x).
+/// let report = check_derivative(f64::sin, |x: f64| -x.cos(), 0.5, &Options::default());
+/// let check = report.to_check_result("my-ops", "sin");
+/// assert_eq!(check.name, "sin [f64]");
+/// assert_eq!(check.status, Status::Fail);
+/// let at = check.location.expect("a failing check says where");
+/// assert_eq!((at.input.as_str(), at.input_value), ("x", Some(0.5)));
+/// assert_eq!(at.analytic, Some(-0.5f64.cos()));
+/// ```
+pub trait ToCheckResult {
+    /// The check of `rule` in `suite`, named `"{rule} [{dtype}]"`.
+    fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult;
+}
+
+/// The message of a check: the first line of the checker's text when it
+/// passed (or met a kink); on a failure the whole text (the worst few
+/// elements, never a matrix) on one line.
+fn message(status: Status, text: &str) -> String {
+    if status.is_ok() {
+        text.lines().next().unwrap_or_default().to_owned()
+    } else {
+        text.trim_end().replace('\n', " | ")
+    }
+}
+
+/// Where a gradcheck report puts the blame: the worst element when values
+/// disagree, else the first non-finite value or kink.
+fn location(report: &Checked) -> Option<Location> {
+    let input_name = |input: usize| {
+        report
+            .pair(input)
+            .map_or_else(|| format!("input {input}"), |p| p.input_name.clone())
+    };
+    match report.status {
+        backprop_gradcheck::Status::Pass => None,
+        backprop_gradcheck::Status::Fail => report.worst().map(|(input, e)| Location {
+            input: input_name(input),
+            index: e.index.clone(),
+            output_index: e.output_index.clone(),
+            input_value: e.input_value,
+            analytic: Some(e.analytic),
+            numeric: Some(e.numeric),
+        }),
+        backprop_gradcheck::Status::NonFinite | backprop_gradcheck::Status::Kink => {
+            let non_finite = report.status == backprop_gradcheck::Status::NonFinite;
+            report.pairs.iter().find_map(|p| {
+                let findings = if non_finite { &p.non_finite } else { &p.kinks };
+                findings.first.first().map(|f| Location {
+                    input: p.input_name.clone(),
+                    index: f.index.clone(),
+                    output_index: f.output_index.clone(),
+                    input_value: f.input_value,
+                    analytic: None,
+                    numeric: None,
+                })
+            })
+        }
+    }
+}
+
+/// A wrong gradient shape (or count) is a structural failure of its own.
+fn status(report: &Checked) -> Status {
+    if !report.structure.shapes_match {
+        Status::WrongShape
+    } else {
+        report.status.into()
+    }
+}
+
+impl ToCheckResult for Checked {
+    fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult {
+        // The checker's text and figures under the rule's name (a closure
+        // check is called "function" until named).
+        let named = self.clone().with_name(rule);
+        let status = status(&named);
+        CheckResult {
+            suite: suite.to_owned(),
+            name: format!("{rule} [{}]", named.dtype),
+            rule: rule.to_owned(),
+            dtype: Some(named.dtype.name().to_owned()),
+            status,
+            worst_rel_error: Some(named.max_rel_error()),
+            message: message(status, &named.to_string()),
+            location: location(&named),
+            known: None,
+            source: None,
+            details: serde_json::to_value(&named).unwrap_or_default(),
+        }
+    }
+}
+
+/// Where a scalar rule's check puts the blame: finite differences first,
+/// then the dual-number oracle (analytic = the rule, numeric = the dual
+/// derivative).
+fn rule_location(r: &RuleReport) -> Option<Location> {
+    location(&r.finite_differences).or_else(|| {
+        r.dual
+            .pairs
+            .iter()
+            .filter(|p| !p.status.is_pass())
+            .find_map(|p| {
+                p.worst.as_ref().map(|w| Location {
+                    input: p.input_name.clone(),
+                    index: Vec::new(),
+                    output_index: None,
+                    input_value: w.point.get(p.input).copied(),
+                    analytic: Some(w.rule),
+                    numeric: Some(w.dual),
+                })
+            })
+    })
+}
+
+impl ToCheckResult for RuleReport {
+    fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult {
+        let status: Status = self.status.into();
+        CheckResult {
+            suite: suite.to_owned(),
+            name: format!("{rule} [{}]", self.dtype),
+            rule: rule.to_owned(),
+            dtype: Some(self.dtype.name().to_owned()),
+            status,
+            worst_rel_error: Some(self.finite_differences.max_rel_error()),
+            message: message(status, &self.to_string()),
+            location: if status == Status::Pass {
+                None
+            } else {
+                rule_location(self)
+            },
+            known: None,
+            source: None,
+            details: serde_json::to_value(self).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<&EntryReport> for CheckResult {
+    /// A catalog entry as `cargo xtask verify` lists it: suite `gates` or
+    /// `tensor`, named `"{rule} [{dtype}]"`, the rule without its
+    /// `gate/` / `tensor/` prefix.
+    fn from(e: &EntryReport) -> CheckResult {
+        let suite = match e.kind {
+            EntryKind::Gate => "gates",
+            EntryKind::TensorOp => "tensor",
+        };
+        let rule = e.name.split_once('/').map_or(e.name.as_str(), |(_, n)| n);
+        let status: Status = e.status.into();
+        let location = if status == Status::Pass {
+            None
+        } else {
+            e.rule
+                .as_ref()
+                .and_then(rule_location)
+                .or_else(|| e.checks.iter().filter(|c| !c.passed()).find_map(location))
+        };
+        CheckResult {
+            suite: suite.to_owned(),
+            name: format!("{rule} [{}]", e.dtype),
+            rule: rule.to_owned(),
+            dtype: Some(e.dtype.name().to_owned()),
+            status,
+            worst_rel_error: Some(e.max_rel_error),
+            message: message(status, &e.to_string()),
+            location,
+            known: None,
+            source: None,
+            details: serde_json::to_value(e).unwrap_or_default(),
+        }
+    }
+}

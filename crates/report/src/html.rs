@@ -1,0 +1,243 @@
+//! `report.html`: one self-contained page (no external files or scripts):
+//! the verdict, the notebook cells with their circuit diagrams (when the
+//! report has a notebook), the known findings, the error chart, and every
+//! check.
+
+use std::fmt::Write;
+
+use crate::format::{html_escape as esc, status_text};
+use crate::{CheckResult, Outcome, Report, Reproduction, chart, format_error, format_worst};
+
+/// Drops an XML declaration so an SVG document can be inlined in HTML.
+fn inline_svg(svg: &str) -> &str {
+    match svg.find("<svg") {
+        Some(i) => &svg[i..],
+        None => svg,
+    }
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px}\
+pre{background:#f6f8fa;padding:.8em;overflow-x:auto}\
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}\
+.pass{color:#1a7f37}.fail,.non-finite,.missing-gradient,.silent-zero,.wrong-shape,\
+.backward-error,.panic{color:#cf222e;font-weight:bold}.kink{color:#9a6700}\
+.known{color:#8250df;font-weight:bold}.skipped{color:#57606a}\
+.diagram{overflow-x:auto;border:1px solid #eee;margin:.5em 0}";
+
+/// The CSS class of a check's status cell: its status, except that a
+/// known finding is `known` and one that no longer reproduces is `fail`.
+fn status_class(c: &CheckResult) -> &'static str {
+    match c.outcome() {
+        Outcome::Known => "known",
+        Outcome::NotReproduced => "fail",
+        _ => c.status.label(),
+    }
+}
+
+/// Where a check stands in the table: new failures first, so they are seen
+/// at a glance, then known findings, then the rest.
+fn rank(c: &CheckResult) -> u8 {
+    match c.outcome() {
+        Outcome::Failed | Outcome::NotReproduced => 0,
+        Outcome::Known => 1,
+        Outcome::Kink | Outcome::Skipped => 2,
+        Outcome::Passed => 3,
+    }
+}
+
+fn headline(h: &mut String, r: &Report) {
+    let s = r.summary();
+    let class = if s.is_success() { "pass" } else { "fail" };
+    let _ = writeln!(
+        h,
+        "<h1>{}: <span class=\"{class}\">{}</span></h1>",
+        esc(&r.title),
+        esc(&s.verdict())
+    );
+    let mut counts = format!(
+        "{} checks: {} passed, {} failed, {} kinks, {} non-finite",
+        s.total, s.passed, s.failed, s.kinks, s.non_finite
+    );
+    if s.skipped > 0 {
+        let _ = write!(counts, ", {} skipped", s.skipped);
+    }
+    if s.known > 0 || s.not_reproduced > 0 || !r.known_findings.is_empty() {
+        let _ = write!(
+            counts,
+            ", {} known findings, {} no longer reproduced",
+            s.known, s.not_reproduced
+        );
+    }
+    let _ = write!(
+        counts,
+        ". Worst relative error per type: {}.",
+        esc(&format_worst(&s.worst))
+    );
+    if let Some(seed) = r.seed {
+        let filter = r.filter.as_ref().map_or(String::new(), |f| {
+            format!(", filter <code>{}</code>", esc(f))
+        });
+        let _ = write!(counts, " Seed {seed}{filter}.");
+    }
+    if let Some(seconds) = s.seconds {
+        let _ = write!(counts, " {seconds:.1} s.");
+    }
+    let _ = writeln!(h, "<p>{counts}</p>");
+    if !r.properties.is_empty() {
+        let _ = writeln!(h, "<ul>");
+        for p in &r.properties {
+            let _ = writeln!(h, "<li>{}: {}</li>", esc(&p.name), esc(&p.value));
+        }
+        let _ = writeln!(h, "</ul>");
+    }
+}
+
+fn notebook(h: &mut String, r: &Report) {
+    let Some(cells) = &r.notebook else { return };
+    let _ = writeln!(h, "<h2>Notebook</h2>");
+    for c in cells {
+        let _ = writeln!(
+            h,
+            "<h3>In [{}]: {} <span class=\"{}\">{}</span></h3>\n<pre>{}</pre>",
+            c.number,
+            esc(&c.title),
+            c.status.label(),
+            c.status.label(),
+            esc(&c.output)
+        );
+        if let Some(diff) = &c.diff {
+            let _ = writeln!(
+                h,
+                "<p>Expected (−) versus actual (+):</p><pre>{}</pre>",
+                esc(diff)
+            );
+        }
+        if let Some(svg) = &c.diagram_svg {
+            let _ = writeln!(h, "<div class=\"diagram\">{}</div>", inline_svg(svg));
+        }
+    }
+}
+
+fn known_findings(h: &mut String, r: &Report) {
+    let states = r.finding_states();
+    if states.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        h,
+        "<h2>Known findings</h2>\n<table><tr><th>finding</th><th>what</th><th>state</th><th>checks</th></tr>"
+    );
+    for f in states {
+        let id = match &f.finding.reference {
+            Some(link) => format!("<a href=\"{}\">{}</a>", esc(link), esc(&f.finding.id)),
+            None => esc(&f.finding.id),
+        };
+        let (class, state) = match f.reproduction() {
+            Reproduction::Reproduced => ("known", "reproduced"),
+            Reproduction::NotReproduced => ("fail", "no longer reproduces"),
+            Reproduction::NotChecked => ("fail", "not checked"),
+        };
+        let checks: Vec<String> = f
+            .reproduced_by
+            .iter()
+            .map(|c| esc(c))
+            .chain(
+                f.not_reproduced_by
+                    .iter()
+                    .map(|c| format!("{} (passed)", esc(c))),
+            )
+            .collect();
+        let _ = writeln!(
+            h,
+            "<tr><td>{id}</td><td>{}</td><td class=\"{class}\">{state}</td><td>{}</td></tr>",
+            esc(&f.finding.title),
+            checks.join("<br>")
+        );
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+fn checks(h: &mut String, r: &Report) {
+    let _ = writeln!(
+        h,
+        "<h2>Checks</h2>\n<table><tr><th>suite</th><th>check</th><th>status</th>\
+         <th>worst relative error</th><th>message</th></tr>"
+    );
+    let mut ordered: Vec<&CheckResult> = r.checks.iter().collect();
+    ordered.sort_by_key(|c| rank(c));
+    for c in ordered {
+        let mut message = String::new();
+        if let Some(at) = &c.location {
+            let _ = write!(message, "at <code>{}</code>: ", esc(&at.to_string()));
+        }
+        message.push_str(&esc(&c.message));
+        if let Some(source) = &c.source {
+            let _ = write!(message, " <small>({})</small>", esc(&source.to_string()));
+        }
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{message}</td></tr>",
+            esc(&c.suite),
+            esc(&c.name),
+            status_class(c),
+            esc(&status_text(c)),
+            format_error(c.worst_rel_error),
+        );
+    }
+    let _ = writeln!(h, "</table>");
+}
+
+/// Renders `report.html`.
+pub(crate) fn render(r: &Report) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <title>{}</title><style>{STYLE}</style></head><body>\n",
+        esc(&r.title)
+    );
+    headline(&mut h, r);
+    notebook(&mut h, r);
+    known_findings(&mut h, r);
+    let purple = if r.checks.iter().any(|c| c.known.is_some()) {
+        ", purple for known findings"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        h,
+        "<h2>Worst relative error per rule</h2>\n<p>One row per rule: f64 above, f32 below; red where a check failed, amber at kinks{purple}. CS231n's guide lines: below 1e-7 (blue) is good, above 1e-2 (red) is wrong — for f64; f32 errors are naturally larger.</p>"
+    );
+    match chart::render(&r.checks) {
+        Some(svg) => {
+            let _ = writeln!(h, "<div class=\"diagram\">{}</div>", inline_svg(&svg));
+        }
+        None => {
+            let _ = writeln!(h, "<p>No numerical checks ran.</p>");
+        }
+    }
+    checks(&mut h, r);
+    let _ = writeln!(h, "</body></html>");
+    h
+}
+
+impl Report {
+    /// `report.html`: one self-contained page (inline CSS and SVG, no
+    /// scripts): the verdict, the notebook cells with their circuit
+    /// diagrams, the known findings, a log-scale chart of the worst
+    /// relative error per rule, and every check, failures first.
+    ///
+    /// ```
+    /// use backprop_report::{CheckResult, Report, Status};
+    ///
+    /// let mut report = Report::new("my-ops <checks>");
+    /// report.push(CheckResult::new("my-ops", "elu [f64]", Status::Fail, "a < b").with_rel_error(0.3));
+    /// let html = report.to_html();
+    /// assert!(html.contains("<title>my-ops &lt;checks&gt;</title>"));
+    /// assert!(html.contains("<td class=\"fail\">fail</td>"));
+    /// assert!(html.contains("<svg"), "the error chart is inline");
+    /// ```
+    pub fn to_html(&self) -> String {
+        render(self)
+    }
+}

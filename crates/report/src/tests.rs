@@ -1,0 +1,520 @@
+//! The four renderings on small synthetic reports: one failing check, known
+//! findings, every failure kind, no notebook.
+
+use super::*;
+
+fn check(suite: &str, rule: &str, status: Status, e: Option<f64>) -> CheckResult {
+    CheckResult {
+        suite: suite.into(),
+        name: format!("{rule} [f64]"),
+        rule: rule.into(),
+        dtype: Some("f64".into()),
+        status,
+        worst_rel_error: e,
+        message: format!("{rule}: worst element [3] analytic 1.0 vs numeric 2.0 <&> \"quoted\""),
+        location: None,
+        known: None,
+        source: None,
+        details: serde_json::json!({ "rule": rule }),
+    }
+}
+
+fn sample() -> Report {
+    Report {
+        title: "backprop verify".into(),
+        seed: Some(7),
+        filter: None,
+        properties: Vec::new(),
+        seconds: Some(0.25),
+        notebook: Some(vec![CellResult {
+            number: 3,
+            title: "chain rule".into(),
+            status: Status::Pass,
+            output: "dfdq = -4\n".into(),
+            diff: None,
+            diagram_svg: Some(
+                "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".into(),
+            ),
+        }]),
+        known_findings: Vec::new(),
+        checks: vec![
+            check("gates", "sigmoid", Status::Pass, Some(1e-10)),
+            check("gates", "relu", Status::Kink, Some(0.5)),
+            check("injected", "deliberate failure", Status::Fail, Some(1.0)),
+        ],
+    }
+}
+
+/// An audit: no notebook, one known finding that reproduces, one new
+/// zero gradient, one check that passes, one skipped.
+fn audit() -> Report {
+    let mut r = Report::new("candle audit")
+        .with_seed(0)
+        .with_property("candle-core", "0.9.1")
+        .with_known_findings(vec![
+            KnownFinding::new("CANDLE-0001", "conv_transpose1d: wrong gradient")
+                .with_reference("findings/CANDLE-0001.md"),
+        ]);
+    r.push(
+        CheckResult::new(
+            "candle",
+            "conv_transpose1d(padding=0, stride=2, dilation=2, groups=1) [f64]",
+            Status::Fail,
+            "worst element analytic 3.0 vs numeric 2.5",
+        )
+        .with_location(Location::new("kernel", vec![0, 1, 2]).with_values(3.0, 2.5))
+        .with_rel_error(0.09)
+        .known_as("CANDLE-0001"),
+    );
+    r.push(
+        CheckResult::new(
+            "candle",
+            "erf [f32]",
+            Status::SilentZero,
+            "gradient is exactly zero",
+        )
+        .with_source(Source {
+            file: "crates/candle/tests/ops.rs".into(),
+            line: 12,
+        }),
+    );
+    r.push(CheckResult::new("candle", "exp [f64]", Status::Pass, "ok").with_rel_error(1e-12));
+    r.push(CheckResult::new(
+        "candle",
+        "layer_norm [f64]",
+        Status::Skipped,
+        "f64 not supported by candle",
+    ));
+    r
+}
+
+fn junit(r: &Report) -> String {
+    r.to_junit()
+}
+
+fn testcase<'a>(doc: &'a roxmltree::Document<'_>, name: &str) -> roxmltree::Node<'a, 'a> {
+    doc.descendants()
+        .find(|n| n.has_tag_name("testcase") && n.attribute("name") == Some(name))
+        .unwrap_or_else(|| panic!("no testcase {name}"))
+}
+
+fn child<'a>(node: roxmltree::Node<'a, 'a>, tag: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    node.children().find(|n| n.has_tag_name(tag))
+}
+
+#[test]
+fn summary_counts_statuses_and_worst_error() {
+    let r = sample();
+    let s = r.summary();
+    assert_eq!(
+        (s.total, s.passed, s.failed, s.kinks, s.non_finite),
+        (4, 2, 1, 1, 0)
+    );
+    assert_eq!(s.worst.len(), 1);
+    assert_eq!(
+        (s.worst[0].check.as_str(), s.worst[0].rel_error),
+        ("injected/deliberate failure [f64]", 1.0)
+    );
+    assert!(!r.passed());
+    assert_eq!(s.verdict(), "some checks failed");
+}
+
+#[test]
+fn json_parses_back_with_every_check() {
+    let r = sample();
+    let v: serde_json::Value = serde_json::from_str(&r.to_json()).expect("parses back");
+    assert_eq!(v["title"], "backprop verify");
+    assert_eq!(v["seed"], 7);
+    assert_eq!(v["summary"]["failed"], 1);
+    assert_eq!(v["summary"]["seconds"], 0.25);
+    assert_eq!(v["checks"].as_array().map(Vec::len), Some(3));
+    assert_eq!(v["checks"][2]["status"], "fail");
+    assert_eq!(v["checks"][1]["status"], "kink");
+    assert_eq!(v["notebook"][0]["number"], 3);
+    assert!(
+        v["checks"][0].get("known").is_none() && v.get("known_findings").is_none(),
+        "absent extras are left out: {v}"
+    );
+}
+
+#[test]
+fn json_round_trips_except_the_diagrams() {
+    for r in [sample(), audit()] {
+        let back = Report::from_json(&r.to_json()).expect("reads back");
+        let mut expected = r.clone();
+        if let Some(cells) = &mut expected.notebook {
+            for c in cells {
+                c.diagram_svg = None;
+            }
+        }
+        assert_eq!(back, expected);
+    }
+}
+
+#[test]
+fn json_written_before_titles_and_known_findings_still_reads() {
+    // The shape `cargo xtask verify` wrote before reports were a library.
+    let old = r#"{"seed":0,"filter":null,"summary":{"total":1,"passed":1,"failed":0,"kinks":0,
+        "non_finite":0,"worst":[],"seconds":0.4},"notebook":[],
+        "checks":[{"suite":"gates","name":"exp [f64]","rule":"exp","dtype":"f64","status":"pass",
+        "worst_rel_error":1e-12,"message":"ok","details":null}]}"#;
+    let r = Report::from_json(old).expect("reads");
+    assert_eq!(r.title, "gradient checks");
+    assert_eq!(r.seconds, Some(0.4));
+    assert_eq!(r.checks[0].status, Status::Pass);
+    assert!(r.passed());
+}
+
+#[test]
+fn junit_is_well_formed_and_counts_match() {
+    let r = sample();
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!(root.attribute("name"), Some("backprop verify"));
+    assert_eq!(root.attribute("tests"), Some("4"));
+    assert_eq!(root.attribute("failures"), Some("1"));
+    let cases: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .collect();
+    assert_eq!(cases.len(), 4);
+    let failures: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("failure"))
+        .collect();
+    assert_eq!(failures.len(), 1);
+    let failed_case = failures[0].parent().expect("inside a testcase");
+    assert_eq!(
+        failed_case.attribute("name"),
+        Some("deliberate failure [f64]")
+    );
+    // escaped in the attribute, intact once parsed
+    assert!(
+        failures[0]
+            .attribute("message")
+            .unwrap_or("")
+            .contains("<&> \"quoted\"")
+    );
+    for suite in doc.descendants().filter(|n| n.has_tag_name("testsuite")) {
+        let n = suite
+            .children()
+            .filter(|c| c.has_tag_name("testcase"))
+            .count();
+        assert_eq!(suite.attribute("tests"), Some(n.to_string().as_str()));
+    }
+}
+
+#[test]
+fn a_failure_shows_in_markdown_and_html() {
+    let r = sample();
+    let md = r.to_markdown();
+    assert!(md.starts_with("## backprop verify: ❌ some checks failed"));
+    assert!(
+        md.contains("`injected/deliberate failure [f64]` **fail**"),
+        "{md}"
+    );
+    assert!(md.contains("| notebook | 1 | 1 | 0 | 0 | - |"), "{md}");
+    let html = r.to_html();
+    assert!(html.contains("some checks failed"));
+    assert!(html.contains("<td class=\"fail\">fail</td>"));
+    assert!(
+        html.contains("&lt;&amp;&gt; &quot;quoted&quot;"),
+        "messages are escaped"
+    );
+    assert!(
+        !html.contains("<?xml"),
+        "inlined SVG drops its XML declaration"
+    );
+    assert!(html.contains("<svg"), "diagrams and chart are inline");
+    assert!(html.contains("<h2>Notebook</h2>"));
+}
+
+#[test]
+fn all_four_files_are_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    sample().write_all(dir.path()).expect("writes");
+    for f in REPORT_FILES {
+        let text = std::fs::read_to_string(dir.path().join(f)).expect(f);
+        assert!(text.contains("deliberate failure"), "{f} names the failure");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("lists")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(left.len(), 4, "no temporary files are left: {left:?}");
+}
+
+#[test]
+fn without_a_notebook_no_rendering_has_a_notebook_section() {
+    let r = audit();
+    let v: serde_json::Value = serde_json::from_str(&r.to_json()).expect("json");
+    assert!(v.get("notebook").is_none(), "{v}");
+    assert!(!r.to_markdown().contains("| notebook |"));
+    assert!(!r.to_html().contains("<h2>Notebook</h2>"));
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    assert!(
+        doc.descendants()
+            .all(|n| n.attribute("classname") != Some("notebook"))
+    );
+}
+
+#[test]
+fn the_title_names_every_rendering() {
+    let r = audit();
+    assert!(r.to_markdown().starts_with("## candle audit: "));
+    assert!(r.to_html().contains("<title>candle audit</title>"));
+    assert!(r.to_html().contains("<h1>candle audit: "));
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    assert_eq!(doc.root_element().attribute("name"), Some("candle audit"));
+}
+
+#[test]
+fn junit_testcase_names_are_free_text() {
+    let names = [
+        "conv1d(padding=1, stride=1, dilation=1, groups=1) [f64]",
+        "where_cond(a < b && c > \"d\") [f32]",
+        "σ(x)·(1 − σ(x)) ['tick'] [f64]",
+    ];
+    let mut r = Report::new("free text");
+    for n in names {
+        r.push(CheckResult::new("candle", n, Status::Fail, "wrong"));
+    }
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let parsed: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .filter_map(|n| n.attribute("name"))
+        .collect();
+    assert_eq!(parsed, names);
+}
+
+#[test]
+fn every_failure_kind_is_a_junit_failure_typed_by_its_status() {
+    let kinds = [
+        Status::Fail,
+        Status::NonFinite,
+        Status::MissingGradient,
+        Status::SilentZero,
+        Status::WrongShape,
+        Status::BackwardError,
+        Status::Panic,
+    ];
+    let mut r = Report::new("kinds");
+    for k in kinds {
+        r.push(CheckResult::new("ops", k.label(), k, format!("{k} found")));
+    }
+    let s = r.summary();
+    assert_eq!((s.failed, s.non_finite), (kinds.len(), 1));
+    for k in kinds {
+        assert_eq!(s.by_status[k.label()], 1, "{k}");
+    }
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    assert_eq!(
+        doc.root_element().attribute("failures"),
+        Some(kinds.len().to_string().as_str())
+    );
+    for k in kinds {
+        let failure = child(testcase(&doc, k.label()), "failure").expect("a failure");
+        assert_eq!(failure.attribute("type"), Some(k.label()));
+    }
+    let md = r.to_markdown();
+    let html = r.to_html();
+    for k in kinds {
+        assert!(md.contains(&format!("`ops/{k}` **{k}**")), "{md}");
+        assert!(html.contains(&format!("<td class=\"{k}\">{k}</td>")), "{k}");
+    }
+}
+
+#[test]
+fn a_known_finding_that_reproduces_is_shown_as_known_and_counted_apart() {
+    let mut r = audit();
+    r.checks.retain(|c| c.status != Status::SilentZero);
+    let s = r.summary();
+    assert_eq!(
+        (s.total, s.passed, s.failed, s.known, s.skipped),
+        (3, 1, 0, 1, 1)
+    );
+    assert!(r.passed(), "{}", s.verdict());
+    assert_eq!(
+        s.verdict(),
+        "no new findings; every known finding still reproduces"
+    );
+    let states = r.finding_states();
+    assert_eq!(states.len(), 1);
+    assert_eq!(states[0].reproduction(), Reproduction::Reproduced);
+
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    assert_eq!(doc.root_element().attribute("failures"), Some("0"));
+    assert_eq!(doc.root_element().attribute("skipped"), Some("2"));
+    let case = testcase(
+        &doc,
+        "conv_transpose1d(padding=0, stride=2, dilation=2, groups=1) [f64]",
+    );
+    let skipped = child(case, "skipped").expect("known findings are skipped, not hidden");
+    assert_eq!(skipped.attribute("type"), Some("known-finding"));
+    assert!(
+        skipped
+            .attribute("message")
+            .unwrap_or("")
+            .starts_with("fail (known CANDLE-0001): "),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped
+            .text()
+            .unwrap_or("")
+            .starts_with("at kernel[0, 1, 2]: analytic 3.0, numeric 2.5")
+    );
+
+    let md = r.to_markdown();
+    assert!(
+        md.starts_with("## candle audit: ✅ no new findings"),
+        "{md}"
+    );
+    assert!(md.contains("| known | not reproduced |"), "{md}");
+    assert!(
+        md.contains("| [CANDLE-0001](findings/CANDLE-0001.md) | conv_transpose1d: wrong gradient | reproduced |"),
+        "{md}"
+    );
+    assert!(md.contains("candle-core: 0.9.1"), "{md}");
+    let html = r.to_html();
+    assert!(html.contains("<td class=\"known\">fail (known CANDLE-0001)</td>"));
+    assert!(html.contains("<h2>Known findings</h2>"));
+    assert!(html.contains("<a href=\"findings/CANDLE-0001.md\">CANDLE-0001</a>"));
+
+    let v: serde_json::Value = serde_json::from_str(&r.to_json()).expect("json");
+    assert_eq!(v["summary"]["known"], 1);
+    assert_eq!(v["known_findings"][0]["id"], "CANDLE-0001");
+    assert_eq!(v["known_findings"][0]["reproduction"], "reproduced");
+    assert_eq!(v["checks"][0]["known"], "CANDLE-0001");
+    assert_eq!(
+        v["checks"][0]["location"]["index"],
+        serde_json::json!([0, 1, 2])
+    );
+}
+
+#[test]
+fn a_known_finding_that_stopped_reproducing_fails_the_run() {
+    let mut r = audit();
+    r.checks.retain(|c| c.status != Status::SilentZero);
+    r.checks[0].status = Status::Pass;
+    let s = r.summary();
+    assert_eq!((s.failed, s.not_reproduced, s.known), (0, 1, 0));
+    assert!(!r.passed());
+    assert_eq!(s.verdict(), "1 known finding check(s) no longer reproduce");
+    assert_eq!(
+        r.finding_states()[0].reproduction(),
+        Reproduction::NotReproduced
+    );
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+    let failure = doc
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a failure");
+    assert_eq!(failure.attribute("type"), Some("not-reproduced"));
+    let md = r.to_markdown();
+    assert!(
+        md.contains("**pass (known CANDLE-0001 no longer reproduces)**"),
+        "{md}"
+    );
+    assert!(md.contains("❌ no longer reproduces"), "{md}");
+}
+
+#[test]
+fn a_listed_known_finding_no_check_refers_to_fails_the_run() {
+    let mut r = audit();
+    r.checks.retain(|c| c.known.is_none() && c.status.is_ok());
+    let s = r.summary();
+    assert_eq!((s.failed, s.findings_not_checked), (0, 1));
+    assert!(!r.passed());
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let case = testcase(&doc, "CANDLE-0001: conv_transpose1d: wrong gradient");
+    assert_eq!(case.attribute("classname"), Some("known-findings"));
+    assert_eq!(
+        child(case, "failure").and_then(|f| f.attribute("type")),
+        Some("not-checked")
+    );
+    assert!(r.to_markdown().contains("❌ not checked"));
+}
+
+#[test]
+fn a_new_failure_with_a_source_line_and_a_skipped_check_render() {
+    let r = audit();
+    assert!(!r.passed());
+    let xml = junit(&r);
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed");
+    let case = testcase(&doc, "erf [f32]");
+    assert_eq!(case.attribute("file"), Some("crates/candle/tests/ops.rs"));
+    assert_eq!(case.attribute("line"), Some("12"));
+    let skipped = child(testcase(&doc, "layer_norm [f64]"), "skipped").expect("skipped");
+    assert_eq!(
+        skipped.attribute("message"),
+        Some("f64 not supported by candle")
+    );
+    let props: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("property"))
+        .map(|p| (p.attribute("name"), p.attribute("value")))
+        .collect();
+    assert!(props.contains(&(Some("candle-core"), Some("0.9.1"))));
+    let md = r.to_markdown();
+    assert!(
+        md.contains(
+            "- `candle/erf [f32]` **silent-zero**: gradient is exactly zero (crates/candle/tests/ops.rs:12)"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("| skipped |"), "{md}");
+}
+
+#[test]
+fn a_check_naming_an_unlisted_finding_is_still_known() {
+    let mut r = Report::new("audit");
+    r.push(CheckResult::new("ops", "a", Status::Fail, "wrong").known_as("X-1"));
+    assert!(r.passed());
+    let states = r.finding_states();
+    assert_eq!(states[0].finding.id, "X-1");
+    let back = Report::from_json(&r.to_json()).expect("reads");
+    assert!(
+        back.known_findings.is_empty(),
+        "an unlisted id is not listed after a round trip"
+    );
+}
+
+#[test]
+fn the_error_chart_is_well_formed_svg_whatever_the_rule_names() {
+    let mut r = Report::new("chart");
+    for (rule, status) in [
+        ("where_cond(a < b && c > \"d\")", Status::Fail),
+        ("σ(x)·(1 − σ(x))", Status::Pass),
+    ] {
+        r.push(
+            CheckResult::new("ops", format!("{rule} [f64]"), status, "…")
+                .with_rule(rule)
+                .with_dtype("f64")
+                .with_rel_error(0.3),
+        );
+    }
+    let svg = chart::render(&r.checks).expect("a chart");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(
+        labels.contains(&"ops/where_cond(a < b && c > \"d\")"),
+        "{labels:?}"
+    );
+}

@@ -1,0 +1,184 @@
+//! `backprop-gradcheck` results become checks with the right status, name
+//! and location: planted bugs are found where they were planted.
+
+use backprop_gates::{DerivativeFrom, Real, UnaryRule};
+use backprop_gradcheck::{
+    AsUnary, CatalogOptions, Options, Sampling, Upstream, check_catalog, check_derivative,
+    check_rule, check_vjp,
+};
+use backprop_report::{CheckResult, Status, ToCheckResult};
+use ndarray::{ArrayD, IxDyn};
+
+/// Inputs of both signs, away from 0 (ELU's kink).
+fn input() -> ArrayD<f64> {
+    ArrayD::from_shape_fn(IxDyn(&[2, 3]), |i| {
+        [[0.7, -1.3, 0.4], [-0.6, 1.9, -2.2]][i[0]][i[1]]
+    })
+}
+
+/// ELU with α = 0.5: `x` for `x > 0`, `0.5·(eˣ - 1)` otherwise.
+fn elu(x: &[ArrayD<f64>]) -> ArrayD<f64> {
+    x[0].mapv(|v| if v > 0.0 { v } else { 0.5 * v.exp_m1() })
+}
+
+#[test]
+fn a_wrong_vjp_fails_at_an_element_where_it_is_wrong() {
+    // Planted bug: the negative side's derivative written as eˣ, not 0.5·eˣ,
+    // so only negative inputs get a wrong gradient.
+    let wrong = |x: &[ArrayD<f64>], g: &ArrayD<f64>| {
+        vec![g * &x[0].mapv(|v| if v > 0.0 { 1.0 } else { v.exp() })]
+    };
+    let report = check_vjp(
+        elu,
+        wrong,
+        &[input()],
+        Upstream::Random,
+        &Options::default(),
+    )
+    .expect("runs")
+    .with_input_names(&["x"]);
+    let check = report.to_check_result("my-ops", "elu");
+    assert_eq!(check.status, Status::Fail);
+    assert_eq!(
+        (
+            check.name.as_str(),
+            check.rule.as_str(),
+            check.dtype.as_deref()
+        ),
+        ("elu [f64]", "elu", Some("f64"))
+    );
+    let at = check.location.clone().expect("a location");
+    assert_eq!(at.input, "x");
+    let [i, j] = at.index[..] else {
+        panic!("a 2-D index, got {:?}", at.index)
+    };
+    let x = input()[[i, j]];
+    assert!(x < 0.0, "blamed element {:?} has input {x}", at.index);
+    assert_eq!(at.input_value, Some(x));
+    let (a, n) = (at.analytic.expect("analytic"), at.numeric.expect("numeric"));
+    assert!((a - n).abs() > 1e-3, "analytic {a} vs numeric {n}");
+    assert!(check.message.contains("fail"), "{}", check.message);
+    assert!(
+        check.worst_rel_error.is_some_and(|e| e > 1e-2),
+        "{:?}",
+        check.worst_rel_error
+    );
+}
+
+#[test]
+fn the_right_vjp_passes_without_a_location() {
+    let right = |x: &[ArrayD<f64>], g: &ArrayD<f64>| {
+        vec![g * &x[0].mapv(|v| if v > 0.0 { 1.0 } else { 0.5 * v.exp() })]
+    };
+    let report = check_vjp(
+        elu,
+        right,
+        &[input()],
+        Upstream::Random,
+        &Options::default(),
+    )
+    .expect("runs");
+    let check = report.to_check_result("my-ops", "elu");
+    assert_eq!(check.status, Status::Pass, "{}", check.message);
+    assert!(check.location.is_none());
+    assert!(!check.message.contains('\n'));
+    assert_eq!(check.details["status"], "pass");
+}
+
+#[test]
+fn a_gradient_of_the_wrong_shape_is_wrong_shape() {
+    let transposed = |x: &[ArrayD<f64>], g: &ArrayD<f64>| {
+        vec![
+            (g * &x[0].mapv(|v| if v > 0.0 { 1.0 } else { 0.5 * v.exp() }))
+                .reversed_axes()
+                .to_owned(),
+        ]
+    };
+    let report = check_vjp(
+        elu,
+        transposed,
+        &[input()],
+        Upstream::Random,
+        &Options::default(),
+    )
+    .expect("runs");
+    let check = report.to_check_result("my-ops", "elu");
+    assert_eq!(check.status, Status::WrongShape, "{}", check.message);
+    assert!(check.message.contains("shape"), "{}", check.message);
+}
+
+#[test]
+fn a_nan_derivative_is_non_finite_and_a_kink_is_a_kink() {
+    let nan = check_derivative(f64::sin, |_x: f64| f64::NAN, 0.5, &Options::default())
+        .to_check_result("ops", "sin");
+    assert_eq!(nan.status, Status::NonFinite);
+    assert_eq!(nan.location.map(|l| l.input), Some("x".to_owned()));
+
+    let kink = check_derivative(f64::abs, f64::signum, 0.0, &Options::default())
+        .to_check_result("ops", "abs");
+    assert_eq!(kink.status, Status::Kink, "{}", kink.message);
+    assert_eq!(kink.location.map(|l| l.input_value), Some(Some(0.0)));
+}
+
+/// `softsign(x) = x / (1 + |x|)`; the right derivative is `1 / (1 + |x|)²`,
+/// this one forgets the square.
+struct WrongSoftsign;
+
+impl UnaryRule for WrongSoftsign {
+    const NAME: &'static str = "softsign";
+    const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
+    fn f<F: Real>(&self, x: F) -> F {
+        x / (F::one() + x.abs())
+    }
+    fn df<F: Real>(&self, x: F, _y: F) -> F {
+        F::one() / (F::one() + x.abs())
+    }
+    fn kinks(&self) -> &'static [f64] {
+        &[0.0]
+    }
+}
+
+#[test]
+fn a_wrong_scalar_rule_fails_with_the_point_it_failed_at() {
+    let report = check_rule::<f64, _>(
+        &AsUnary(WrongSoftsign),
+        &Sampling::default(),
+        &Options::default(),
+    );
+    let check = report.to_check_result("my-ops", "softsign");
+    assert_eq!(check.status, Status::Fail);
+    let at = check.location.expect("a location");
+    assert_eq!(at.input, "x");
+    let x = at.input_value.expect("the point");
+    let right = 1.0 / (1.0 + x.abs()).powi(2);
+    let wrong = 1.0 / (1.0 + x.abs());
+    assert_eq!(at.analytic, Some(wrong));
+    assert!(
+        (at.numeric.expect("numeric") - right).abs() <= 1e-6 * right.abs().max(1.0),
+        "{at}"
+    );
+}
+
+#[test]
+fn catalog_entries_are_named_as_verify_lists_them() {
+    let catalog = check_catalog(
+        &CatalogOptions {
+            filter: Some("gate/sigmoid".into()),
+            ..CatalogOptions::default()
+        },
+        |_, _, _| {},
+    );
+    let checks: Vec<CheckResult> = catalog.entries.iter().map(CheckResult::from).collect();
+    let names: Vec<(&str, &str, &str)> = checks
+        .iter()
+        .map(|c| (c.suite.as_str(), c.name.as_str(), c.rule.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("gates", "sigmoid [f64]", "sigmoid"),
+            ("gates", "sigmoid [f32]", "sigmoid")
+        ]
+    );
+    assert!(checks.iter().all(|c| c.status == Status::Pass));
+}
