@@ -142,7 +142,7 @@ fn call<F>(
     var: bool,
 ) -> Result<(Vec<Tensor>, Tensor), Fault>
 where
-    F: Fn(&[Tensor]) -> candle_core::Result<Tensor>,
+    F: Fn(&[Tensor]) -> candle_core::Result<Tensor> + ?Sized,
 {
     guarded(|| {
         let storages = values
@@ -408,4 +408,51 @@ impl CandleReport {
             Fault::Error(e) => crate::classify::backward_error(self, e),
         }
     }
+}
+
+/// candle's gradients of `f` at `values` (logical shapes; `None` where
+/// candle gives none) for the upstream gradient a check with `seed` uses,
+/// and that upstream gradient. For confirming a finding by another route.
+pub(crate) fn candle_gradients<F>(
+    f: &F,
+    values: &[ArrayD<f64>],
+    dtype: DType,
+    layout: InputLayout,
+    seed: u64,
+) -> Result<(Vec<Option<ArrayD<f64>>>, ArrayD<f64>), String>
+where
+    F: Fn(&[Tensor]) -> candle_core::Result<Tensor> + ?Sized,
+{
+    let describe = |fault: Fault| match fault {
+        Fault::Error(e) => candle_message(&e),
+        Fault::Panic(m) => format!("panic: {m}"),
+    };
+    let (storages, output) = call(f, values, dtype, layout, true).map_err(describe)?;
+    let analytic = Analytic {
+        storages,
+        ranks: values.iter().map(|v| v.ndim()).collect(),
+        layout,
+        output,
+    };
+    let upstream = random_upstream(seed, analytic.output.dims());
+    let grads = analytic.backward(&upstream).map_err(describe)?;
+    Ok((grads.grads, upstream))
+}
+
+/// `f` at `values` in `dtype` and `layout`, as an `f64` array.
+pub(crate) fn candle_forward<F>(
+    f: &F,
+    values: &[ArrayD<f64>],
+    dtype: DType,
+    layout: InputLayout,
+) -> Result<ArrayD<f64>, String>
+where
+    F: Fn(&[Tensor]) -> candle_core::Result<Tensor> + ?Sized,
+{
+    call(f, values, dtype, layout, false)
+        .and_then(|(_, out)| guarded(|| to_array(&out)))
+        .map_err(|fault| match fault {
+            Fault::Error(e) => candle_message(&e),
+            Fault::Panic(m) => format!("panic: {m}"),
+        })
 }

@@ -41,3 +41,7 @@ pub use error::{CheckError, candle_message};
 pub use layout::{InputLayout, from_array, to_array};
 pub use report::{CandleReport, InputResult};
 pub use status::{Phase, Status};
+
+/// The candle release this crate is built and audited against (pinned in
+/// the workspace's `Cargo.toml`).
+pub const CANDLE_VERSION: &str = "0.11.1";
