@@ -28,13 +28,30 @@
 //!
 //! `cases` are patterns of the audit's check names (`*` matches any run
 //! of characters) that reproduce the finding: every check they match must
-//! fail, and every failing check must be matched by one finding.
+//! fail, and every failing check must be matched by a finding. A check
+//! several findings match belongs to the one with the longest matching
+//! pattern (the most specific).
 
 use serde::Deserialize;
 use thiserror::Error;
 
 /// The finding files, compiled in: `(file name, text)`.
-pub const FINDING_FILES: &[(&str, &str)] = &[];
+pub const FINDING_FILES: &[(&str, &str)] = &[
+    ("CANDLE-0001.md", include_str!("../../findings/CANDLE-0001.md")),
+    ("CANDLE-0002.md", include_str!("../../findings/CANDLE-0002.md")),
+    ("CANDLE-0003.md", include_str!("../../findings/CANDLE-0003.md")),
+    ("CANDLE-0004.md", include_str!("../../findings/CANDLE-0004.md")),
+    ("CANDLE-0005.md", include_str!("../../findings/CANDLE-0005.md")),
+    ("CANDLE-0006.md", include_str!("../../findings/CANDLE-0006.md")),
+    ("CANDLE-0007.md", include_str!("../../findings/CANDLE-0007.md")),
+    ("CANDLE-0008.md", include_str!("../../findings/CANDLE-0008.md")),
+    ("CANDLE-0009.md", include_str!("../../findings/CANDLE-0009.md")),
+    ("CANDLE-0010.md", include_str!("../../findings/CANDLE-0010.md")),
+    ("CANDLE-0011.md", include_str!("../../findings/CANDLE-0011.md")),
+    ("CANDLE-0012.md", include_str!("../../findings/CANDLE-0012.md")),
+    ("CANDLE-0013.md", include_str!("../../findings/CANDLE-0013.md")),
+    ("CANDLE-0014.md", include_str!("../../findings/CANDLE-0014.md")),
+];
 
 /// One known finding.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -193,7 +210,19 @@ impl Finding {
 
     /// Whether the check `name` reproduces this finding.
     pub fn covers(&self, name: &str) -> bool {
-        self.advisory.cases.iter().any(|p| glob(p, name))
+        self.specificity(name).is_some()
+    }
+
+    /// The length of the longest of this finding's patterns that matches
+    /// `name`, if any: when several findings match a check, the one with
+    /// the most specific (longest) pattern claims it.
+    pub fn specificity(&self, name: &str) -> Option<usize> {
+        self.advisory
+            .cases
+            .iter()
+            .filter(|p| glob(p, name))
+            .map(|p| p.len())
+            .max()
     }
 
     /// Where it is written up, relative to the workspace root.
@@ -212,6 +241,20 @@ pub fn known_findings() -> Result<Vec<Finding>, FindingError> {
         .iter()
         .map(|(file, text)| Finding::parse(file, text))
         .collect()
+}
+
+/// The finding that claims the check `name`: of those matching it, the one
+/// with the longest matching pattern (the first listed on a tie).
+pub fn claim<'f>(findings: &'f [Finding], name: &str) -> Option<&'f Finding> {
+    let mut best: Option<(&Finding, usize)> = None;
+    for f in findings {
+        if let Some(s) = f.specificity(name)
+            && best.is_none_or(|(_, b)| s > b)
+        {
+            best = Some((f, s));
+        }
+    }
+    best.map(|(f, _)| f)
 }
 
 /// Whether `text` matches `pattern`, where `*` matches any run of

@@ -33,7 +33,7 @@ pub use case::{Case, CandleFn, InputSpec, Package, Values};
 pub use catalog::catalog;
 pub use confirm::{Confirmation, GradientGap};
 pub use findings::{
-    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, glob, known_findings,
+    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, claim, glob, known_findings,
 };
 pub use report::report_status;
 pub use run::{Audit, AuditOptions, CaseResult, Outcome, Progress, run_audit};

@@ -78,10 +78,22 @@ impl CaseResult {
         rel: Option<f64>,
         location: Option<Location>,
     ) -> CheckResult {
+        // Every figure for a failure; for a pass the verdicts without the
+        // numerical comparison's element lists (they would make the report
+        // tens of megabytes).
+        let details = if status.is_ok() {
+            let mut lean = self.clone();
+            if let Outcome::Checked { report } = &mut lean.outcome {
+                report.gradcheck = None;
+            }
+            serde_json::to_value(&lean)
+        } else {
+            serde_json::to_value(self)
+        };
         let mut check = CheckResult::new(self.package, self.name.clone(), status, message)
             .with_rule(self.function)
             .with_dtype(self.dtype.name())
-            .with_details(serde_json::to_value(self).unwrap_or_default());
+            .with_details(details.unwrap_or_default());
         if let Some(rel) = rel {
             check = check.with_rel_error(rel);
         }

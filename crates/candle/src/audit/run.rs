@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::case::{Case, Package};
 use super::catalog::catalog;
 use super::confirm::{Confirmation, ForwardCheck, confirm, forward_check};
-use super::findings::{Finding, FindingError, known_findings};
+use super::findings::{Finding, FindingError, claim, known_findings};
 use crate::check::candle_forward;
 use crate::{CandleReport, CheckError, CheckOptions, Status, check};
 
@@ -255,10 +255,11 @@ pub fn run_audit(
                     continue;
                 }
                 let mut result = run_case(case, dtype, options.seed);
-                result.known = all
-                    .iter()
-                    .find(|f| f.covers(&result.name))
-                    .map(|f| f.advisory.id.clone());
+                // A skipped check reproduces nothing (and would count as
+                // not reproducing).
+                if !matches!(result.outcome, Outcome::Skipped { .. }) {
+                    result.known = claim(&all, &result.name).map(|f| f.advisory.id.clone());
+                }
                 results.push(result);
             }
         }
@@ -269,9 +270,17 @@ pub fn run_audit(
             results: &results[first..],
         });
     }
+    // Without a filter every finding must be reproduced by some check (a
+    // finding no check claims fails the run as not checked); under a filter
+    // only those whose checks ran are listed.
     let findings = all
         .into_iter()
-        .filter(|f| results.iter().any(|r| f.covers(&r.name)))
+        .filter(|f| {
+            options.filter.is_none()
+                || results
+                    .iter()
+                    .any(|r| r.known.as_deref() == Some(f.advisory.id.as_str()))
+        })
         .collect();
     Ok(Audit {
         options: options.clone(),
