@@ -2,7 +2,7 @@
 //! `crates/candle/findings/`, Markdown with TOML front matter, compiled into
 //! the audit so it runs from any directory.
 //!
-//! ```text
+//! ~~~text
 //! ```toml
 //! [advisory]
 //! id = "CANDLE-0001"
@@ -24,7 +24,7 @@
 //!
 //! Body: what is wrong, the minimal reproducer, expected versus candle's
 //! gradient, how it was confirmed.
-//! ```
+//! ~~~
 //!
 //! `cases` are patterns of the audit's check names (`*` matches any run
 //! of characters) that reproduce the finding: every check they match must

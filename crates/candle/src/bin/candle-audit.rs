@@ -26,6 +26,7 @@ Exit status: 0 when the failures are exactly the known findings and each
 still reproduces; 1 on a new failure or a known finding that no longer
 reproduces; 2 for bad arguments; 3 when the report cannot be written.";
 
+#[derive(Debug)]
 struct Args {
     report_dir: PathBuf,
     options: AuditOptions,

@@ -1,0 +1,162 @@
+//! The audit itself: its naive loops are right (by finite differences,
+//! without candle), a filtered run passes with its known findings, and the
+//! verdict fails on a new failure and on a known finding that stopped
+//! reproducing.
+
+use backprop_candle::audit::{
+    AuditOptions, Finding, FindingError, Outcome, catalog, claim, known_findings, run_audit,
+};
+use backprop_gradcheck::{Options, Upstream, check_vjp};
+
+#[test]
+fn every_naive_reference_agrees_with_finite_differences_of_itself() {
+    let mut checked = 0;
+    for case in catalog() {
+        let Some(reference) = &case.reference else {
+            continue;
+        };
+        let values = case.values(3);
+        let report = check_vjp(
+            &*reference.forward,
+            &*reference.vjp,
+            &values,
+            Upstream::Random,
+            &Options {
+                seed: 11,
+                ..Options::default()
+            },
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", case.base_name()));
+        assert!(report.status.is_ok_for_reference(), "{}: {report}", case.base_name());
+        checked += 1;
+    }
+    assert!(checked > 400, "{checked} references checked");
+}
+
+/// A kink (e.g. relu's reference at a point within a step of 0) is no
+/// failure of the reference; anything else must pass.
+trait OkForReference {
+    fn is_ok_for_reference(self) -> bool;
+}
+
+impl OkForReference for backprop_gradcheck::Status {
+    fn is_ok_for_reference(self) -> bool {
+        matches!(
+            self,
+            backprop_gradcheck::Status::Pass | backprop_gradcheck::Status::Kink
+        )
+    }
+}
+
+#[test]
+fn a_filtered_audit_passes_with_its_known_finding_and_lists_only_it() {
+    let options = AuditOptions {
+        seed: 0,
+        filter: Some("max_pool2d((2, 2)) x[1, 1, 4, 4] [".into()),
+    };
+    let mut seen = Vec::new();
+    let audit = run_audit(&options, &mut |p| seen.push((p.function.to_string(), p.results.len())))
+        .unwrap();
+    assert_eq!(seen, vec![("max_pool2d".to_string(), 2)], "progress once per function");
+    assert_eq!(audit.results.len(), 2);
+    for r in &audit.results {
+        assert!(r.failed(), "{}", r.name);
+        assert_eq!(r.known.as_deref(), Some("CANDLE-0001"));
+        let c = r.confirmation.as_ref().expect("a failure is confirmed by the naive loop");
+        assert!(c.confirmed && c.forward_agrees, "{}", c.summary);
+    }
+    let ids: Vec<&str> = audit.findings.iter().map(|f| f.advisory.id.as_str()).collect();
+    assert_eq!(ids, ["CANDLE-0001"]);
+    assert!(audit.passed());
+    let report = audit.to_report();
+    assert_eq!(report.summary().known, 2);
+    assert!(report.to_markdown().contains("CANDLE-0001"));
+    assert!(report.to_junit().contains("max_pool2d((2, 2)) x[1, 1, 4, 4] [f64]"));
+}
+
+#[test]
+fn a_new_failure_or_a_finding_that_no_longer_reproduces_fails_the_run() {
+    // The same failing checks without their known finding: new failures.
+    let options = AuditOptions {
+        seed: 0,
+        filter: Some("scatter(idx=[1, 3, 0, 2, 3, 1], 1)".into()),
+    };
+    let mut audit = run_audit(&options, &mut |_| {}).unwrap();
+    assert!(audit.passed());
+    for r in &mut audit.results {
+        r.known = None;
+    }
+    audit.findings.clear();
+    assert!(!audit.passed(), "an unlisted failure fails the run");
+
+    // A passing check claimed by a finding: the finding stopped reproducing.
+    let options = AuditOptions {
+        seed: 0,
+        filter: Some("exp() x[3, 4] [f64]".into()),
+    };
+    let mut audit = run_audit(&options, &mut |_| {}).unwrap();
+    assert!(audit.passed());
+    assert!(matches!(audit.results[0].outcome, Outcome::Checked { .. }));
+    audit.results[0].known = Some("CANDLE-0001".into());
+    audit.findings = known_findings().unwrap().into_iter().take(1).collect();
+    assert!(!audit.passed(), "a known finding that passes fails the run");
+}
+
+#[test]
+fn ops_candle_lacks_in_f64_are_skipped_in_f64_and_checked_in_f32() {
+    let options = AuditOptions {
+        seed: 0,
+        filter: Some("candle_nn::ops::rms_norm(eps=1e-5) x[3, 4]".into()),
+    };
+    let audit = run_audit(&options, &mut |_| {}).unwrap();
+    assert_eq!(audit.results.len(), 2);
+    let f64_check = &audit.results[0];
+    assert!(matches!(&f64_check.outcome, Outcome::Skipped { reason } if reason.contains("no f64 version")));
+    assert_eq!(f64_check.known, None, "a skipped check reproduces nothing");
+    match &audit.results[1].outcome {
+        Outcome::Checked { report } => {
+            assert_eq!(report.oracle, backprop_gradcheck::Dtype::F32);
+            assert!(report.notes.iter().any(|n| n.contains("f32")));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_most_specific_pattern_claims_a_check() {
+    let findings = known_findings().unwrap();
+    let panicking =
+        "conv_transpose1d(padding=2, output_padding=0, stride=1, dilation=1, groups=1) x[2, 2, 4] kernel[2, 2, 3] [f64]";
+    assert_eq!(claim(&findings, panicking).unwrap().advisory.id, "CANDLE-0008");
+    let unsupported =
+        "conv_transpose1d(padding=1, output_padding=0, stride=1, dilation=1, groups=1) x[2, 2, 4] kernel[2, 2, 3] [f64]";
+    assert_eq!(claim(&findings, unsupported).unwrap().advisory.id, "CANDLE-0007");
+    assert!(claim(&findings, "exp() x[3, 4] [f64]").is_none());
+}
+
+#[test]
+fn malformed_finding_files_are_errors() {
+    let good = include_str!("../findings/CANDLE-0009.md");
+    assert!(Finding::parse("CANDLE-0009.md", good).is_ok());
+    assert!(matches!(
+        Finding::parse("CANDLE-0009.md", "# no front matter\n"),
+        Err(FindingError::NoFrontMatter { .. })
+    ));
+    assert!(matches!(
+        Finding::parse("CANDLE-0099.md", good),
+        Err(FindingError::Name { .. })
+    ));
+    let retitled = good.replacen("\n# scatter backward", "\n# another title", 1);
+    assert!(matches!(
+        Finding::parse("CANDLE-0009.md", &retitled),
+        Err(FindingError::Title { .. })
+    ));
+    let restated = good.replacen("status = \"wrong-value\"", "status = \"bad\"", 1);
+    assert!(matches!(
+        Finding::parse("CANDLE-0009.md", &restated),
+        Err(FindingError::Status { .. })
+    ));
+    let unknown_key = good.replacen("[affected]", "[affected]\nextra = 1", 1);
+    let err = Finding::parse("CANDLE-0009.md", &unknown_key).unwrap_err();
+    assert!(matches!(err, FindingError::Toml { .. }), "{err}");
+}
