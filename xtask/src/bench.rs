@@ -12,6 +12,8 @@ mod scalar;
 mod timing;
 
 use std::path::PathBuf;
+
+use crate::workspace_root;
 use std::process::{Command, ExitCode};
 
 use serde::Serialize;
@@ -204,12 +206,6 @@ fn rerun(steady_heap: bool) -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace root")
-        .to_path_buf()
-}
 
 /// Everything measured, for the human-readable report.
 #[derive(Default)]
