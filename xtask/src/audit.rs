@@ -65,7 +65,13 @@ pub fn candle_command(args: &CandleArgs) -> Command {
     if args.release {
         command.arg("--release");
     }
-    command.args(["--package", "backprop-candle", "--bin", "candle-audit", "--"]);
+    command.args([
+        "--package",
+        "backprop-candle",
+        "--bin",
+        "candle-audit",
+        "--",
+    ]);
     command.arg("--report-dir").arg(report_dir);
     command.arg("--seed").arg(args.seed.to_string());
     if let Some(filter) = &args.filter {
@@ -113,32 +119,59 @@ mod tests {
     }
 
     fn argv(c: &Command) -> Vec<String> {
-        c.get_args().map(|a| a.to_string_lossy().into_owned()).collect()
+        c.get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect()
     }
 
     #[test]
     fn the_audit_runs_the_candle_binary_with_the_options_forwarded() {
-        let a = parse(&["cargo xtask", "audit", "candle", "--filter", "conv1d", "--seed", "7"]);
+        let a = parse(&[
+            "cargo xtask",
+            "audit",
+            "candle",
+            "--filter",
+            "conv1d",
+            "--seed",
+            "7",
+        ]);
         let c = candle_command(&a);
         let args = argv(&c);
         assert_eq!(&args[..2], ["run", "--quiet"]);
-        assert!(args.windows(2).any(|w| w == ["--package", "backprop-candle"]));
+        assert!(
+            args.windows(2)
+                .any(|w| w == ["--package", "backprop-candle"])
+        );
         assert!(args.windows(2).any(|w| w == ["--bin", "candle-audit"]));
         assert!(args.windows(2).any(|w| w == ["--filter", "conv1d"]));
         assert!(args.windows(2).any(|w| w == ["--seed", "7"]));
         assert!(!args.contains(&"--release".to_string()));
         let dir = args.iter().position(|a| a == "--report-dir").unwrap();
-        assert!(args[dir + 1].ends_with("target/audit/candle"), "{}", args[dir + 1]);
+        assert!(
+            args[dir + 1].ends_with("target/audit/candle"),
+            "{}",
+            args[dir + 1]
+        );
         assert_eq!(c.get_current_dir(), Some(workspace_root().as_path()));
     }
 
     #[test]
     fn release_and_an_explicit_folder_are_forwarded() {
-        let a = parse(&["cargo xtask", "audit", "candle", "--release", "--report-dir", "/tmp/x"]);
+        let a = parse(&[
+            "cargo xtask",
+            "audit",
+            "candle",
+            "--release",
+            "--report-dir",
+            "/tmp/x",
+        ]);
         let args = argv(&candle_command(&a));
         assert!(args.contains(&"--release".to_string()));
         assert!(args.windows(2).any(|w| w == ["--report-dir", "/tmp/x"]));
-        assert!(crate::Cli::try_parse_from(["cargo xtask", "audit"]).is_err(), "a target is required");
+        assert!(
+            crate::Cli::try_parse_from(["cargo xtask", "audit"]).is_err(),
+            "a target is required"
+        );
         assert!(crate::Cli::try_parse_from(["cargo xtask", "audit", "burn"]).is_err());
     }
 }

@@ -206,7 +206,6 @@ fn rerun(steady_heap: bool) -> ExitCode {
     }
 }
 
-
 /// Everything measured, for the human-readable report.
 #[derive(Default)]
 struct Table {

@@ -48,7 +48,6 @@ pub struct Args {
 /// The suite of the staged-versus-graph and graph-versus-differences checks.
 const CROSS_CHECK: &str = "cross-check";
 
-
 fn selected(filter: Option<&str>, name: &str) -> bool {
     filter.is_none_or(|f| name.contains(f))
 }

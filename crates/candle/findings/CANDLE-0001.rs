@@ -10,7 +10,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let x = Var::from_tensor(&Tensor::new(&[[[[1f64, 2.], [3., 4.]]]], &Device::Cpu)?)?;
     let y = x.as_tensor().max_pool2d(2)?; // [[[[4.]]]]
     let grads = y.sum_all()?.backward()?;
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: the one window's maximum, 4, gets the
@@ -23,6 +27,10 @@ fn main() -> candle_core::Result<()> {
     let got = reproduce()?;
     println!("candle:   {got:?}");
     println!("expected: {:?}", expected());
-    assert_eq!(got, expected(), "max_pool2d's gradient is off by the window size");
+    assert_eq!(
+        got,
+        expected(),
+        "max_pool2d's gradient is off by the window size"
+    );
     Ok(())
 }

@@ -13,7 +13,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     // One 2×2 window at the top left; row 2 and column 2 are dropped.
     let y = x.as_tensor().avg_pool2d(2)?; // [[[[2.]]]]
     let grads = y.sum_all()?.backward()?;
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: 1/4 on the four elements of the window, 0 on
@@ -26,6 +30,10 @@ fn main() -> candle_core::Result<()> {
     let got = reproduce()?;
     println!("candle:   {got:?}");
     println!("expected: {:?}", expected());
-    assert_eq!(got, expected(), "gradient on elements the forward pass never read");
+    assert_eq!(
+        got,
+        expected(),
+        "gradient on elements the forward pass never read"
+    );
     Ok(())
 }

@@ -12,7 +12,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let x = Var::from_tensor(&x)?;
     let y = x.as_tensor().avg_pool2d_with_stride(2, 1)?; // forward works: 2×2
     let grads = y.sum_all()?.backward()?; // error: backward not supported
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: each element gets 1/4 from every window that

@@ -14,7 +14,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let y = x.conv1d(w.as_tensor(), 0, 1, 1, 1)?; // (2, 2, 2)
     let c = Tensor::new(&[[[1f64, 2.], [3., 4.]], [[5., 6.], [7., 8.]]], &dev)?;
     let grads = (y * c)?.sum_all()?.backward()?;
-    grads.get(w.as_tensor()).expect("a gradient for w").flatten_all()?.to_vec1()
+    grads
+        .get(w.as_tensor())
+        .expect("a gradient for w")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition, `dw[o, 0, k] = Σ_b Σ_l c[b, o, l]·x[b, 0, l + k]`:
@@ -31,7 +35,10 @@ pub fn forward_with_strided_kernel() -> candle_core::Result<(Vec<f64>, Vec<f64>)
     let x = Tensor::new(&[[[1f64, 2., 3.], [4., 5., 6.]]], &dev)?; // (1, 2, 3)
     let w = Tensor::new(&[[[1f64, 2.], [3., 4.]], [[5., 6.], [7., 8.]]], &dev)?.transpose(0, 1)?;
     let strided = x.conv1d(&w, 0, 1, 1, 1)?.flatten_all()?.to_vec1()?;
-    let copied = x.conv1d(&w.contiguous()?, 0, 1, 1, 1)?.flatten_all()?.to_vec1()?;
+    let copied = x
+        .conv1d(&w.contiguous()?, 0, 1, 1, 1)?
+        .flatten_all()?
+        .to_vec1()?;
     Ok((strided, copied))
 }
 

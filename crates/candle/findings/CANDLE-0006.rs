@@ -14,7 +14,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let w = Tensor::new(&[[[[1f64]]]], &dev)?;
     let y = x.as_tensor().conv2d(&w, 0, 2, 1, 1)?; // (1, 1, 2, 2): rows 0, 2; columns 0, 2
     let grads = y.sum_all()?.backward()?; // error: shape mismatch in add
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: 1 on the four elements the strided 1×1

@@ -11,7 +11,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let w = Tensor::new(&[[[1f64, 2.]]], &dev)?;
     let y = x.as_tensor().conv_transpose1d(&w, 0, 0, 1, 1, 1)?; // [1, 4, 4]
     let grads = y.sum_all()?.backward()?; // error: backward not supported
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: every input element reaches the output

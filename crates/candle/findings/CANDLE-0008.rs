@@ -13,7 +13,9 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let dev = Device::Cpu;
     let x = Tensor::new(&[[[1f64, 2.]]], &dev)?;
     let w = Tensor::new(&[[[1f64, 2., 3.]]], &dev)?;
-    x.conv_transpose1d(&w, 1, 0, 1, 1, 1)?.flatten_all()?.to_vec1()
+    x.conv_transpose1d(&w, 1, 0, 1, 1, 1)?
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The output by definition: the full transposed convolution

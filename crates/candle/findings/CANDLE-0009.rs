@@ -14,7 +14,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let idx = Tensor::new(&[[1u32]], &dev)?;
     let y = init.as_tensor().scatter(&idx, &src, 1)?; // [[1, 5, 3]]
     let grads = y.sum_all()?.backward()?;
-    grads.get(init.as_tensor()).expect("a gradient for init").flatten_all()?.to_vec1()
+    grads
+        .get(init.as_tensor())
+        .expect("a gradient for init")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: `init[0, 1]` no longer reaches the output.

@@ -15,7 +15,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let idx = Tensor::new(&[[0u32, 0]], &dev)?;
     let y = init.as_tensor().scatter_add(&idx, &src, 1)?; // [[31, 2]]
     let grads = y.sum_all()?.backward()?;
-    grads.get(init.as_tensor()).expect("a gradient for init").flatten_all()?.to_vec1()
+    grads
+        .get(init.as_tensor())
+        .expect("a gradient for init")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: every element of `init` reaches the output

@@ -13,7 +13,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let up = x.as_tensor().upsample_nearest1d(4)?; // [[[1, 1, 2, 2]]]
     let y = Tensor::cat(&[&up, x.as_tensor()], 2)?; // [[[1, 1, 2, 2, 1, 2]]]
     let grads = y.sum_all()?.backward()?;
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: each element appears twice in the upsampled

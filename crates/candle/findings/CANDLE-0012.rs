@@ -12,7 +12,11 @@ pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let x = Var::from_tensor(&Tensor::new(&[[[1f64, 2.]]], &dev)?)?;
     let y = x.as_tensor().upsample_nearest1d(3)?; // [[[1, 1, 2]]]
     let grads = y.sum_all()?.backward()?; // error: not supported
-    grads.get(x.as_tensor()).expect("a gradient for x").flatten_all()?.to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .flatten_all()?
+        .to_vec1()
 }
 
 /// The gradient by definition: output positions 0 and 1 read `x[0]`,

@@ -10,7 +10,10 @@ use candle_core::{Device, Tensor, Var};
 pub fn reproduce() -> candle_core::Result<Vec<f64>> {
     let x = Var::from_tensor(&Tensor::new(&[1f64], &Device::Cpu)?)?;
     let grads = x.as_tensor().gelu()?.sum_all()?.backward()?;
-    grads.get(x.as_tensor()).expect("a gradient for x").to_vec1()
+    grads
+        .get(x.as_tensor())
+        .expect("a gradient for x")
+        .to_vec1()
 }
 
 /// The derivative of candle's own forward `0.5·x·(1 + tanh(√(2/π)·(x +

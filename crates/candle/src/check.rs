@@ -250,7 +250,11 @@ fn random_upstream(seed: u64, shape: &[usize]) -> ArrayD<f64> {
     ArrayD::from_shape_simple_fn(shape, || rng.sample::<f64, _>(StandardNormal))
 }
 
-fn run<T, F>(f: &F, values: &[ArrayD<f64>], options: &CheckOptions) -> Result<CandleReport, CheckError>
+fn run<T, F>(
+    f: &F,
+    values: &[ArrayD<f64>],
+    options: &CheckOptions,
+) -> Result<CandleReport, CheckError>
 where
     T: Float,
     F: Fn(&[Tensor]) -> candle_core::Result<Tensor>,
@@ -324,9 +328,9 @@ where
     let forward_failure: RefCell<Option<String>> = RefCell::new(None);
     let out_shape = analytic.output.dims().to_vec();
     let forward = |x: &[ArrayD<f64>]| -> ArrayD<f64> {
-        match call(f, x, oracle, options.layout, false).and_then(|(_, out)| {
-            guarded(|| to_array(&out))
-        }) {
+        match call(f, x, oracle, options.layout, false)
+            .and_then(|(_, out)| guarded(|| to_array(&out)))
+        {
             Ok(a) => a,
             Err(fault) => {
                 let message = match fault {
@@ -382,7 +386,11 @@ where
         &mut report,
         &Probe {
             gradients: &probe,
-            storage_shapes: analytic.storages.iter().map(|s| s.dims().to_vec()).collect(),
+            storage_shapes: analytic
+                .storages
+                .iter()
+                .map(|s| s.dims().to_vec())
+                .collect(),
         },
         checked,
     );
@@ -410,6 +418,10 @@ impl CandleReport {
     }
 }
 
+/// candle's gradient of each input (`None` where it gives none) and the
+/// upstream gradient it was computed for.
+pub(crate) type GradientsAt = (Vec<Option<ArrayD<f64>>>, ArrayD<f64>);
+
 /// candle's gradients of `f` at `values` (logical shapes; `None` where
 /// candle gives none) for the upstream gradient a check with `seed` uses,
 /// and that upstream gradient. For confirming a finding by another route.
@@ -419,7 +431,7 @@ pub(crate) fn candle_gradients<F>(
     dtype: DType,
     layout: InputLayout,
     seed: u64,
-) -> Result<(Vec<Option<ArrayD<f64>>>, ArrayD<f64>), String>
+) -> Result<GradientsAt, String>
 where
     F: Fn(&[Tensor]) -> candle_core::Result<Tensor> + ?Sized,
 {

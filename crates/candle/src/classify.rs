@@ -1,10 +1,10 @@
 //! From a numerical comparison and one backward run to a [`Status`] and a
 //! message per input: which way candle is wrong, if it is.
 
-use backprop_gradcheck::{Element, Finding, PairReport, Report, Status as Verdict};
 use crate::check::Gradients;
-use crate::error::candle_message;
+use crate::error::{candle_message, without_backtrace};
 use crate::{CandleReport, Status};
+use backprop_gradcheck::{Element, Finding, PairReport, Report, Status as Verdict};
 
 /// What the backward run with the check's upstream gradient returned.
 pub(crate) struct Probe<'a> {
@@ -40,13 +40,10 @@ fn blamed(pair: &PairReport) -> Option<&Element> {
 
 fn first_finding(pair: &PairReport, kinks: bool) -> Option<&Finding> {
     let own = if kinks { &pair.kinks } else { &pair.non_finite };
-    let located = pair.located.as_ref().map(|l| {
-        if kinks {
-            &l.kinks
-        } else {
-            &l.non_finite
-        }
-    });
+    let located = pair
+        .located
+        .as_ref()
+        .map(|l| if kinks { &l.kinks } else { &l.non_finite });
     own.first
         .first()
         .or_else(|| located.and_then(|l| l.first.first()))
@@ -107,10 +104,7 @@ pub(crate) fn classify(report: &mut CandleReport, probe: &Probe<'_>, checked: Re
                 Verdict::Kink => (
                     Status::Kink,
                     match first_finding(pair, true) {
-                        Some(k) => format!(
-                            "kink at {:?}: no derivative to compare there",
-                            k.index
-                        ),
+                        Some(k) => format!("kink at {:?}: no derivative to compare there", k.index),
                         None => "kink: no derivative to compare".to_string(),
                     },
                 ),
@@ -173,16 +167,9 @@ pub(crate) fn classify(report: &mut CandleReport, probe: &Probe<'_>, checked: Re
 /// A report for a backward pass that returned an error. candle accumulates
 /// gradients with `add`, which fails on a shape mismatch: such an error is a
 /// gradient of the wrong shape, not a missing feature.
-pub(crate) fn backward_error(
-    mut report: CandleReport,
-    error: &candle_core::Error,
-) -> CandleReport {
-    let mut inner = error;
-    while let candle_core::Error::WithBacktrace { inner: next, .. } = inner {
-        inner = next;
-    }
+pub(crate) fn backward_error(mut report: CandleReport, error: &candle_core::Error) -> CandleReport {
     let text = candle_message(error);
-    let (status, message) = match inner {
+    let (status, message) = match without_backtrace(error) {
         candle_core::Error::ShapeMismatchBinaryOp { lhs, rhs, op } if *op == "add" => (
             Status::WrongShape,
             format!(

@@ -23,7 +23,9 @@ pub enum CheckError {
         dtype: candle_core::DType,
     },
     /// The inputs do not all have the same dtype.
-    #[error("input {index} has dtype {dtype:?} but input 0 has {first:?}; give inputs of one dtype")]
+    #[error(
+        "input {index} has dtype {dtype:?} but input 0 has {first:?}; give inputs of one dtype"
+    )]
     MixedDtypes {
         /// Position of the odd input.
         index: usize,
@@ -78,14 +80,16 @@ pub enum CheckError {
 /// candle's error message without the backtrace candle may attach, and
 /// without the context layers around the innermost error.
 pub fn candle_message(error: &candle_core::Error) -> String {
+    without_backtrace(error).to_string()
+}
+
+/// The error inside candle's backtrace wrappers.
+pub(crate) fn without_backtrace(error: &candle_core::Error) -> &candle_core::Error {
     let mut inner = error;
-    loop {
-        match inner {
-            candle_core::Error::WithBacktrace { inner: next, .. } => inner = next,
-            _ => break,
-        }
+    while let candle_core::Error::WithBacktrace { inner: next, .. } = inner {
+        inner = next;
     }
-    inner.to_string()
+    inner
 }
 
 impl From<candle_core::Error> for CheckError {

@@ -65,9 +65,7 @@ impl InputLayout {
                 let mut shape = values.shape().to_vec();
                 shape.push(2);
                 let mut stored = ArrayD::<f64>::zeros(IxDyn(&shape));
-                stored
-                    .index_axis_mut(Axis(values.ndim()), 1)
-                    .assign(values);
+                stored.index_axis_mut(Axis(values.ndim()), 1).assign(values);
                 stored
             }
         }
@@ -145,9 +143,9 @@ impl InputLayout {
             (DType::F64, false) => Tensor::from_vec(data, shape, &device),
             (DType::F64, true) => Ok(Var::from_vec(data, shape, &device)?.as_tensor().clone()),
             (DType::F32, false) => Tensor::from_vec(to_f32(&data), shape, &device),
-            (DType::F32, true) => {
-                Ok(Var::from_vec(to_f32(&data), shape, &device)?.as_tensor().clone())
-            }
+            (DType::F32, true) => Ok(Var::from_vec(to_f32(&data), shape, &device)?
+                .as_tensor()
+                .clone()),
             (other, _) => Err(candle_core::Error::Msg(format!(
                 "backprop-candle stores f32 or f64 inputs, not {other:?}"
             ))),

@@ -45,3 +45,8 @@ pub use status::{Phase, Status};
 /// The candle release this crate is built and audited against (pinned in
 /// the workspace's `Cargo.toml`).
 pub const CANDLE_VERSION: &str = "0.11.1";
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

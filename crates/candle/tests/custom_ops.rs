@@ -145,10 +145,14 @@ fn x23(dtype: DType) -> Tensor {
 
 /// Standard normal-ish values from a small LCG, reproducible per seed.
 fn values(seed: u64, n: usize) -> Vec<f64> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((s >> 11) as f64 / (1u64 << 53) as f64) * 4.0 - 2.0
         })
         .collect()
@@ -165,7 +169,12 @@ fn options(seed: u64, mode: Mode) -> CheckOptions {
 fn a_wrong_constant_is_a_wrong_value_in_both_dtypes() {
     for dtype in [DType::F64, DType::F32] {
         for mode in [Mode::Exhaustive, Mode::Fast] {
-            let r = check(cube(CubeRule::WrongFactor), &[x23(dtype)], &options(1, mode)).unwrap();
+            let r = check(
+                cube(CubeRule::WrongFactor),
+                &[x23(dtype)],
+                &options(1, mode),
+            )
+            .unwrap();
             assert_eq!(r.status, Status::WrongValue, "{r}");
             assert!(r.message.contains("wrong gradient"), "{}", r.message);
             // the blamed element: candle's 2x² against the true 3x²
@@ -175,7 +184,10 @@ fn a_wrong_constant_is_a_wrong_value_in_both_dtypes() {
             if worst.output_index.is_some() {
                 let ratio = worst.analytic / worst.numeric;
                 assert!((ratio - 2.0 / 3.0).abs() < 1e-3, "{r}");
-                assert!((worst.numeric - 3.0 * x * x).abs() < 1e-3 * (1.0 + x * x), "{r}");
+                assert!(
+                    (worst.numeric - 3.0 * x * x).abs() < 1e-3 * (1.0 + x * x),
+                    "{r}"
+                );
             }
         }
     }
@@ -206,10 +218,20 @@ fn one_wrong_element_is_located() {
 #[test]
 fn zeros_are_a_silent_zero_and_none_is_a_missing_gradient() {
     for dtype in [DType::F64, DType::F32] {
-        let r = check(cube(CubeRule::Zeros), &[x23(dtype)], &options(2, Mode::Auto)).unwrap();
+        let r = check(
+            cube(CubeRule::Zeros),
+            &[x23(dtype)],
+            &options(2, Mode::Auto),
+        )
+        .unwrap();
         assert_eq!(r.status, Status::SilentZero, "{r}");
         assert!(r.message.contains("exactly zero"), "{}", r.message);
-        let r = check(cube(CubeRule::NoGradient), &[x23(dtype)], &options(2, Mode::Auto)).unwrap();
+        let r = check(
+            cube(CubeRule::NoGradient),
+            &[x23(dtype)],
+            &options(2, Mode::Auto),
+        )
+        .unwrap();
         assert_eq!(r.status, Status::MissingGradient, "{r}");
         assert!(r.message.contains("no gradient"), "{}", r.message);
         assert_eq!(r.inputs[0].gradient_shape, None);
@@ -228,18 +250,35 @@ fn no_gradient_is_fine_where_the_true_gradient_is_zero() {
 
 #[test]
 fn backward_errors_wrong_shapes_and_panics_have_their_own_status() {
-    let r = check(cube(CubeRule::Unsupported), &[x23(DType::F64)], &CheckOptions::default())
-        .unwrap();
+    let r = check(
+        cube(CubeRule::Unsupported),
+        &[x23(DType::F64)],
+        &CheckOptions::default(),
+    )
+    .unwrap();
     assert_eq!(r.status, Status::BackwardError, "{r}");
     assert!(r.message.contains("not supported"), "{}", r.message);
     assert!(r.gradcheck.is_none());
 
-    let r = check(cube(CubeRule::Transposed), &[x23(DType::F64)], &CheckOptions::default())
-        .unwrap();
+    let r = check(
+        cube(CubeRule::Transposed),
+        &[x23(DType::F64)],
+        &CheckOptions::default(),
+    )
+    .unwrap();
     assert_eq!(r.status, Status::WrongShape, "{r}");
-    assert!(r.message.contains("[3, 2]") && r.message.contains("[2, 3]"), "{}", r.message);
+    assert!(
+        r.message.contains("[3, 2]") && r.message.contains("[2, 3]"),
+        "{}",
+        r.message
+    );
 
-    let r = check(cube(CubeRule::Panics), &[x23(DType::F32)], &CheckOptions::default()).unwrap();
+    let r = check(
+        cube(CubeRule::Panics),
+        &[x23(DType::F32)],
+        &CheckOptions::default(),
+    )
+    .unwrap();
     assert_eq!(r.status, Status::Panic, "{r}");
     assert!(r.message.contains("planted panic"), "{}", r.message);
     assert!(r.message.contains("backward"), "{}", r.message);
@@ -267,7 +306,11 @@ fn a_wrong_rule_for_one_input_fails_only_that_input() {
             let inputs = [a.to_dtype(dtype).unwrap(), b.to_dtype(dtype).unwrap()];
             let r = check(f, &inputs, &CheckOptions::default()).unwrap();
             assert_eq!(r.inputs[0].status, Status::Pass, "{r}");
-            let expected = if wrong { Status::WrongValue } else { Status::Pass };
+            let expected = if wrong {
+                Status::WrongValue
+            } else {
+                Status::Pass
+            };
             assert_eq!(r.inputs[1].status, expected, "{r}");
             assert_eq!(r.status, expected);
         }
@@ -284,7 +327,11 @@ fn correct_ops_pass_over_many_seeds_in_both_dtypes() {
         let b = Tensor::from_vec(values(seed + 1000, n), (rows, cols), &Device::Cpu).unwrap();
         let w = Tensor::from_vec(values(seed + 2000, cols * 2), (cols, 2), &Device::Cpu).unwrap();
         for dtype in [DType::F64, DType::F32] {
-            let mode = if seed % 2 == 0 { Mode::Exhaustive } else { Mode::Fast };
+            let mode = if seed % 2 == 0 {
+                Mode::Exhaustive
+            } else {
+                Mode::Fast
+            };
             let o = options(seed, mode);
             let cast = |t: &Tensor| t.to_dtype(dtype).unwrap();
             let reports = [
@@ -317,8 +364,10 @@ fn every_layout_passes_for_a_correct_function() {
     let w = Tensor::from_vec(values(4, 8), (4, 2), &Device::Cpu).unwrap();
     for layout in InputLayout::ALL {
         for dtype in [DType::F64, DType::F32] {
-            let mut o = CheckOptions::default();
-            o.layout = layout;
+            let o = CheckOptions {
+                layout,
+                ..CheckOptions::default()
+            };
             let inputs = [a.to_dtype(dtype).unwrap(), w.to_dtype(dtype).unwrap()];
             let r = check(|t| t[0].matmul(&t[1])?.sin(), &inputs, &o).unwrap();
             assert_eq!(r.status, Status::Pass, "{layout:?}: {r}");
@@ -365,8 +414,10 @@ fn bad_calls_are_errors_not_panics() {
         check(|t| t[0].exp(), &mixed, &o),
         Err(CheckError::MixedDtypes { index: 1, .. })
     ));
-    let mut transposed = CheckOptions::default();
-    transposed.layout = InputLayout::Transposed;
+    let transposed = CheckOptions {
+        layout: InputLayout::Transposed,
+        ..CheckOptions::default()
+    };
     let v = Tensor::new(&[1f64, 2.0], &Device::Cpu).unwrap();
     assert!(matches!(
         check(f, &[v], &transposed),

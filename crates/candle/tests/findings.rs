@@ -75,7 +75,10 @@ fn arange(shape: &[usize]) -> ArrayD<f64> {
 fn wrong_value(id: &str, reproduce: Reproduce, expected: &[f64]) {
     let got = reproduce().unwrap_or_else(|e| panic!("{id}: candle failed instead: {e}"));
     assert_eq!(got.len(), expected.len(), "{id}");
-    assert_ne!(got, expected, "{id} no longer reproduces: candle now gives the expected {got:?}");
+    assert_ne!(
+        got, expected,
+        "{id} no longer reproduces: candle now gives the expected {got:?}"
+    );
 }
 
 /// candle's backward pass (or lookup) fails with a message containing `what`.
@@ -91,21 +94,37 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
     // CANDLE-0001: max_pool2d's gradient is divided by the window size.
     wrong_value("CANDLE-0001", c0001::reproduce, &c0001::expected());
     assert_eq!(c0001::reproduce().unwrap(), vec![0., 0., 0., 0.25]);
-    let p = pool::PoolParams { kernel: (2, 2), stride: (2, 2) };
+    let p = pool::PoolParams {
+        kernel: (2, 2),
+        stride: (2, 2),
+    };
     let x = array(&[1, 1, 2, 2], &[1., 2., 3., 4.]);
-    assert_eq!(flat(&pool::max_pool2d_vjp(&x, &ones(&[1, 1, 1, 1]), &p)), c0001::expected());
+    assert_eq!(
+        flat(&pool::max_pool2d_vjp(&x, &ones(&[1, 1, 1, 1]), &p)),
+        c0001::expected()
+    );
 
     // CANDLE-0002: avg_pool2d on 3×3 spreads the gradient over all nine.
     wrong_value("CANDLE-0002", c0002::reproduce, &c0002::expected());
     let x = arange(&[1, 1, 3, 3]);
-    assert_eq!(flat(&pool::avg_pool2d_vjp(&x, &ones(&[1, 1, 1, 1]), &p)), c0002::expected());
+    assert_eq!(
+        flat(&pool::avg_pool2d_vjp(&x, &ones(&[1, 1, 1, 1]), &p)),
+        c0002::expected()
+    );
     assert_eq!(flat(&pool::avg_pool2d(&x, &p)), vec![2.0]);
 
     // CANDLE-0003: no backward for stride ≠ kernel.
     fails("CANDLE-0003", c0003::reproduce, "not supported");
-    let overlapping = pool::PoolParams { kernel: (2, 2), stride: (1, 1) };
+    let overlapping = pool::PoolParams {
+        kernel: (2, 2),
+        stride: (1, 1),
+    };
     assert_eq!(
-        flat(&pool::avg_pool2d_vjp(&x, &ones(&[1, 1, 2, 2]), &overlapping)),
+        flat(&pool::avg_pool2d_vjp(
+            &x,
+            &ones(&[1, 1, 2, 2]),
+            &overlapping
+        )),
         c0003::expected()
     );
 
@@ -125,7 +144,10 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
     let (_, dw) = conv::conv1d_vjp(&x, &w, &c, &params);
     assert_eq!(flat(&dw), c0004::expected());
     let (strided, copied) = c0004::forward_with_strided_kernel().unwrap();
-    assert_ne!(strided, copied, "CANDLE-0004's forward root cause no longer reproduces");
+    assert_ne!(
+        strided, copied,
+        "CANDLE-0004's forward root cause no longer reproduces"
+    );
     let x = array(&[1, 2, 3], &[1., 2., 3., 4., 5., 6.]);
     let wt = array(&[2, 2, 2], &[1., 2., 5., 6., 3., 4., 7., 8.]); // the transposed kernel, copied
     assert_eq!(flat(&conv::conv1d(&x, &wt, &params)), copied);
@@ -144,7 +166,10 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
 
     // CANDLE-0006: conv2d's input gradient with the wrong width.
     fails("CANDLE-0006", c0006::reproduce, "shape mismatch in add");
-    let strided = conv::ConvParams { stride: 2, ..params };
+    let strided = conv::ConvParams {
+        stride: 2,
+        ..params
+    };
     let (dx, _) = conv::conv2d_vjp(
         &arange(&[1, 1, 3, 4]),
         &ones(&[1, 1, 1, 1]),
@@ -164,7 +189,10 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
     assert_eq!(flat(&dx), c0007::expected());
 
     // CANDLE-0008: the overflow panics in debug builds only.
-    let padded = conv::ConvParams { padding: 1, ..params };
+    let padded = conv::ConvParams {
+        padding: 1,
+        ..params
+    };
     let y = conv::conv_transpose1d(
         &array(&[1, 1, 2], &[1., 2.]),
         &array(&[1, 1, 3], &[1., 2., 3.]),
@@ -181,7 +209,11 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
             .unwrap_or_default();
         assert!(message.contains("overflow"), "{message}");
     } else {
-        assert_eq!(outcome.unwrap().unwrap(), c0008::expected(), "release builds wrap around");
+        assert_eq!(
+            outcome.unwrap().unwrap(),
+            c0008::expected(),
+            "release builds wrap around"
+        );
     }
 
     // CANDLE-0009: scatter passes gradient to overwritten elements.
@@ -207,12 +239,18 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
 
     // CANDLE-0012: no backward for a non-integer factor.
     fails("CANDLE-0012", c0012::reproduce, "not supported");
-    assert_eq!(flat(&resample::nearest_vjp(&x, &ones(&[1, 1, 3]), &[3])), c0012::expected());
+    assert_eq!(
+        flat(&resample::nearest_vjp(&x, &ones(&[1, 1, 3]), &[3])),
+        c0012::expected()
+    );
 
     // CANDLE-0013: no gradient through the fused softmax.
     fails("CANDLE-0013", c0013::reproduce, "no gradient");
     let g = array(&[1, 2], &[1., 0.]);
-    assert_eq!(flat(&norm::softmax_vjp(&array(&[1, 2], &[0., 0.]), &g, 1)), c0013::expected());
+    assert_eq!(
+        flat(&norm::softmax_vjp(&array(&[1, 2], &[0., 0.]), &g, 1)),
+        c0013::expected()
+    );
 
     // CANDLE-0014: gelu's gradient off by about 2e-7 in f64 — well above f64
     // rounding, well below f32's.
@@ -220,7 +258,10 @@ fn every_finding_reproduces_and_its_expected_values_follow_from_the_definition()
     let expected = c0014::expected()[0];
     assert!((expected - elementwise::gelu_d(1.0)).abs() < 1e-15);
     let gap = (got - expected).abs();
-    assert!(gap > 1e-8, "CANDLE-0014 no longer reproduces: candle gives {got}");
+    assert!(
+        gap > 1e-8,
+        "CANDLE-0014 no longer reproduces: candle gives {got}"
+    );
     assert!(gap < 1e-6, "CANDLE-0014: {gap}");
 }
 
@@ -234,9 +275,13 @@ fn every_finding_file_is_well_formed_and_listed() {
         .collect();
     on_disk.sort();
     let listed: Vec<String> = FINDING_FILES.iter().map(|(f, _)| f.to_string()).collect();
-    assert_eq!(listed, on_disk, "FINDING_FILES lists every finding file, in order");
+    assert_eq!(
+        listed, on_disk,
+        "FINDING_FILES lists every finding file, in order"
+    );
 
-    let manifest = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
     let findings = known_findings().unwrap();
     let names: Vec<String> = catalog()
         .iter()
@@ -253,14 +298,24 @@ fn every_finding_file_is_well_formed_and_listed() {
             manifest.contains(&format!("path = \"findings/{id}.rs\"")),
             "{id}: the reproducer is an example target, so cargo builds it"
         );
-        assert!(program.contains("=0.11.1") && f.versions.affected == ["=0.11.1"], "{id}");
+        assert!(
+            program.contains("=0.11.1") && f.versions.affected == ["=0.11.1"],
+            "{id}"
+        );
         for pattern in &f.advisory.cases {
             assert!(
-                names.iter().any(|n| backprop_candle::audit::glob(pattern, n)),
+                names
+                    .iter()
+                    .any(|n| backprop_candle::audit::glob(pattern, n)),
                 "{id}: the pattern {pattern:?} matches no audit check"
             );
         }
-        for section in ["## Reproducer", "## Expected versus candle", "## Where in candle", "## How it was confirmed"] {
+        for section in [
+            "## Reproducer",
+            "## Expected versus candle",
+            "## Where in candle",
+            "## How it was confirmed",
+        ] {
             assert!(f.body.contains(section), "{id}: no {section:?}");
         }
     }

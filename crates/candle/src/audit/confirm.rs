@@ -68,7 +68,10 @@ fn worst_gap(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Option<(f64, Vec<usize>)> {
     for ((i, x), y) in a.indexed_iter().zip(b.iter()) {
         let d = (x - y).abs();
         if d > worst.0 || d.is_nan() {
-            worst = (if d.is_nan() { f64::INFINITY } else { d }, i.slice().to_vec());
+            worst = (
+                if d.is_nan() { f64::INFINITY } else { d },
+                i.slice().to_vec(),
+            );
         }
     }
     Some(worst)
@@ -93,7 +96,10 @@ impl ForwardCheck {
     /// One line for the report.
     pub fn describe(&self) -> String {
         if self.agrees {
-            format!("candle's forward agrees with it (max relative difference {:.1e})", self.error)
+            format!(
+                "candle's forward agrees with it (max relative difference {:.1e})",
+                self.error
+            )
         } else {
             format!(
                 "candle's FORWARD disagrees with it: out{:?} is {:e}, the definition gives {:e}",
@@ -185,7 +191,8 @@ pub(crate) fn confirm(
                 .enumerate()
                 .filter_map(|(i, (c, n))| match c {
                     None if n.iter().any(|v| *v != 0.0) => {
-                        let (_, index) = worst_gap(n, &ArrayD::zeros(n.raw_dim())).unwrap_or_default();
+                        let (_, index) =
+                            worst_gap(n, &ArrayD::zeros(n.raw_dim())).unwrap_or_default();
                         Some(GradientGap {
                             input: names[i].clone(),
                             naive: n[IxDyn(&index)],
@@ -232,7 +239,11 @@ pub(crate) fn confirm(
     let summary = format!(
         "naive loop: {forward_note}; its own VJP {} finite differences; {gap_note}{}",
         if reference_passes { "passes" } else { "FAILS" },
-        if confirmed { " — confirmed" } else { " — NOT confirmed" }
+        if confirmed {
+            " — confirmed"
+        } else {
+            " — NOT confirmed"
+        }
     );
     Confirmation {
         forward_error,

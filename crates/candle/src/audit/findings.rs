@@ -37,20 +37,62 @@ use thiserror::Error;
 
 /// The finding files, compiled in: `(file name, text)`.
 pub const FINDING_FILES: &[(&str, &str)] = &[
-    ("CANDLE-0001.md", include_str!("../../findings/CANDLE-0001.md")),
-    ("CANDLE-0002.md", include_str!("../../findings/CANDLE-0002.md")),
-    ("CANDLE-0003.md", include_str!("../../findings/CANDLE-0003.md")),
-    ("CANDLE-0004.md", include_str!("../../findings/CANDLE-0004.md")),
-    ("CANDLE-0005.md", include_str!("../../findings/CANDLE-0005.md")),
-    ("CANDLE-0006.md", include_str!("../../findings/CANDLE-0006.md")),
-    ("CANDLE-0007.md", include_str!("../../findings/CANDLE-0007.md")),
-    ("CANDLE-0008.md", include_str!("../../findings/CANDLE-0008.md")),
-    ("CANDLE-0009.md", include_str!("../../findings/CANDLE-0009.md")),
-    ("CANDLE-0010.md", include_str!("../../findings/CANDLE-0010.md")),
-    ("CANDLE-0011.md", include_str!("../../findings/CANDLE-0011.md")),
-    ("CANDLE-0012.md", include_str!("../../findings/CANDLE-0012.md")),
-    ("CANDLE-0013.md", include_str!("../../findings/CANDLE-0013.md")),
-    ("CANDLE-0014.md", include_str!("../../findings/CANDLE-0014.md")),
+    (
+        "CANDLE-0001.md",
+        include_str!("../../findings/CANDLE-0001.md"),
+    ),
+    (
+        "CANDLE-0002.md",
+        include_str!("../../findings/CANDLE-0002.md"),
+    ),
+    (
+        "CANDLE-0003.md",
+        include_str!("../../findings/CANDLE-0003.md"),
+    ),
+    (
+        "CANDLE-0004.md",
+        include_str!("../../findings/CANDLE-0004.md"),
+    ),
+    (
+        "CANDLE-0005.md",
+        include_str!("../../findings/CANDLE-0005.md"),
+    ),
+    (
+        "CANDLE-0006.md",
+        include_str!("../../findings/CANDLE-0006.md"),
+    ),
+    (
+        "CANDLE-0007.md",
+        include_str!("../../findings/CANDLE-0007.md"),
+    ),
+    (
+        "CANDLE-0008.md",
+        include_str!("../../findings/CANDLE-0008.md"),
+    ),
+    (
+        "CANDLE-0009.md",
+        include_str!("../../findings/CANDLE-0009.md"),
+    ),
+    (
+        "CANDLE-0010.md",
+        include_str!("../../findings/CANDLE-0010.md"),
+    ),
+    (
+        "CANDLE-0011.md",
+        include_str!("../../findings/CANDLE-0011.md"),
+    ),
+    (
+        "CANDLE-0012.md",
+        include_str!("../../findings/CANDLE-0012.md"),
+    ),
+    (
+        "CANDLE-0013.md",
+        include_str!("../../findings/CANDLE-0013.md"),
+    ),
+    (
+        "CANDLE-0014.md",
+        include_str!("../../findings/CANDLE-0014.md"),
+    ),
 ];
 
 /// One known finding.
@@ -115,7 +157,9 @@ pub struct Versions {
 #[derive(Debug, Error, PartialEq)]
 pub enum FindingError {
     /// No ```` ```toml ```` front matter at the start.
-    #[error("{file}: no TOML front matter (the file must start with ```toml and close it with ```)")]
+    #[error(
+        "{file}: no TOML front matter (the file must start with ```toml and close it with ```)"
+    )]
     NoFrontMatter {
         /// The file.
         file: String,

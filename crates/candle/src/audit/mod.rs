@@ -29,7 +29,7 @@ pub mod naive;
 mod report;
 mod run;
 
-pub use case::{Case, CandleFn, InputSpec, Package, Values};
+pub use case::{CandleFn, Case, InputSpec, Package, Values};
 pub use catalog::catalog;
 pub use confirm::{Confirmation, GradientGap};
 pub use findings::{

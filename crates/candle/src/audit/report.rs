@@ -30,7 +30,11 @@ fn location(result: &CaseResult, report: &CandleReport) -> Option<Location> {
     let from_gradcheck = report.gradcheck.as_ref().and_then(|g| {
         g.worst().map(|(input, e)| {
             let mut at = Location::new(
-                report.inputs.get(input).map(|i| i.name.clone()).unwrap_or_default(),
+                report
+                    .inputs
+                    .get(input)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
                 e.index.clone(),
             )
             .with_values(e.analytic, e.numeric);
@@ -58,7 +62,8 @@ impl CaseResult {
                 let rel = report.gradcheck.as_ref().map(|g| g.max_rel_error());
                 let status = match self.forward.as_ref().filter(|f| !f.agrees) {
                     Some(f) => {
-                        let at = Location::new("out", f.index.clone()).with_values(f.candle, f.naive);
+                        let at =
+                            Location::new("out", f.index.clone()).with_values(f.candle, f.naive);
                         return self.finish(ReportStatus::Fail, message, rel, Some(at));
                     }
                     None => report_status(report.status),
@@ -130,13 +135,19 @@ impl Audit {
             .with_property("candle-core", CANDLE_VERSION)
             .with_property("candle-nn", CANDLE_VERSION)
             .with_property("device", "cpu")
-            .with_property("oracle", "central differences of candle's forward in f64 (f32 where candle has no f64)")
+            .with_property(
+                "oracle",
+                "central differences of candle's forward in f64 (f32 where candle has no f64)",
+            )
             .with_property("cpu", cpu_model())
             .with_seconds(self.seconds)
             .with_known_findings(
                 self.findings
                     .iter()
-                    .map(|f| KnownFinding::new(f.advisory.id.clone(), f.advisory.title.clone()).with_reference(f.path()))
+                    .map(|f| {
+                        KnownFinding::new(f.advisory.id.clone(), f.advisory.title.clone())
+                            .with_reference(f.path())
+                    })
                     .collect(),
             );
         for r in &self.results {

@@ -179,13 +179,18 @@ fn run_case(case: &Case, dtype: Dtype, seed: u64) -> CaseResult {
         .iter()
         .map(|v| crate::from_array(v, candle_dtype))
         .collect();
-    let outcome = match inputs.map_err(CheckError::from).and_then(|inputs| check(&*case.f, &inputs, &options)) {
+    let outcome = match inputs
+        .map_err(CheckError::from)
+        .and_then(|inputs| check(&*case.f, &inputs, &options))
+    {
         Ok(report) => Outcome::Checked {
             report: Box::new(report),
         },
-        Err(CheckError::Forward { dtype: "f64", message })
-            if dtype == Dtype::F64
-                && candle_forward(&*case.f, &values, DType::F32, case.layout).is_ok() =>
+        Err(CheckError::Forward {
+            dtype: "f64",
+            message,
+        }) if dtype == Dtype::F64
+            && candle_forward(&*case.f, &values, DType::F32, case.layout).is_ok() =>
         {
             Outcome::Skipped {
                 reason: format!(

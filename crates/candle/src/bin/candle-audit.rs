@@ -176,7 +176,9 @@ mod tests {
 
     #[test]
     fn flags_parse_with_and_without_equals() {
-        let a = args(&["--seed", "7", "--filter=conv1d", "--report-dir", "out"]).unwrap().unwrap();
+        let a = args(&["--seed", "7", "--filter=conv1d", "--report-dir", "out"])
+            .unwrap()
+            .unwrap();
         assert_eq!(a.options.seed, 7);
         assert_eq!(a.options.filter.as_deref(), Some("conv1d"));
         assert_eq!(a.report_dir, PathBuf::from("out"));

@@ -6,7 +6,8 @@ use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
 use crate::audit::naive::Reference;
 
-type Op = fn(&candle_core::Tensor, &candle_core::Tensor) -> candle_core::Result<candle_core::Tensor>;
+type Op =
+    fn(&candle_core::Tensor, &candle_core::Tensor) -> candle_core::Result<candle_core::Tensor>;
 
 /// `y = f(a, b)` elementwise with partials `(∂a, ∂b)`, broadcasting by
 /// NumPy's rules; each gradient is summed back to its input's shape.
@@ -14,7 +15,9 @@ fn elementwise(f: fn(f64, f64) -> f64, df: fn(f64, f64) -> (f64, f64)) -> Refere
     let broadcast = |x: &[ArrayD<f64>]| {
         let shape = broadcast_shape(x[0].shape(), x[1].shape());
         (
-            x[0].broadcast(shape.clone()).expect("broadcastable").to_owned(),
+            x[0].broadcast(shape.clone())
+                .expect("broadcastable")
+                .to_owned(),
             x[1].broadcast(shape).expect("broadcastable").to_owned(),
         )
     };
@@ -25,8 +28,14 @@ fn elementwise(f: fn(f64, f64) -> f64, df: fn(f64, f64) -> (f64, f64)) -> Refere
         },
         move |x, g| {
             let (a, b) = broadcast(x);
-            let da = ndarray::Zip::from(&a).and(&b).and(g).map_collect(|&a, &b, &g| g * df(a, b).0);
-            let db = ndarray::Zip::from(&a).and(&b).and(g).map_collect(|&a, &b, &g| g * df(a, b).1);
+            let da = ndarray::Zip::from(&a)
+                .and(&b)
+                .and(g)
+                .map_collect(|&a, &b, &g| g * df(a, b).0);
+            let db = ndarray::Zip::from(&a)
+                .and(&b)
+                .and(g)
+                .map_collect(|&a, &b, &g| g * df(a, b).1);
             vec![sum_to(&da, x[0].shape()), sum_to(&db, x[1].shape())]
         },
     )
@@ -37,8 +46,16 @@ fn broadcast_shape(a: &[usize], b: &[usize]) -> Vec<usize> {
     let n = a.len().max(b.len());
     (0..n)
         .map(|i| {
-            let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
-            let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
+            let da = if i + a.len() >= n {
+                a[i + a.len() - n]
+            } else {
+                1
+            };
+            let db = if i + b.len() >= n {
+                b[i + b.len() - n]
+            } else {
+                1
+            };
             da.max(db)
         })
         .collect()
@@ -53,7 +70,9 @@ pub(crate) fn sum_to(g: &ArrayD<f64>, shape: &[usize]) -> ArrayD<f64> {
     }
     for (axis, &dim) in shape.iter().enumerate() {
         if dim == 1 && out.shape()[axis] != 1 {
-            out = out.sum_axis(ndarray::Axis(axis)).insert_axis(ndarray::Axis(axis));
+            out = out
+                .sum_axis(ndarray::Axis(axis))
+                .insert_axis(ndarray::Axis(axis));
         }
     }
     out
@@ -85,13 +104,76 @@ fn binaries() -> Vec<Binary> {
     let normal = Values::Normal;
     let positive = Values::Uniform(0.4, 2.5);
     vec![
-        b("add", |a, b| a + b, "broadcast_add", Tensor::broadcast_add, normal, normal, |a, b| a + b, |_, _| (1.0, 1.0)),
-        b("sub", |a, b| a - b, "broadcast_sub", Tensor::broadcast_sub, normal, normal, |a, b| a - b, |_, _| (1.0, -1.0)),
-        b("mul", |a, b| a * b, "broadcast_mul", Tensor::broadcast_mul, normal, normal, |a, b| a * b, |a, b| (b, a)),
-        b("div", |a, b| a / b, "broadcast_div", Tensor::broadcast_div, normal, Values::AwayFromZero(0.5, 2.5), |a, b| a / b, |a, b| (1.0 / b, -a / (b * b))),
-        b("minimum", |a, b| a.minimum(b), "broadcast_minimum", Tensor::broadcast_minimum, normal, normal, f64::min, |a, b| if a < b { (1.0, 0.0) } else { (0.0, 1.0) }),
-        b("maximum", |a, b| a.maximum(b), "broadcast_maximum", Tensor::broadcast_maximum, normal, normal, f64::max, |a, b| if a > b { (1.0, 0.0) } else { (0.0, 1.0) }),
-        b("pow", Tensor::pow, "broadcast_pow", Tensor::broadcast_pow, positive, Values::Uniform(-1.5, 2.5), f64::powf, |a, b| (b * a.powf(b - 1.0), a.powf(b) * a.ln())),
+        b(
+            "add",
+            |a, b| a + b,
+            "broadcast_add",
+            Tensor::broadcast_add,
+            normal,
+            normal,
+            |a, b| a + b,
+            |_, _| (1.0, 1.0),
+        ),
+        b(
+            "sub",
+            |a, b| a - b,
+            "broadcast_sub",
+            Tensor::broadcast_sub,
+            normal,
+            normal,
+            |a, b| a - b,
+            |_, _| (1.0, -1.0),
+        ),
+        b(
+            "mul",
+            |a, b| a * b,
+            "broadcast_mul",
+            Tensor::broadcast_mul,
+            normal,
+            normal,
+            |a, b| a * b,
+            |a, b| (b, a),
+        ),
+        b(
+            "div",
+            |a, b| a / b,
+            "broadcast_div",
+            Tensor::broadcast_div,
+            normal,
+            Values::AwayFromZero(0.5, 2.5),
+            |a, b| a / b,
+            |a, b| (1.0 / b, -a / (b * b)),
+        ),
+        b(
+            "minimum",
+            |a, b| a.minimum(b),
+            "broadcast_minimum",
+            Tensor::broadcast_minimum,
+            normal,
+            normal,
+            f64::min,
+            |a, b| if a < b { (1.0, 0.0) } else { (0.0, 1.0) },
+        ),
+        b(
+            "maximum",
+            |a, b| a.maximum(b),
+            "broadcast_maximum",
+            Tensor::broadcast_maximum,
+            normal,
+            normal,
+            f64::max,
+            |a, b| if a > b { (1.0, 0.0) } else { (0.0, 1.0) },
+        ),
+        b(
+            "pow",
+            Tensor::pow,
+            "broadcast_pow",
+            Tensor::broadcast_pow,
+            positive,
+            Values::Uniform(-1.5, 2.5),
+            f64::powf,
+            |a, b| (b * a.powf(b - 1.0), a.powf(b) * a.ln()),
+        ),
     ]
 }
 
@@ -102,18 +184,37 @@ pub fn cases() -> Vec<Case> {
     for bin in binaries() {
         let (op, bop) = (bin.op, bin.broadcast);
         let reference = elementwise(bin.f, bin.df);
-        let same = Case::new(Package::Core, bin.function, format!("{}()", bin.function), move |t| op(&t[0], &t[1]))
-            .reference(reference.clone());
+        let same = Case::new(
+            Package::Core,
+            bin.function,
+            format!("{}()", bin.function),
+            move |t| op(&t[0], &t[1]),
+        )
+        .reference(reference.clone());
         for (shape, layout) in [
             (&[3, 4][..], InputLayout::Contiguous),
             (&[3, 4][..], InputLayout::Transposed),
             (&[2, 3, 2][..], InputLayout::Strided),
         ] {
-            cases.push(same.clone().input("a", shape, bin.a).input("b", shape, bin.b).layout(layout));
+            cases.push(
+                same.clone()
+                    .input("a", shape, bin.a)
+                    .input("b", shape, bin.b)
+                    .layout(layout),
+            );
         }
-        let bcast = Case::new(Package::Core, bin.broadcast_function, format!("{}()", bin.broadcast_function), move |t| bop(&t[0], &t[1]))
-            .reference(reference);
-        for (sa, sb) in [(&[2, 3][..], &[3][..]), (&[2, 1, 4][..], &[3, 1][..]), (&[1, 3][..], &[2, 1][..])] {
+        let bcast = Case::new(
+            Package::Core,
+            bin.broadcast_function,
+            format!("{}()", bin.broadcast_function),
+            move |t| bop(&t[0], &t[1]),
+        )
+        .reference(reference);
+        for (sa, sb) in [
+            (&[2, 3][..], &[3][..]),
+            (&[2, 1, 4][..], &[3, 1][..]),
+            (&[1, 3][..], &[2, 1][..]),
+        ] {
             cases.push(bcast.clone().input("a", sa, bin.a).input("b", sb, bin.b));
         }
     }

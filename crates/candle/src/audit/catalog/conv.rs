@@ -69,7 +69,14 @@ fn conv_transpose1d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
             p.padding, p.output_padding, p.stride, p.dilation, p.groups
         ),
         move |t| {
-            t[0].conv_transpose1d(&t[1], p.padding, p.output_padding, p.stride, p.dilation, p.groups)
+            t[0].conv_transpose1d(
+                &t[1],
+                p.padding,
+                p.output_padding,
+                p.stride,
+                p.dilation,
+                p.groups,
+            )
         },
     )
     .input("x", x, Values::Normal)
@@ -136,7 +143,10 @@ pub fn cases() -> Vec<Case> {
         cases.push(conv2d(p, &[2, 2 * g, 6, 7], &[2 * g, 2, 3, 3]));
         let output_paddings: &[usize] = if p.stride == 2 { &[0, 1] } else { &[0] };
         for &output_padding in output_paddings {
-            let p = ConvParams { output_padding, ..p };
+            let p = ConvParams {
+                output_padding,
+                ..p
+            };
             cases.push(conv_transpose1d(p, &[1, g, 5], &[g, 1, 3]));
             cases.push(conv_transpose1d(p, &[2, 2 * g, 4], &[2 * g, 2, 3]));
             if g == 1 {

@@ -102,7 +102,10 @@ pub fn cases() -> Vec<Case> {
         ));
         cases.extend(in_layouts(case, &LAYOUTS));
     }
-    for (dim, list) in [(1, vec![1, 3, 0, 2, 3, 1]), (0, vec![2, 0, 1, 1, 0, 1, 0, 2])] {
+    for (dim, list) in [
+        (1, vec![1, 3, 0, 2, 3, 1]),
+        (0, vec![2, 0, 1, 1, 0, 1, 0, 2]),
+    ] {
         let src_shape = if dim == 1 { [3, 2] } else { [2, 4] };
         let (t, a) = ids(&src_shape, &list);
         let (a2, a3) = (Arc::new(a.clone()), Arc::new(a));
@@ -125,7 +128,10 @@ pub fn cases() -> Vec<Case> {
     }
 
     // index_add with a repeated index
-    for (dim, init, src, list) in [(0, [4, 3], [3, 3], vec![1, 3, 1]), (1, [3, 4], [3, 2], vec![2, 2])] {
+    for (dim, init, src, list) in [
+        (0, [4, 3], [3, 3], vec![1, 3, 1]),
+        (1, [3, 4], [3, 2], vec![2, 2]),
+    ] {
         let (t, _) = ids(&[list.len()], &list);
         let (l2, l3) = (list.clone(), list.clone());
         let case = Case::new(
@@ -149,7 +155,9 @@ pub fn cases() -> Vec<Case> {
     // where_cond: the mask picks from on_true or on_false
     let mask_values = [1u8, 0, 0, 1, 1, 1, 0, 0, 0, 1, 0, 1];
     let mask = Tensor::from_vec(mask_values.to_vec(), (3, 4), &Device::Cpu).expect("mask");
-    let m = Arc::new(ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| f64::from(mask_values[i[0] * 4 + i[1]])));
+    let m = Arc::new(ArrayD::from_shape_fn(IxDyn(&[3, 4]), |i| {
+        f64::from(mask_values[i[0] * 4 + i[1]])
+    }));
     let (m2, m3) = (m.clone(), m);
     let case = Case::new(
         Package::Core,

@@ -18,8 +18,16 @@ fn product(a: &ArrayD<f64>, b: &ArrayD<f64>) -> ArrayD<f64> {
         let r = ba.len().max(bb.len());
         (0..r)
             .map(|i| {
-                let x = if i + ba.len() >= r { ba[i + ba.len() - r] } else { 1 };
-                let y = if i + bb.len() >= r { bb[i + bb.len() - r] } else { 1 };
+                let x = if i + ba.len() >= r {
+                    ba[i + ba.len() - r]
+                } else {
+                    1
+                };
+                let y = if i + bb.len() >= r {
+                    bb[i + bb.len() - r]
+                } else {
+                    1
+                };
                 x.max(y)
             })
             .collect()

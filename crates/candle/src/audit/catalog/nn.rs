@@ -25,7 +25,11 @@ fn softmaxes() -> Vec<Case> {
             move |x, g| vec![norm::softmax_vjp(&x[0], g, dim)],
         ));
         for layout in [InputLayout::Contiguous, InputLayout::Transposed] {
-            cases.push(case.clone().input("x", &[3, 4], Values::Normal).layout(layout));
+            cases.push(
+                case.clone()
+                    .input("x", &[3, 4], Values::Normal)
+                    .layout(layout),
+            );
         }
         let case = Case::new(
             Package::Nn,
@@ -38,7 +42,11 @@ fn softmaxes() -> Vec<Case> {
             move |x, g| vec![norm::log_softmax_vjp(&x[0], g, dim)],
         ));
         for layout in [InputLayout::Contiguous, InputLayout::Transposed] {
-            cases.push(case.clone().input("x", &[3, 4], Values::Normal).layout(layout));
+            cases.push(
+                case.clone()
+                    .input("x", &[3, 4], Values::Normal)
+                    .layout(layout),
+            );
         }
     }
     let last = |x: &ArrayD<f64>| x.ndim() - 1;
@@ -77,17 +85,23 @@ fn norms() -> Vec<Case> {
     for shape in [[3, 4], [2, 5]] {
         let n = shape[1];
         cases.push(
-            Case::new(Package::Nn, "ops::rms_norm", "candle_nn::ops::rms_norm(eps=1e-5)", |t| {
-                candle_nn::ops::rms_norm(&t[0], &t[1], EPS as f32)
-            })
+            Case::new(
+                Package::Nn,
+                "ops::rms_norm",
+                "candle_nn::ops::rms_norm(eps=1e-5)",
+                |t| candle_nn::ops::rms_norm(&t[0], &t[1], EPS as f32),
+            )
             .input("x", &shape, Values::Normal)
             .input("alpha", &[n], Values::Uniform(0.5, 1.5))
             .reference(rms.clone()),
         );
         cases.push(
-            Case::new(Package::Nn, "RmsNorm::forward", "candle_nn::RmsNorm::new(alpha, 1e-5).forward()", |t| {
-                candle_nn::RmsNorm::new(t[1].clone(), EPS).forward(&t[0])
-            })
+            Case::new(
+                Package::Nn,
+                "RmsNorm::forward",
+                "candle_nn::RmsNorm::new(alpha, 1e-5).forward()",
+                |t| candle_nn::RmsNorm::new(t[1].clone(), EPS).forward(&t[0]),
+            )
             .input("x", &shape, Values::Normal)
             .input("alpha", &[n], Values::Uniform(0.5, 1.5))
             .reference(rms.clone()),
@@ -136,7 +150,12 @@ fn losses() -> Vec<Case> {
     .reference(Reference::new(
         move |x| {
             let ls = norm::log_softmax(&x[0], 1);
-            let loss = -labels.iter().enumerate().map(|(r, &c)| ls[[r, c as usize]]).sum::<f64>() / n;
+            let loss = -labels
+                .iter()
+                .enumerate()
+                .map(|(r, &c)| ls[[r, c as usize]])
+                .sum::<f64>()
+                / n;
             ArrayD::from_elem(IxDyn(&[]), loss)
         },
         move |x, g| {
@@ -184,7 +203,9 @@ fn losses() -> Vec<Case> {
         },
         |x, g| {
             let scale = g[IxDyn(&[])] / x[0].len() as f64;
-            let dz = ndarray::Zip::from(&x[0]).and(&x[1]).map_collect(|&z, &t| (sigmoid(z) - t) * scale);
+            let dz = ndarray::Zip::from(&x[0])
+                .and(&x[1])
+                .map_collect(|&z, &t| (sigmoid(z) - t) * scale);
             let dt = ndarray::Zip::from(&x[0]).and(&x[1]).map_collect(|&z, _| {
                 let s = sigmoid(z);
                 -(s.ln() - (1.0 - s).ln()) * scale

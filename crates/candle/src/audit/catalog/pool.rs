@@ -62,12 +62,14 @@ fn nearest(function: &'static str, targets: Vec<usize>, x: &[usize]) -> Case {
         [h, w] => format!("{function}({h}, {w})"),
         _ => unreachable!("1-D or 2-D"),
     };
-    Case::new(Package::Core, function, call, move |t| match (function, targets.as_slice()) {
-        ("upsample_nearest1d", [l]) => t[0].upsample_nearest1d(*l),
-        ("interpolate1d", [l]) => t[0].interpolate1d(*l),
-        ("upsample_nearest2d", [h, w]) => t[0].upsample_nearest2d(*h, *w),
-        (_, [h, w]) => t[0].interpolate2d(*h, *w),
-        _ => unreachable!("1-D or 2-D"),
+    Case::new(Package::Core, function, call, move |t| {
+        match (function, targets.as_slice()) {
+            ("upsample_nearest1d", [l]) => t[0].upsample_nearest1d(*l),
+            ("interpolate1d", [l]) => t[0].interpolate1d(*l),
+            ("upsample_nearest2d", [h, w]) => t[0].upsample_nearest2d(*h, *w),
+            (_, [h, w]) => t[0].interpolate2d(*h, *w),
+            _ => unreachable!("1-D or 2-D"),
+        }
     })
     .input("x", x, Values::Normal)
     .reference(Reference::new(
@@ -117,7 +119,12 @@ pub fn cases() -> Vec<Case> {
     }
     // nearest-neighbour resizing
     for function in ["upsample_nearest1d", "interpolate1d"] {
-        for (target, x) in [(8, [1, 1, 4]), (12, [2, 3, 4]), (6, [1, 2, 4]), (4, [1, 1, 4])] {
+        for (target, x) in [
+            (8, [1, 1, 4]),
+            (12, [2, 3, 4]),
+            (6, [1, 2, 4]),
+            (4, [1, 1, 4]),
+        ] {
             cases.push(nearest(function, vec![target], &x));
         }
         cases.push(nearest(function, vec![8], &[1, 2, 4]).fan_out());

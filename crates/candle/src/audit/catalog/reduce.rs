@@ -26,7 +26,9 @@ fn reductions() -> Vec<(&'static str, &'static str, Reduce)> {
         ("var", "var(1)", |x| x.var(1)),
         ("var_keepdim", "var_keepdim(0)", |x| x.var_keepdim(0)),
         ("log_sum_exp", "log_sum_exp(1)", |x| x.log_sum_exp(1)),
-        ("log_sum_exp", "log_sum_exp((0, 1))", |x| x.log_sum_exp((0, 1))),
+        ("log_sum_exp", "log_sum_exp((0, 1))", |x| {
+            x.log_sum_exp((0, 1))
+        }),
         ("cumsum", "cumsum(0)", |x| x.cumsum(0)),
         ("cumsum", "cumsum(1)", |x| x.cumsum(1)),
     ]
@@ -43,7 +45,11 @@ pub fn cases() -> Vec<Case> {
             (&[3, 4][..], InputLayout::Strided),
             (&[2, 3, 4][..], InputLayout::Contiguous),
         ] {
-            cases.push(base.clone().input("x", shape, Values::Normal).layout(layout));
+            cases.push(
+                base.clone()
+                    .input("x", shape, Values::Normal)
+                    .layout(layout),
+            );
         }
     }
     cases

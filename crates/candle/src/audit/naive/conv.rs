@@ -71,8 +71,8 @@ fn conv_terms(
                         for u in 0..kh {
                             for v in 0..kw {
                                 let hh = (i * p.stride + u * p.dilation) as isize - pad_h as isize;
-                                let ww = (j * p.stride + v * p.dilation) as isize
-                                    - p.padding as isize;
+                                let ww =
+                                    (j * p.stride + v * p.dilation) as isize - p.padding as isize;
                                 if hh < 0 || ww < 0 || hh >= h as isize || ww >= wd as isize {
                                     continue;
                                 }
@@ -125,8 +125,8 @@ fn transpose_terms(
                                 } else {
                                     (i * p.stride + u * p.dilation) as isize - pad_h as isize
                                 };
-                                let ww = (j * p.stride + v * p.dilation) as isize
-                                    - p.padding as isize;
+                                let ww =
+                                    (j * p.stride + v * p.dilation) as isize - p.padding as isize;
                                 if hh < 0 || ww < 0 || hh >= oh as isize || ww >= ow as isize {
                                     continue;
                                 }
@@ -154,7 +154,13 @@ type Terms = fn(
     &mut dyn FnMut([usize; 4], [usize; 4], [usize; 4]),
 ) -> Vec<usize>;
 
-fn forward4(terms: Terms, x: &ArrayD<f64>, w: &ArrayD<f64>, pad_h: usize, p: &ConvParams) -> ArrayD<f64> {
+fn forward4(
+    terms: Terms,
+    x: &ArrayD<f64>,
+    w: &ArrayD<f64>,
+    pad_h: usize,
+    p: &ConvParams,
+) -> ArrayD<f64> {
     let shape = terms(x.shape(), w.shape(), pad_h, p, &mut |_, _, _| {});
     let mut out = ArrayD::zeros(IxDyn(&shape));
     terms(x.shape(), w.shape(), pad_h, p, &mut |xi, wi, oi| {

@@ -17,7 +17,12 @@ pub fn index_select(x: &ArrayD<f64>, ids: &[usize], dim: usize) -> ArrayD<f64> {
 
 /// The VJP of [`index_select`]: slice `k` of `g` is added to slice
 /// `ids[k]`.
-pub fn index_select_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, ids: &[usize], dim: usize) -> ArrayD<f64> {
+pub fn index_select_vjp(
+    x: &ArrayD<f64>,
+    g: &ArrayD<f64>,
+    ids: &[usize],
+    dim: usize,
+) -> ArrayD<f64> {
     let mut dx = ArrayD::zeros(x.raw_dim());
     for (k, &id) in ids.iter().enumerate() {
         let mut to = dx.index_axis_mut(Axis(dim), id);
@@ -28,13 +33,16 @@ pub fn index_select_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, ids: &[usize], dim: us
 
 /// `x.gather(idx, dim)`: `out[i] = x[i with i[dim] = idx[i]]`.
 pub fn gather(x: &ArrayD<f64>, idx: &ArrayD<usize>, dim: usize) -> ArrayD<f64> {
-    ArrayD::from_shape_fn(idx.raw_dim(), |i| {
-        x[IxDyn(&moved(i.slice(), dim, idx[&i]))]
-    })
+    ArrayD::from_shape_fn(idx.raw_dim(), |i| x[IxDyn(&moved(i.slice(), dim, idx[&i]))])
 }
 
 /// The VJP of [`gather`]: `g[i]` is added to `x[i with i[dim] = idx[i]]`.
-pub fn gather_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, idx: &ArrayD<usize>, dim: usize) -> ArrayD<f64> {
+pub fn gather_vjp(
+    x: &ArrayD<f64>,
+    g: &ArrayD<f64>,
+    idx: &ArrayD<usize>,
+    dim: usize,
+) -> ArrayD<f64> {
     let mut dx = ArrayD::zeros(x.raw_dim());
     for (i, &to) in idx.indexed_iter() {
         dx[IxDyn(&moved(i.slice(), dim, to))] += g[&i];
@@ -44,7 +52,12 @@ pub fn gather_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, idx: &ArrayD<usize>, dim: us
 
 /// `init.scatter_add(idx, src, dim)`: `src[i]` is added to
 /// `init[i with i[dim] = idx[i]]`.
-pub fn scatter_add(init: &ArrayD<f64>, idx: &ArrayD<usize>, src: &ArrayD<f64>, dim: usize) -> ArrayD<f64> {
+pub fn scatter_add(
+    init: &ArrayD<f64>,
+    idx: &ArrayD<usize>,
+    src: &ArrayD<f64>,
+    dim: usize,
+) -> ArrayD<f64> {
     let mut out = init.clone();
     for (i, &to) in idx.indexed_iter() {
         out[IxDyn(&moved(i.slice(), dim, to))] += src[&i];
@@ -54,13 +67,22 @@ pub fn scatter_add(init: &ArrayD<f64>, idx: &ArrayD<usize>, src: &ArrayD<f64>, d
 
 /// The VJP of [`scatter_add`]: `∂init = g` (every element of `init` reaches
 /// the output with weight one), `∂src[i] = g[i with i[dim] = idx[i]]`.
-pub fn scatter_add_vjp(g: &ArrayD<f64>, idx: &ArrayD<usize>, dim: usize) -> (ArrayD<f64>, ArrayD<f64>) {
+pub fn scatter_add_vjp(
+    g: &ArrayD<f64>,
+    idx: &ArrayD<usize>,
+    dim: usize,
+) -> (ArrayD<f64>, ArrayD<f64>) {
     (g.clone(), gather(g, idx, dim))
 }
 
 /// `init.scatter(idx, src, dim)`: `init[i with i[dim] = idx[i]] = src[i]`
 /// (indices that never collide, so the order of writes does not matter).
-pub fn scatter(init: &ArrayD<f64>, idx: &ArrayD<usize>, src: &ArrayD<f64>, dim: usize) -> ArrayD<f64> {
+pub fn scatter(
+    init: &ArrayD<f64>,
+    idx: &ArrayD<usize>,
+    src: &ArrayD<f64>,
+    dim: usize,
+) -> ArrayD<f64> {
     let mut out = init.clone();
     for (i, &to) in idx.indexed_iter() {
         out[IxDyn(&moved(i.slice(), dim, to))] = src[&i];

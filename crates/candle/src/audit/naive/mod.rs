@@ -78,8 +78,8 @@ impl Reference {
                 let y = forward_for_vjp(x);
                 let n = y.len();
                 let flat: Vec<f64> = g.iter().copied().collect();
-                let gy = ArrayD::from_shape_vec(y.raw_dim(), flat[..n].to_vec())
-                    .expect("output shape");
+                let gy =
+                    ArrayD::from_shape_vec(y.raw_dim(), flat[..n].to_vec()).expect("output shape");
                 let gx = ArrayD::from_shape_vec(x[0].raw_dim(), flat[n..].to_vec())
                     .expect("input shape");
                 let mut grads = vjp(x, &gy);

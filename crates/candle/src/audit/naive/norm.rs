@@ -24,7 +24,10 @@ pub fn softmax_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, dim: usize) -> ArrayD<f64> 
         .and(g.lanes(Axis(dim)))
         .for_each(|mut d, y, g| {
             let dot: f64 = y.iter().zip(g.iter()).map(|(y, g)| y * g).sum();
-            Zip::from(&mut d).and(&y).and(&g).for_each(|d, &y, &g| *d = y * (g - dot));
+            Zip::from(&mut d)
+                .and(&y)
+                .and(&g)
+                .for_each(|d, &y, &g| *d = y * (g - dot));
         });
     dx
 }
@@ -87,9 +90,12 @@ pub fn rms_norm_vjp(
         .for_each(|mut d, x, g| {
             let n = x.len() as f64;
             let r = (x.iter().map(|v| v * v).sum::<f64>() / n + eps).sqrt();
-            let hx: f64 = (0..x.len()).map(|i| g[i] * alpha.as_slice().expect("contiguous")[i] * x[i]).sum();
+            let hx: f64 = (0..x.len())
+                .map(|i| g[i] * alpha.as_slice().expect("contiguous")[i] * x[i])
+                .sum();
             for i in 0..x.len() {
-                d[i] = g[i] * alpha.as_slice().expect("contiguous")[i] / r - x[i] * hx / (n * r * r * r);
+                d[i] = g[i] * alpha.as_slice().expect("contiguous")[i] / r
+                    - x[i] * hx / (n * r * r * r);
                 da.as_slice_mut().expect("contiguous")[i] += g[i] * x[i] / r;
             }
         });
@@ -98,7 +104,12 @@ pub fn rms_norm_vjp(
 
 /// `layer_norm(x, α, β, ε)`: `(x - mean) / sqrt(var + ε) ⊙ α + β` along the
 /// last axis (biased variance).
-pub fn layer_norm(x: &ArrayD<f64>, alpha: &ArrayD<f64>, beta: &ArrayD<f64>, eps: f64) -> ArrayD<f64> {
+pub fn layer_norm(
+    x: &ArrayD<f64>,
+    alpha: &ArrayD<f64>,
+    beta: &ArrayD<f64>,
+    eps: f64,
+) -> ArrayD<f64> {
     let mut y = x.clone();
     for mut lane in y.lanes_mut(last(x)) {
         let n = lane.len() as f64;
@@ -134,7 +145,9 @@ pub fn layer_norm_vjp(
             let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
             let s = (var + eps).sqrt();
             let xhat: Vec<f64> = x.iter().map(|v| (v - mean) / s).collect();
-            let h: Vec<f64> = (0..len).map(|i| g[i] * alpha.as_slice().expect("contiguous")[i]).collect();
+            let h: Vec<f64> = (0..len)
+                .map(|i| g[i] * alpha.as_slice().expect("contiguous")[i])
+                .collect();
             let mean_h = h.iter().sum::<f64>() / n;
             let mean_hx = (0..len).map(|i| h[i] * xhat[i]).sum::<f64>() / n;
             for i in 0..len {

@@ -14,7 +14,11 @@ pub struct PoolParams {
 
 /// Every window of `x` `[N, C, H, W]`: the output index and the input
 /// indices it covers.
-fn windows(x: &[usize], p: &PoolParams, mut each: impl FnMut([usize; 4], &[[usize; 4]])) -> Vec<usize> {
+fn windows(
+    x: &[usize],
+    p: &PoolParams,
+    mut each: impl FnMut([usize; 4], &[[usize; 4]]),
+) -> Vec<usize> {
     let (n, c, h, w) = (x[0], x[1], x[2], x[3]);
     let oh = (h - p.kernel.0) / p.stride.0 + 1;
     let ow = (w - p.kernel.1) / p.stride.1 + 1;
