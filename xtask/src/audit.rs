@@ -3,10 +3,16 @@
 //! The audit lives in `crates/candle` (binary `candle-audit`), the only
 //! crate allowed to depend on candle; xtask does not, so `cargo xtask
 //! verify` never builds candle. This command runs the binary through cargo
-//! (the dev profile by default, reusing what `cargo test --workspace`
-//! built; `--release` for the optimised build), forwards the options and
-//! returns its exit status: 0 when the failures are exactly the known
-//! findings and each still reproduces, 1 otherwise.
+//! (`cargo run -p backprop-candle`, dev profile; `--release` for the
+//! optimised build), forwards the options and returns its exit status: 0
+//! when the failures are exactly the known findings and each still
+//! reproduces, 1 otherwise.
+//!
+//! `--test-build` runs the `candle-audit` that `cargo test --workspace`
+//! builds instead. Cargo unifies dependency features over the packages it
+//! builds, so `cargo run -p backprop-candle` after `cargo test --workspace`
+//! sees different features for some of candle's dependencies and compiles
+//! candle a second time; CI avoids that.
 
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
@@ -45,8 +51,12 @@ pub struct CandleArgs {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,
     /// Build and run the audit with the release profile.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "test_build")]
     pub release: bool,
+    /// Run the `candle-audit` that `cargo test --workspace` builds (the same
+    /// dependency features, so nothing is compiled again after the tests).
+    #[arg(long)]
+    pub test_build: bool,
 }
 
 /// The `cargo run` command line that runs the candle audit.
@@ -80,11 +90,76 @@ pub fn candle_command(args: &CandleArgs) -> Command {
     command
 }
 
+/// The cargo command line that builds every test target of the workspace,
+/// printing the artifacts as JSON (to find `candle-audit` among them).
+fn test_build_command() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(workspace_root()).args([
+        "test",
+        "--workspace",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    command
+}
+
+/// The `candle-audit` executable among cargo's JSON messages.
+pub fn audit_executable(messages: &str) -> Option<PathBuf> {
+    messages.lines().find_map(|line| {
+        let v: serde_json::Value = serde_json::from_str(line).ok()?;
+        let target = v.get("target")?;
+        let is_audit = v.get("reason")?.as_str()? == "compiler-artifact"
+            && target.get("name")?.as_str()? == "candle-audit"
+            && target.get("kind")?.as_array()?.iter().any(|k| k == "bin")
+            && !v.get("profile")?.get("test")?.as_bool()?;
+        if !is_audit {
+            return None;
+        }
+        Some(PathBuf::from(v.get("executable")?.as_str()?))
+    })
+}
+
+/// `candle_command`'s arguments after `--`, on the executable `cargo test
+/// --workspace` built.
+fn test_build_audit(args: &CandleArgs) -> Result<Command, String> {
+    let output = test_build_command()
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not run cargo test --no-run: {e}"))?;
+    if !output.status.success() {
+        return Err("cargo test --workspace --no-run failed".into());
+    }
+    let exe = audit_executable(&String::from_utf8_lossy(&output.stdout))
+        .ok_or("cargo test --workspace built no candle-audit binary")?;
+    let mut command = Command::new(exe);
+    let forwarded = candle_command(args);
+    let after_dash = forwarded
+        .get_args()
+        .skip_while(|a| *a != "--")
+        .skip(1)
+        .map(|a| a.to_owned())
+        .collect::<Vec<_>>();
+    command.current_dir(workspace_root()).args(after_dash);
+    Ok(command)
+}
+
 /// Run the audit and return its exit status.
 pub fn run(args: &Args) -> ExitCode {
     match &args.target {
         Target::Candle(candle) => {
-            let mut command = candle_command(candle);
+            let command = if candle.test_build {
+                test_build_audit(candle)
+            } else {
+                Ok(candle_command(candle))
+            };
+            let mut command = match command {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
             match command.status() {
                 Ok(status) => match status.code() {
                     Some(0) => ExitCode::SUCCESS,
@@ -153,6 +228,40 @@ mod tests {
             args[dir + 1]
         );
         assert_eq!(c.get_current_dir(), Some(workspace_root().as_path()));
+    }
+
+    #[test]
+    fn the_test_build_binary_is_found_among_cargos_messages() {
+        let messages = [
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"backprop_candle"},"profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"candle-audit"},"profile":{"test":true},"executable":"/t/debug/deps/candle_audit-1"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["bin"],"name":"candle-audit"},"profile":{"test":false},"executable":"/t/debug/candle-audit"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+        ]
+        .join("\n");
+        assert_eq!(
+            audit_executable(&messages),
+            Some(PathBuf::from("/t/debug/candle-audit"))
+        );
+        assert_eq!(audit_executable("not json\n"), None);
+        let a = parse(&["cargo xtask", "audit", "candle", "--test-build"]);
+        assert!(a.test_build);
+        assert!(
+            crate::Cli::try_parse_from([
+                "cargo xtask",
+                "audit",
+                "candle",
+                "--test-build",
+                "--release"
+            ])
+            .is_err(),
+            "a test build is a dev build"
+        );
+        let args: Vec<String> = test_build_command()
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(args[..3], ["test", "--workspace", "--no-run"]);
     }
 
     #[test]

@@ -427,3 +427,23 @@ fn bad_calls_are_errors_not_panics() {
     assert!(matches!(err, CheckError::Forward { .. }), "{err}");
     assert!(err.to_string().contains("matmul"), "{err}");
 }
+
+#[test]
+fn kinks_pass_as_kinks_and_non_finite_values_are_reported() {
+    // relu at exactly 0: left and right slopes differ, no derivative to
+    // compare; candle's choice there (1) is not called wrong.
+    let x = Tensor::new(&[0.0f64, 0.8, -0.6], &Device::Cpu).unwrap();
+    let r = check(|t| t[0].relu(), &[x], &CheckOptions::default()).unwrap();
+    assert_eq!(r.status, Status::Kink, "{r}");
+    assert!(r.passed());
+    assert!(
+        r.message.contains("kink") || r.inputs[0].message.contains("kink"),
+        "{r}"
+    );
+    // log at 0: the forward value is -inf, the differences are not finite.
+    let x = Tensor::new(&[0.0f64, 1.5], &Device::Cpu).unwrap();
+    let r = check(|t| t[0].log(), &[x], &CheckOptions::default()).unwrap();
+    assert_eq!(r.status, Status::NonFinite, "{r}");
+    assert!(!r.passed());
+    assert!(r.inputs[0].message.contains("non-finite"), "{r}");
+}
