@@ -40,6 +40,12 @@ fn tolerance(flag: &str, value: Option<f64>, default: f64) -> Result<f64, Failur
     }
 }
 
+/// `v` rounded to ten significant digits: one-sided differences carry
+/// rounding noise in the last digits that would only distract.
+fn ten_digits(v: f64) -> f64 {
+    format!("{v:.9e}").parse().unwrap_or(v)
+}
+
 /// One line per variable: verdict, backprop's and the finite differences'
 /// derivative, and the relative error.
 fn verdict_line(out: &mut String, pair: &PairReport, width: usize) {
@@ -53,6 +59,20 @@ fn verdict_line(out: &mut String, pair: &PairReport, width: usize) {
         Status::Fail => "FAIL",
     };
     let _ = write!(out, "  {name:<width$}  {what}");
+    if let Some(k) = pair.kinks.first.first().and_then(|f| f.kink) {
+        let taken = match k.convention {
+            Some(c) => format!("takes the {c}"),
+            None => "takes neither side nor their mean".to_string(),
+        };
+        let _ = write!(
+            out,
+            "\n  {:<width$}  backprop {taken}: {} (from the left {}, from the right {})",
+            "",
+            number(k.analytic),
+            number(ten_digits(k.left)),
+            number(ten_digits(k.right))
+        );
+    }
     if let Some(e) = pair.blamed() {
         let _ = write!(
             out,

@@ -31,11 +31,13 @@ use args::{Cli, Command};
 use output::Output;
 use report::Failure;
 
-fn run(cli: Cli) -> Result<Output, Failure> {
+/// Runs a command; `stdout` is for commands that stream their output as
+/// they go (`explain`), the others return theirs in [`Output::stdout`].
+fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Output, Failure> {
     match cli.command {
         Command::Grad { input, json } => grad::run(&input, json),
         Command::Explain { input, dot, svg } => {
-            explain::run(&input, dot.as_deref(), svg.as_deref())
+            explain::run(&input, dot.as_deref(), svg.as_deref(), stdout)
         }
         Command::Check { input, rtol, atol } => check::run(&input, rtol, atol),
     }
@@ -53,7 +55,10 @@ fn emit(mut sink: impl Write, text: &str) -> io::Result<()> {
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with status 2.
     let cli = Cli::parse();
-    match run(cli) {
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let result = run(cli, &mut stdout);
+    drop(stdout); // flushed by explain; nothing else was written to it
+    match result {
         Ok(output) => {
             let mut stderr = String::new();
             for d in &output.stderr {

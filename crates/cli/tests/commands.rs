@@ -154,6 +154,14 @@ fn check_reports_kinks_and_non_finite_gradients() {
     let run = backprop(&["check", "relu(x) * y", "x=0", "y=2"]);
     assert_eq!(run.status, 0, "{}", run.stdout);
     assert!(run.stdout.contains("  x  kink"), "{}", run.stdout);
+    // ... naming the convention backprop applied there.
+    assert!(
+        run.stdout.contains(
+            "     backprop takes the left derivative: 0.0 (from the left 0.0, from the right 2.0)"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("  y  pass"), "{}", run.stdout);
     assert!(
         run.stdout

@@ -29,42 +29,99 @@ pub enum Op {
 
 /// One node of an [`Expr`]: an operation, its inputs (indices of earlier
 /// nodes) and the text it came from.
+///
+/// Stored in 20 bytes (an expression of a million terms has millions of
+/// nodes): the operation's kind, one 8-byte field holding either the
+/// inputs, the number or the variable index, and the span as two `u32`s
+/// (the parser refuses sources longer than `u32::MAX` bytes).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Node {
-    op: Op,
-    inputs: [u32; 2],
-    arity: u8,
-    span: Span,
+    kind: Kind,
+    data: [u32; 2],
+    span: [u32; 2],
+}
+
+/// [`Op`] without its payload, which lives in [`Node::data`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Number,
+    Variable,
+    Neg,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
+    Call(Function),
 }
 
 impl Node {
-    pub(crate) fn new(op: Op, inputs: &[u32], span: Span) -> Node {
-        let mut slots = [0; 2];
-        slots[..inputs.len()].copy_from_slice(inputs);
-        Node {
-            op,
-            inputs: slots,
-            arity: inputs.len() as u8,
-            span,
-        }
+    /// A node; `None` when the span does not fit in `u32` offsets.
+    pub(crate) fn new(op: Op, inputs: &[u32], span: Span) -> Option<Node> {
+        let mut data = [0; 2];
+        data[..inputs.len()].copy_from_slice(inputs);
+        let kind = match op {
+            Op::Number(v) => {
+                let bits = v.to_bits();
+                data = [bits as u32, (bits >> 32) as u32];
+                Kind::Number
+            }
+            Op::Variable(i) => {
+                data[0] = u32::try_from(i).ok()?;
+                Kind::Variable
+            }
+            Op::Neg => Kind::Neg,
+            Op::Add => Kind::Add,
+            Op::Sub => Kind::Sub,
+            Op::Mul => Kind::Mul,
+            Op::Div => Kind::Div,
+            Op::Pow => Kind::Pow,
+            Op::Call(f) => Kind::Call(f),
+        };
+        let node = Node {
+            kind,
+            data,
+            span: [
+                u32::try_from(span.start).ok()?,
+                u32::try_from(span.end).ok()?,
+            ],
+        };
+        debug_assert_eq!(node.inputs().len(), inputs.len());
+        Some(node)
     }
 
     /// What the node computes.
     pub fn op(&self) -> Op {
-        self.op
+        match self.kind {
+            Kind::Number => Op::Number(f64::from_bits(
+                u64::from(self.data[0]) | (u64::from(self.data[1]) << 32),
+            )),
+            Kind::Variable => Op::Variable(self.data[0] as usize),
+            Kind::Neg => Op::Neg,
+            Kind::Add => Op::Add,
+            Kind::Sub => Op::Sub,
+            Kind::Mul => Op::Mul,
+            Kind::Div => Op::Div,
+            Kind::Pow => Op::Pow,
+            Kind::Call(f) => Op::Call(f),
+        }
     }
 
     /// Indices of its input nodes, in order; each is smaller than the
     /// node's own index.
     pub fn inputs(&self) -> impl ExactSizeIterator<Item = usize> + '_ {
-        self.inputs[..usize::from(self.arity)]
-            .iter()
-            .map(|&i| i as usize)
+        let arity = match self.kind {
+            Kind::Number | Kind::Variable => 0,
+            Kind::Neg => 1,
+            Kind::Add | Kind::Sub | Kind::Mul | Kind::Div | Kind::Pow => 2,
+            Kind::Call(f) => f.arity(),
+        };
+        self.data[..arity].iter().map(|&i| i as usize)
     }
 
     /// The source text it was parsed from, without enclosing parentheses.
     pub fn span(&self) -> Span {
-        self.span
+        Span::new(self.span[0] as usize, self.span[1] as usize)
     }
 }
 
@@ -80,7 +137,9 @@ pub struct Variable {
 /// A parsed expression.
 ///
 /// Nodes are stored flat, in evaluation order: every node's inputs come
-/// before it and the last node is the result. Nothing in this crate
+/// before it and the last node is the result. Each variable is one node, at
+/// its first appearance, that every later use refers to (so `x * x` is two
+/// nodes, and a million-term `x*y + x*y + …` stores `x` and `y` once). Nothing in this crate
 /// recurses over an expression, so any nesting depth parses, evaluates and
 /// drops on a small stack.
 ///

@@ -112,16 +112,58 @@ pub struct Evaluation<'g, 'e> {
     graph: &'g Graph,
     output: Var<'g>,
     inputs: Vec<Var<'g>>,
-    slots: Vec<Slot>,
+    slots: Slots,
 }
 
-/// One expression node after evaluation.
-#[derive(Clone, Copy, Debug)]
-struct Slot {
-    value: f64,
-    /// The graph node holding it; `None` for constants that were folded
-    /// and never needed a node.
-    node: Option<NodeId>,
+/// Each expression node after evaluation, in 4 bytes a node (a
+/// million-term expression has millions): the index of the graph node
+/// holding its value, or [`Slots::CONSTANT`] for a constant that was folded
+/// and never needed a graph node, whose value is in `constants`.
+#[derive(Debug, Default)]
+struct Slots {
+    nodes: Vec<u32>,
+    /// `(expression node, value)` of folded constants, in node order.
+    constants: Vec<(u32, f64)>,
+}
+
+impl Slots {
+    const CONSTANT: u32 = u32::MAX;
+
+    fn push_node(&mut self, id: NodeId) {
+        let index = u32::try_from(id.index()).expect("tape indices fit in u32");
+        self.nodes.push(index);
+    }
+
+    fn push_constant(&mut self, value: f64) {
+        let node = u32::try_from(self.nodes.len()).expect("the parser indexes nodes by u32");
+        self.constants.push((node, value));
+        self.nodes.push(Self::CONSTANT);
+    }
+
+    /// The graph node of expression node `node`, if it has one.
+    fn graph_node(&self, graph: &Graph, node: usize) -> Option<NodeId> {
+        match self.nodes[node] {
+            Self::CONSTANT => None,
+            id => Some(graph.node(id as usize).expect("recorded node").id()),
+        }
+    }
+
+    /// The folded value of constant expression node `node`.
+    fn constant(&self, node: usize) -> f64 {
+        let at = self
+            .constants
+            .binary_search_by_key(&node, |&(n, _)| n as usize)
+            .expect("every folded constant has its value recorded");
+        self.constants[at].1
+    }
+
+    /// The value of expression node `node`.
+    fn value(&self, graph: &Graph, node: usize) -> f64 {
+        match self.nodes[node] {
+            Self::CONSTANT => self.constant(node),
+            id => graph.node(id as usize).expect("recorded node").value(),
+        }
+    }
 }
 
 /// An evaluated operand: a graph node, or a constant not (yet) on the graph.
@@ -179,11 +221,16 @@ impl Expr {
             expr: self,
             graph,
             naming,
-            slots: Vec::with_capacity(self.nodes.len()),
+            slots: Slots {
+                nodes: Vec::with_capacity(self.nodes.len()),
+                constants: Vec::new(),
+            },
         };
         for (i, node) in self.nodes.iter().enumerate() {
-            let slot = builder.node(i, node.op(), &inputs);
-            builder.slots.push(slot);
+            match builder.node(i, node.op(), &inputs) {
+                Slot::Node(id) => builder.slots.push_node(id),
+                Slot::Constant(value) => builder.slots.push_constant(value),
+            }
         }
         let last = self.nodes.len() - 1;
         let output = match builder.operand(last) {
@@ -290,18 +337,26 @@ struct Builder<'g, 'e> {
     expr: &'e Expr,
     graph: &'g Graph,
     naming: Naming,
-    slots: Vec<Slot>,
+    slots: Slots,
+}
+
+/// What evaluating one expression node gives.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A graph node holding the value.
+    Node(NodeId),
+    /// A folded constant, not (yet) on the graph.
+    Constant(f64),
 }
 
 impl<'g> Builder<'g, '_> {
     fn operand(&self, i: usize) -> Operand<'g> {
-        let slot = self.slots[i];
-        match slot.node {
-            Some(id) => Operand::Var(self.graph.node(id.index()).expect("recorded node")),
-            None => Operand::Const {
-                value: slot.value,
+        match self.slots.nodes[i] {
+            Slots::CONSTANT => Operand::Const {
+                value: self.slots.constant(i),
                 node: i,
             },
+            id => Operand::Var(self.graph.node(id as usize).expect("recorded node")),
         }
     }
 
@@ -315,7 +370,7 @@ impl<'g> Builder<'g, '_> {
     /// A graph constant for the folded constant of expression node `node`.
     fn constant(&mut self, value: f64, node: usize) -> Var<'g> {
         let var = self.name(self.graph.constant(value), node);
-        self.slots[node].node = Some(var.id());
+        self.slots.nodes[node] = u32::try_from(var.id().index()).expect("tape indices fit in u32");
         var
     }
 
@@ -327,28 +382,19 @@ impl<'g> Builder<'g, '_> {
     }
 
     fn var_slot(var: Var<'g>) -> Slot {
-        Slot {
-            value: var.value(),
-            node: Some(var.id()),
-        }
+        Slot::Node(var.id())
     }
 
     fn unary(&mut self, gate: Unary, x: Operand<'g>, node: usize) -> Slot {
         match x {
-            Operand::Const { value, .. } => Slot {
-                value: gate.forward(value),
-                node: None,
-            },
+            Operand::Const { value, .. } => Slot::Constant(gate.forward(value)),
             Operand::Var(x) => Self::var_slot(self.name(self.graph.unary(gate, x), node)),
         }
     }
 
     fn binary(&mut self, gate: Binary, a: Operand<'g>, b: Operand<'g>, node: usize) -> Slot {
         if let (Operand::Const { value: a, .. }, Operand::Const { value: b, .. }) = (a, b) {
-            return Slot {
-                value: gate.forward(a, b),
-                node: None,
-            };
+            return Slot::Constant(gate.forward(a, b));
         }
         let a = self.as_var(a);
         let b = self.as_var(b);
@@ -363,7 +409,7 @@ impl<'g> Builder<'g, '_> {
         let missing = "the parser gives each operation its inputs";
         use Operand::{Const, Var as V};
         match op {
-            Op::Number(value) => Slot { value, node: None },
+            Op::Number(value) => Slot::Constant(value),
             Op::Variable(v) => Self::var_slot(variables[v]),
             Op::Neg => self.unary(Unary::Neg, first.expect(missing), i),
             Op::Call(function) => match function.gate() {
@@ -435,19 +481,22 @@ impl<'g, 'e> Evaluation<'g, 'e> {
 
     /// The value of expression node `node`.
     pub fn node_value(&self, node: usize) -> f64 {
-        self.slots[node].value
+        self.slots.value(self.graph, node)
     }
 
     /// The graph node of expression node `node` (`None` for a constant
     /// folded into its user). Variables map to their one shared leaf.
     pub fn graph_node(&self, node: usize) -> Option<NodeId> {
-        self.slots[node].node
+        self.slots.graph_node(self.graph, node)
     }
 
     /// The expression node whose operation produced graph node `id`, if
     /// any (for a variable's leaf: its first use).
     pub fn expr_node(&self, id: NodeId) -> Option<usize> {
-        self.slots.iter().position(|s| s.node == Some(id))
+        self.slots
+            .nodes
+            .iter()
+            .position(|&s| s as usize == id.index())
     }
 
     /// The sub-expressions that turned finite inputs into NaN or infinity
@@ -468,8 +517,8 @@ impl<'g, 'e> Evaluation<'g, 'e> {
     pub fn non_finite(&self) -> Vec<NonFinite> {
         let mut found = Vec::new();
         for (i, node) in self.expr.nodes.iter().enumerate() {
-            let value = self.slots[i].value;
-            let inputs: Vec<f64> = node.inputs().map(|j| self.slots[j].value).collect();
+            let value = self.node_value(i);
+            let inputs: Vec<f64> = node.inputs().map(|j| self.node_value(j)).collect();
             if value.is_finite() || !inputs.iter().all(|x| x.is_finite()) {
                 continue;
             }

@@ -63,6 +63,8 @@ struct Parser<'s> {
     frames: Vec<Frame>,
     variables: Vec<Variable>,
     variable_index: HashMap<&'s str, usize>,
+    /// The node of each variable (its first appearance).
+    variable_nodes: Vec<u32>,
 }
 
 impl Expr {
@@ -90,6 +92,7 @@ impl Expr {
             frames: Vec::new(),
             variables: Vec::new(),
             variable_index: HashMap::new(),
+            variable_nodes: Vec::new(),
         }
         .parse()
     }
@@ -183,8 +186,12 @@ impl<'s> Parser<'s> {
                         t.span,
                     ));
                 }
-                let index = match self.variable_index.get(name) {
-                    Some(&i) => i,
+                match self.variable_index.get(name) {
+                    // Every later use refers to the variable's one node.
+                    Some(&i) => self.operands.push(Operand {
+                        node: self.variable_nodes[i],
+                        outer: t.span,
+                    }),
                     None => {
                         let i = self.variables.len();
                         self.variables.push(Variable {
@@ -192,10 +199,10 @@ impl<'s> Parser<'s> {
                             first: t.span,
                         });
                         self.variable_index.insert(name, i);
-                        i
+                        self.variable_nodes.push(self.nodes.len() as u32);
+                        self.push(Op::Variable(i), &[], t.span)?;
                     }
-                };
-                self.push(Op::Variable(index), &[], t.span)?;
+                }
                 Ok(false)
             }
             Tok::Minus => {
@@ -243,9 +250,10 @@ impl<'s> Parser<'s> {
     }
 
     fn push(&mut self, op: Op, inputs: &[u32], span: Span) -> Result<(), ParseError> {
-        let index = u32::try_from(self.nodes.len())
-            .map_err(|_| ParseError::new(ParseErrorKind::TooLong, span))?;
-        self.nodes.push(Node::new(op, inputs, span));
+        let too_long = || ParseError::new(ParseErrorKind::TooLong, span);
+        let index = u32::try_from(self.nodes.len()).map_err(|_| too_long())?;
+        self.nodes
+            .push(Node::new(op, inputs, span).ok_or_else(too_long)?);
         self.operands.push(Operand {
             node: index,
             outer: span,

@@ -243,3 +243,26 @@ fn a_variable_called_f_keeps_the_result_unnamed_f() {
     let eval = e.evaluate(&g, [("f", 1.0)]).unwrap();
     assert_eq!(eval.output().label(), "f * 2");
 }
+
+#[test]
+fn a_variable_is_one_node_however_often_it_is_used() {
+    let e = Expr::parse("x * x + y * x").unwrap();
+    let ops: Vec<Op> = e.nodes().iter().map(|n| n.op()).collect();
+    assert_eq!(
+        ops,
+        [Op::Variable(0), Op::Mul, Op::Variable(1), Op::Mul, Op::Add]
+    );
+    let inputs: Vec<Vec<usize>> = e.nodes().iter().map(|n| n.inputs().collect()).collect();
+    assert_eq!(inputs, [vec![], vec![0, 0], vec![], vec![2, 0], vec![1, 3]]);
+    // Spans still cover each use's own text.
+    let texts: Vec<String> = e.nodes().iter().map(|n| e.text(n.span())).collect();
+    assert_eq!(texts, ["x", "x * x", "y", "y * x", "x * x + y * x"]);
+    assert_eq!(sexpr("x * x + y * x"), "(+ (* x x) (* y x))");
+}
+
+#[test]
+fn nodes_stay_small_for_million_term_expressions() {
+    // 20 bytes a node keeps `backprop grad` on a million-term sum within
+    // its memory budget (see the CLI's memory test).
+    assert!(size_of::<backprop_expr::Node>() <= 20);
+}

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Domain, Real};
+use crate::{Domain, KinkConvention, Real};
 
 /// A two-input derivative rule.
 pub trait BinaryRule {
@@ -19,6 +19,11 @@ pub trait BinaryRule {
     /// Whether the derivative jumps where `a == b` (max, min).
     fn kinks_at_ties(&self) -> bool {
         false
+    }
+    /// Which derivatives `df` returns at its kinks (every rule with kinks
+    /// should say; `None` for a smooth rule).
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        None
     }
 }
 
@@ -64,6 +69,17 @@ impl BinaryRule for Mul {
 
 /// Division. `f = a / b`, `∂f/∂a = 1 / b`, `∂f/∂b = -a / b² = -f / b`
 /// (the latter form never squares `b`, so it cannot overflow early).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | div at (1, 0) | singular | inf; inf, -inf | inf; inf, -inf | inf; inf, -inf | A pole: no finite value exists; the infinities are the limits from the right. |
+/// | div at (0, 0) | singular | NaN; inf, NaN | NaN; inf, NaN | NaN; inf, NaN | 0/0 has no value; ∂a = 1/b = +inf whatever a is; ∂b = -a/b² is 0/0 again. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Div;
 impl BinaryRule for Div {
@@ -80,7 +96,25 @@ impl BinaryRule for Div {
 }
 
 /// Variable power. `f = aᵇ`, `∂f/∂a = b·aᵇ⁻¹`, `∂f/∂b = aᵇ·ln a = f·ln a`,
-/// for `a > 0`.
+/// for `a > 0`. Where those products are `0·∞`, the exact partials:
+/// `∂f/∂a = 0` at `b = 0` (`a⁰ = 1` for every `a`), `∂f/∂b = 0` at `a = 0`,
+/// `b >= 0` (`0ᵇ = 0` for every `b > 0`, and its limit at `b = 0`).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | pow at (0, 0) | singular | 1; 0, 0 | 1; 0, 0 | **1; NaN, 0** | ∂a = 0 exactly: a⁰ = 1 for every a (the formula's 0·0⁻¹ would be NaN). ∂b = 0, the limit from b > 0, where 0ᵇ = 0 (the formula gives -inf). |
+/// | pow at (0, 1) | singular | 0; 1, 0 | 0; 1, 0 | 0; 1, 0 | ∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN). |
+/// | pow at (0, 2) | singular | 0; 0, 0 | 0; 0, 0 | 0; 0, 0 | ∂b = 0 exactly: 0ᵇ = 0 for every b > 0 (the formula's 0·ln 0 would be NaN). |
+/// | pow at (0, 0.5) | singular | 0; inf, 0 | 0; inf, 0 | 0; inf, 0 | ∂a = +inf, the derivative from the right (aᵇ is real only for a >= 0); ∂b = 0 as for every b > 0. |
+/// | pow at (0, -1) | singular | inf; -inf, -inf | inf; -inf, -inf | **inf; -inf, NaN** | A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+. |
+/// | pow at (0, -0.5) | singular | inf; -inf, -inf | inf; -inf, -inf | **inf; -inf, NaN** | A pole: 0ᵇ = +inf for b < 0. ∂b = -inf is the limit of aᵇ·ln a as a → 0+. |
+/// | pow at (-2, 3) | singular | -8; 12, NaN | -8; 12, NaN | -8; 12, NaN | ∂b = NaN: (-2)ᵇ is not real for b near 3, so no derivative exists; ∂a = b·aᵇ⁻¹ holds. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pow;
 impl BinaryRule for Pow {
@@ -89,7 +123,22 @@ impl BinaryRule for Pow {
         a.powf(b)
     }
     fn df<F: Real>(&self, a: F, b: F, y: F) -> (F, F) {
-        (b * a.powf(b - F::one()), y * a.ln())
+        // a⁰ = 1 for every a, so ∂a = 0 exactly at b = 0 (the formula
+        // gives 0·0⁻¹ = NaN at a = 0).
+        let da = if b == F::zero() {
+            F::zero()
+        } else {
+            b * a.powf(b - F::one())
+        };
+        // 0ᵇ = 0 for every b > 0, so ∂b = 0 there, and at b = 0 we take
+        // that limit from b > 0 (the formula gives 0·ln 0 = NaN, or
+        // 1·ln 0 = -∞ at b = 0).
+        let db = if a == F::zero() && b >= F::zero() {
+            F::zero()
+        } else {
+            y * a.ln()
+        };
+        (da, db)
     }
     fn domain(&self) -> [Domain; 2] {
         [Domain::Positive, Domain::Real]
@@ -112,25 +161,44 @@ fn pick<F: Real>(a_wins: bool, b_wins: bool, a: F, b: F) -> (F, F) {
     }
 }
 
-/// The larger input, NaN if either is NaN.
-fn extremum<F: Real>(a_wins: bool, b_wins: bool, a: F, b: F) -> F {
-    if a_wins || a == b {
+/// The winning input, NaN if either is NaN. At a tie between `-0` and
+/// `+0`, IEEE 754-2019's `maximum`/`minimum` order `-0 < +0`, so the
+/// result does not depend on the order of the inputs.
+fn extremum<F: Real>(a_wins: bool, b_wins: bool, larger: bool, a: F, b: F) -> F {
+    if a_wins {
         a
     } else if b_wins {
         b
+    } else if a == b && a == F::zero() {
+        // Sums of zeros: -0 + -0 = -0, any +0 makes +0; negated for min.
+        if larger { a + b } else { -(-a + -b) }
+    } else if a == b {
+        a
     } else {
         a + b
     }
 }
 
 /// Maximum. `f = max(a, b)`, `∂f/∂a = [a > b]`, `∂f/∂b = [b > a]`, `½` each
-/// at a tie (a kink).
+/// at a tie (a kink: the mean of both sides, [`KinkConvention::Mean`]);
+/// `max(-0, +0) = +0` in either order (IEEE 754-2019).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | max at (1, 1) | kink | 1; 0.5, 0.5 | 1; 0.5, 0.5 | 1; 0.5, 0.5 | Mean of the one-sided derivatives: ½ to each input, so max(x, x) has derivative 1. |
+/// | max at (-0, 0) | signed zero | 0; 0.5, 0.5 | **-0; 0.5, 0.5** | 0; 0.5, 0.5 | IEEE 754-2019's maximum (-0 < +0): the result does not depend on the order of the inputs. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Max;
 impl BinaryRule for Max {
     const NAME: &'static str = "max";
     fn f<F: Real>(&self, a: F, b: F) -> F {
-        extremum(a > b, b > a, a, b)
+        extremum(a > b, b > a, true, a, b)
     }
     fn df<F: Real>(&self, a: F, b: F, _y: F) -> (F, F) {
         pick(a > b, b > a, a, b)
@@ -138,22 +206,40 @@ impl BinaryRule for Max {
     fn kinks_at_ties(&self) -> bool {
         true
     }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Mean)
+    }
 }
 
 /// Minimum. `f = min(a, b)`, `∂f/∂a = [a < b]`, `∂f/∂b = [b < a]`, `½` each
-/// at a tie (a kink).
+/// at a tie (a kink: the mean of both sides, [`KinkConvention::Mean`]);
+/// `min(-0, +0) = -0` in either order (IEEE 754-2019).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | min at (1, 1) | kink | 1; 0.5, 0.5 | 1; 0.5, 0.5 | 1; 0.5, 0.5 | Mean of the one-sided derivatives: ½ to each input, so min(x, x) has derivative 1. |
+/// | min at (-0, 0) | signed zero | -0; 0.5, 0.5 | -0; 0.5, 0.5 | -0; 0.5, 0.5 | IEEE 754-2019's minimum (-0 < +0): the result does not depend on the order of the inputs. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Min;
 impl BinaryRule for Min {
     const NAME: &'static str = "min";
     fn f<F: Real>(&self, a: F, b: F) -> F {
-        extremum(a < b, b < a, a, b)
+        extremum(a < b, b < a, false, a, b)
     }
     fn df<F: Real>(&self, a: F, b: F, _y: F) -> (F, F) {
         pick(a < b, b < a, a, b)
     }
     fn kinks_at_ties(&self) -> bool {
         true
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Mean)
     }
 }
 
@@ -213,6 +299,36 @@ fn name_of<R: BinaryRule>(_: &R) -> &'static str {
     R::NAME
 }
 
+/// Code generic over two-input rules, run on the rule behind a [`Binary`]
+/// by [`Binary::visit`]: one dispatch, then code specialised for that rule.
+pub trait BinaryVisitor {
+    /// What the visit returns.
+    type Output;
+    /// Runs with the rule.
+    fn visit<R: BinaryRule>(self, rule: R) -> Self::Output;
+}
+
+impl Binary {
+    /// Runs `visitor` with the rule struct behind this gate.
+    ///
+    /// ```
+    /// use backprop_gates::{Binary, BinaryRule, BinaryVisitor};
+    ///
+    /// struct At(f64, f64);
+    /// impl BinaryVisitor for At {
+    ///     type Output = f64;
+    ///     fn visit<R: BinaryRule>(self, rule: R) -> f64 {
+    ///         rule.f(self.0, self.1)
+    ///     }
+    /// }
+    /// assert_eq!(Binary::Mul.visit(At(3.0, 4.0)), 12.0);
+    /// ```
+    #[inline]
+    pub fn visit<V: BinaryVisitor>(self, visitor: V) -> V::Output {
+        with_rule!(self, r => visitor.visit(r))
+    }
+}
+
 impl Binary {
     /// The forward function `y = f(a, b)`.
     #[inline]
@@ -239,6 +355,11 @@ impl Binary {
     /// Whether the derivative jumps where `a == b`.
     pub fn kinks_at_ties(self) -> bool {
         with_rule!(self, r => r.kinks_at_ties())
+    }
+
+    /// Which derivatives the rule returns at a tie (`None` if smooth).
+    pub fn kink_convention(self) -> Option<KinkConvention> {
+        with_rule!(self, r => r.kink_convention())
     }
 }
 

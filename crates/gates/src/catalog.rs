@@ -52,6 +52,69 @@ pub enum Kinks {
     Ties,
 }
 
+/// Which derivative a rule returns at a kink, where the derivatives from the
+/// left and from the right differ and no derivative exists.
+///
+/// Every gate with kinks declares one ([`Gate::kink_convention`]), and
+/// `backprop-gradcheck` names the convention a rule follows whenever it
+/// reports a kink (and fails a gate that breaks its own).
+///
+/// ```
+/// use backprop_gates::{Binary, Gate, KinkConvention, Unary};
+///
+/// // relu'(0) = 0, the derivative from the left (as PyTorch and JAX).
+/// assert_eq!(Gate::Unary(Unary::Relu).kink_convention(), Some(KinkConvention::Left));
+/// // max(x, x) gives ½ to each input, the mean of 1 and 0.
+/// assert_eq!(Gate::Binary(Binary::Max).kink_convention(), Some(KinkConvention::Mean));
+/// assert_eq!(KinkConvention::Mean.pick(0.0, 1.0), 0.5);
+/// assert_eq!(Gate::Unary(Unary::Sigmoid).kink_convention(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KinkConvention {
+    /// The derivative from the left (`relu'(0) = 0`,
+    /// `leaky_relu'(0) = slope`).
+    Left,
+    /// The derivative from the right.
+    Right,
+    /// The mean of the two one-sided derivatives (`abs'(0) = 0`; `max` and
+    /// `min` give `½` to each input at a tie).
+    Mean,
+}
+
+impl KinkConvention {
+    /// Every convention.
+    pub const ALL: [KinkConvention; 3] = [
+        KinkConvention::Left,
+        KinkConvention::Right,
+        KinkConvention::Mean,
+    ];
+
+    /// The derivative this convention takes, given the derivatives from the
+    /// left and from the right.
+    pub fn pick(self, left: f64, right: f64) -> f64 {
+        match self {
+            KinkConvention::Left => left,
+            KinkConvention::Right => right,
+            KinkConvention::Mean => 0.5 * (left + right),
+        }
+    }
+
+    /// `"left derivative"`, `"right derivative"` or `"mean of both sides"`.
+    pub fn describe(self) -> &'static str {
+        match self {
+            KinkConvention::Left => "left derivative",
+            KinkConvention::Right => "right derivative",
+            KinkConvention::Mean => "mean of both sides",
+        }
+    }
+}
+
+impl fmt::Display for KinkConvention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
 /// Any gate: a one-input or a two-input rule.
 ///
 /// ```
@@ -185,6 +248,29 @@ impl Gate {
             Gate::Binary(b) if b.kinks_at_ties() => Kinks::Ties,
             Gate::Binary(_) => Kinks::None,
         }
+    }
+
+    /// Which derivative the rule returns at its kinks; `None` for a rule
+    /// without kinks.
+    pub fn kink_convention(self) -> Option<KinkConvention> {
+        match self {
+            Gate::Unary(u) => u.kink_convention(),
+            Gate::Binary(b) => b.kink_convention(),
+        }
+    }
+
+    /// Whether `args` sit exactly on a kink (`relu` at `0`, `max` at a
+    /// tie), where [`kink_convention`](Gate::kink_convention) decides the
+    /// derivative.
+    ///
+    /// ```
+    /// use backprop_gates::{Binary, Gate, Unary};
+    /// assert!(Gate::Unary(Unary::Abs).is_at_kink(&[-0.0]));
+    /// assert!(!Gate::Unary(Unary::Abs).is_at_kink(&[1e-300]));
+    /// assert!(Gate::Binary(Binary::Min).is_at_kink(&[2.0, 2.0]));
+    /// ```
+    pub fn is_at_kink(self, args: &[f64]) -> bool {
+        self.is_near_kink(args, 0.0)
     }
 
     /// For unary rules, whether the derivative reads the input or the output.

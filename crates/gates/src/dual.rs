@@ -115,10 +115,18 @@ impl<F: Real> Mul for Dual<F> {
 impl<F: Real> Div for Dual<F> {
     type Output = Self;
     /// `(a/b)' = (a' - q·b') / b` with `q = a/b`: never squares `b`, so the
-    /// tangent stays finite wherever the quotient does.
+    /// tangent stays finite wherever the quotient does. A constant divisor
+    /// (`b' = 0`) contributes nothing, even where `q` is infinite, so
+    /// `∂(a/b)/∂a = 1/b` holds at `b = 0` too (the strong zero of
+    /// [`chain`](crate::chain)).
     fn div(self, o: Self) -> Self {
         let q = self.value / o.value;
-        Dual::new(q, (self.tangent - q * o.tangent) / o.value)
+        let numerator = if o.tangent == F::zero() {
+            self.tangent
+        } else {
+            self.tangent - q * o.tangent
+        };
+        Dual::new(q, numerator / o.value)
     }
 }
 
@@ -161,7 +169,14 @@ impl<F: Real> Real for Dual<F> {
         self.chain(self.value.cos(), -self.value.sin())
     }
     fn abs(self) -> Self {
-        if self.value < F::zero() { -self } else { self }
+        // The value from `F::abs`, so that |-0| is +0; the tangent from the
+        // branch (the right-hand derivative at 0).
+        let tangent = if self.value < F::zero() {
+            -self.tangent
+        } else {
+            self.tangent
+        };
+        Dual::new(self.value.abs(), tangent)
     }
     fn powi(self, n: i32) -> Self {
         let d = if n == 0 {
@@ -174,12 +189,16 @@ impl<F: Real> Real for Dual<F> {
     fn powf(self, y: Self) -> Self {
         let v = self.value.powf(y.value);
         // Each term only when its tangent is non-zero: a constant exponent
-        // must not drag in `ln(x)` (NaN for x <= 0), and vice versa.
+        // must not drag in `ln(x)` (NaN for x <= 0), and vice versa. At the
+        // singular points the terms take the values `Pow` documents: x⁰ = 1
+        // for every x, so the x-term is 0 at y = 0; 0ʸ = 0 for every y > 0,
+        // so the y-term is 0 at x = 0, y >= 0.
         let mut t = F::zero();
-        if self.tangent != F::zero() {
+        if self.tangent != F::zero() && y.value != F::zero() {
             t = t + y.value * self.value.powf(y.value - F::one()) * self.tangent;
         }
-        if y.tangent != F::zero() {
+        let zero_base = self.value == F::zero() && y.value >= F::zero();
+        if y.tangent != F::zero() && !zero_base {
             t = t + v * self.value.ln() * y.tangent;
         }
         Dual::new(v, t)

@@ -25,24 +25,42 @@
 //! The [catalog](Gate::catalog) enumerates every rule with its arity,
 //! [`Domain`] and [`Kinks`], so tools can sample each one where it is
 //! differentiable.
+//!
+//! At the edges — kinks, singular points such as `0⁰`, saturated tails,
+//! signed zeros — each gate returns a chosen, documented number, listed by
+//! [`edges()`] (and, beside PyTorch's and JAX's, in the crate README and
+//! each gate's documentation). A gate with kinks declares its
+//! [`KinkConvention`]:
+//!
+//! ```
+//! use backprop_gates::{Binary, Unary};
+//!
+//! // d(x^y) at (0, 0): 0 and 0 (x⁰ = 1 for every x; 0ʸ = 0 for y > 0).
+//! assert_eq!(Binary::Pow.derivatives(0.0_f64, 0.0, 1.0), (0.0, 0.0));
+//! // relu'(0) = 0, the left derivative; max(x, x) gives ½ to each side.
+//! assert_eq!(Unary::Relu.derivative(0.0_f64, 0.0), 0.0);
+//! assert_eq!(Binary::Max.derivatives(2.0_f64, 2.0, 2.0), (0.5, 0.5));
+//! ```
 
 mod binary;
 mod catalog;
 mod chain;
 mod dual;
+mod edges;
 mod real;
 mod ulps;
 mod unary;
 
-pub use binary::{Add, Binary, BinaryRule, Div, Max, Min, Mul, Pow, Sub};
-pub use catalog::{DerivativeFrom, Domain, Gate, Kinks};
+pub use binary::{Add, Binary, BinaryRule, BinaryVisitor, Div, Max, Min, Mul, Pow, Sub};
+pub use catalog::{DerivativeFrom, Domain, Gate, KinkConvention, Kinks};
 pub use chain::chain;
 pub use dual::Dual;
+pub use edges::{Edge, EdgeKind, edges};
 pub use real::Real;
 pub use ulps::ulps_between;
 pub use unary::{
     Abs, AddConst, Cos, Exp, LeakyRelu, Ln, MulConst, Neg, Powf, Powi, Recip, Relu, Sigmoid, Sin,
-    Softplus, Sqrt, Tanh, Unary, UnaryRule,
+    Softplus, Sqrt, Tanh, Unary, UnaryRule, UnaryVisitor,
 };
 
 #[cfg(test)]

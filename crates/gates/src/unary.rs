@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::{DerivativeFrom, Domain, Real};
+use crate::{DerivativeFrom, Domain, KinkConvention, Real};
 
 /// A one-input derivative rule.
 ///
@@ -26,6 +26,11 @@ pub trait UnaryRule {
     /// Points where the derivative jumps.
     fn kinks(&self) -> &'static [f64] {
         &[]
+    }
+    /// Which derivative `df` returns at those points (every rule with
+    /// kinks should say; `None` for a smooth rule).
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        None
     }
 }
 
@@ -56,6 +61,16 @@ impl UnaryRule for Neg {
 
 /// Reciprocal. `f(x) = 1 / x`, `f'(x) = -1 / x²` (the notebook's
 /// `-1.0 / (den ** 2)`).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | recip at 0 | singular | inf; -inf | inf; -inf | inf; -inf | A pole: no finite value exists; the infinities are the limits from the right. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Recip;
 impl UnaryRule for Recip {
@@ -102,6 +117,18 @@ impl UnaryRule for MulConst {
 
 /// Integer power `n` (the notebook's `** 2`). `f(x) = xⁿ`,
 /// `f'(x) = n·xⁿ⁻¹` (and `0` for `n = 0`).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | powi(0) at 0 | singular | 1; 0 | 1; 0 | 1; 0 | x⁰ = 1 for every x: the derivative is exactly 0. |
+/// | powi(2) at 0 | singular | 0; 0 | 0; 0 | 0; 0 | The formula n·xⁿ⁻¹ holds. |
+/// | powi(-2) at 0 | singular | inf; -inf | inf; -inf | inf; -inf | A pole: no finite value exists; the infinities are the limits from the right. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Powi(pub i32);
 impl UnaryRule for Powi {
@@ -125,7 +152,21 @@ impl UnaryRule for Powi {
     }
 }
 
-/// Constant real power `c`. `f(x) = xᶜ`, `f'(x) = c·xᶜ⁻¹`, for `x > 0`.
+/// Constant real power `c`. `f(x) = xᶜ`, `f'(x) = c·xᶜ⁻¹`, for `x > 0`;
+/// `f' = 0` for `c = 0` (`x⁰ = 1` everywhere, even at `x = 0`).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | powf(0.0) at 0 | singular | 1; 0 | 1; 0 | **1; NaN** | x⁰ = 1 for every x: the derivative is exactly 0 (the formula's 0·0⁻¹ would be NaN), as for powi(0). |
+/// | powf(0.5) at 0 | singular | 0; inf | 0; inf | 0; inf | The derivative from the right: x^0.5 is real only for x >= 0. |
+/// | powf(2.5) at 0 | singular | 0; 0 | 0; 0 | 0; 0 | The derivative from the right: x^2.5 is real only for x >= 0. |
+/// | powf(-1.5) at 0 | singular | inf; -inf | inf; -inf | inf; -inf | A pole: no finite value exists; the infinities are the limits from the right. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Powf(pub f64);
 impl UnaryRule for Powf {
@@ -135,6 +176,11 @@ impl UnaryRule for Powf {
         x.powf(F::from_f64(self.0))
     }
     fn df<F: Real>(&self, x: F, _y: F) -> F {
+        // x⁰ = 1 for every x: the derivative is exactly 0, where the
+        // formula would give 0·0⁻¹ = 0·∞ = NaN at x = 0.
+        if self.0 == 0.0 {
+            return F::zero();
+        }
         F::from_f64(self.0) * x.powf(F::from_f64(self.0 - 1.0))
     }
     fn domain(&self) -> Domain {
@@ -157,6 +203,16 @@ impl UnaryRule for Exp {
 }
 
 /// Natural logarithm. `f(x) = ln x`, `f'(x) = 1 / x`, for `x > 0`.
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | ln at 0 | singular | -inf; inf | -inf; inf | -inf; inf | A pole: no finite value exists; the infinities are the limits from the right. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Ln;
 impl UnaryRule for Ln {
@@ -175,6 +231,17 @@ impl UnaryRule for Ln {
 
 /// Square root. `f(x) = √x`, `f'(x) = 1 / (2√x) = 1 / (2f)` (from the
 /// output), for `x > 0`.
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | sqrt at 0 | singular | 0; inf | 0; inf | 0; inf | The derivative from the right: √x is real only for x >= 0. |
+/// | sqrt at -0 | signed zero | -0; -inf | -0; -inf | -0; -inf | IEEE 754 makes √-0 = -0, so 1/(2√x) = -inf; PyTorch and JAX agree, and we match them bit for bit. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sqrt;
 impl UnaryRule for Sqrt {
@@ -198,6 +265,17 @@ impl UnaryRule for Sqrt {
 /// match it to the last digit; where `e⁻ˣ` overflows (`x` below about -709
 /// in `f64`) it switches to `eˣ / (1 + eˣ)`, so `sigmoid(-1000)` is a finite
 /// `0` and the dual-number tangent stays finite too.
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | sigmoid at 1000 | saturated | 1; 0 | 1; 0 | 1; 0 | e⁻ˣ underflows to 0: σ = 1 and σ' = (1 - σ)·σ = 0, with nothing overflowing. |
+/// | sigmoid at -1000 | saturated | 0; 0 | 0; 0 | 0; 0 | Computed as eˣ/(1 + eˣ) where e⁻ˣ would overflow: σ = 0 and σ' = 0, not NaN. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sigmoid;
 impl UnaryRule for Sigmoid {
@@ -218,6 +296,17 @@ impl UnaryRule for Sigmoid {
 }
 
 /// Hyperbolic tangent. `f(x) = tanh x`, `f'(x) = 1 - f²` (from the output).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | tanh at 1000 | saturated | 1; 0 | 1; 0 | 1; 0 | tanh saturates at 1; 1 - tanh² = 0. |
+/// | tanh at -1000 | saturated | -1; 0 | -1; 0 | -1; 0 | tanh saturates at -1; 1 - tanh² = 0. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tanh;
 impl UnaryRule for Tanh {
@@ -232,15 +321,34 @@ impl UnaryRule for Tanh {
 }
 
 /// Rectified linear unit. `f(x) = max(x, 0)`, `f'(x) = 1` for `x > 0`, `0`
-/// for `x <= 0`; kink at `0`.
+/// for `x <= 0`; kink at `0`, where `f'` is the left derivative
+/// ([`KinkConvention::Left`]), and `relu(-0) = +0`.
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | relu at 0 | kink | 0; 0 | 0; 0 | 0; 0 | Left derivative: relu is flat on the left. |
+/// | relu at -0 | signed zero | 0; 0 | **-0; 0** | 0; 0 | relu(x) = max(x, 0) with IEEE 754-2019's maximum (-0 < +0): the output is never -0. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Relu;
 impl UnaryRule for Relu {
     const NAME: &'static str = "relu";
     const DERIVATIVE_FROM: DerivativeFrom = DerivativeFrom::Input;
     fn f<F: Real>(&self, x: F) -> F {
-        // `x < 0` is false for NaN, so NaN propagates instead of becoming 0.
-        if x < F::zero() { F::zero() } else { x }
+        // Both comparisons are false for NaN, so NaN propagates instead of
+        // becoming 0; `-0` is not above 0 and becomes `+0`.
+        if x > F::zero() {
+            x
+        } else if x <= F::zero() {
+            F::zero()
+        } else {
+            x
+        }
     }
     fn df<F: Real>(&self, x: F, _y: F) -> F {
         step(x, F::zero())
@@ -248,10 +356,24 @@ impl UnaryRule for Relu {
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
     }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Left)
+    }
 }
 
 /// Leaky ReLU with slope `a` for negative inputs. `f(x) = x` for `x > 0`,
-/// `a·x` otherwise; `f'(x) = 1` for `x > 0`, `a` otherwise; kink at `0`.
+/// `a·x` otherwise; `f'(x) = 1` for `x > 0`, `a` otherwise; kink at `0`,
+/// where `f'` is the left derivative `a` ([`KinkConvention::Left`]).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | leaky_relu(0.01) at 0 | kink | 0; 0.01 | 0; 0.01 | **0; 1** | Left derivative, the slope: then leaky_relu with slope 0 is relu exactly, whose derivative at 0 is 0 everywhere. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LeakyRelu(pub f64);
 impl UnaryRule for LeakyRelu {
@@ -270,6 +392,9 @@ impl UnaryRule for LeakyRelu {
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
     }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Left)
+    }
 }
 
 /// Softplus. `f(x) = ln(1 + eˣ)`, `f'(x) = sigmoid(x)`.
@@ -277,6 +402,17 @@ impl UnaryRule for LeakyRelu {
 /// Computed as `x + ln(1 + e⁻ˣ)` for `x > 0` and `ln(1 + eˣ)` otherwise,
 /// which never overflows:
 /// `softplus(1000) = 1000`, `softplus(-1000) = 0`.
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | softplus at 1000 | saturated | 1000; 1 | 1000; 1 | 1000; 1 | Computed as x + ln(1 + e⁻ˣ): no overflow; the derivative σ(x) = 1. |
+/// | softplus at -1000 | saturated | 0; 0 | 0; 0 | 0; 0 | ln(1 + eˣ) with eˣ underflowing: 0, derivative σ(x) = 0. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Softplus;
 impl UnaryRule for Softplus {
@@ -297,7 +433,19 @@ impl UnaryRule for Softplus {
     }
 }
 
-/// Absolute value. `f(x) = |x|`, `f'(x) = sign(x)` (`0` at `0`); kink at `0`.
+/// Absolute value. `f(x) = |x|`, `f'(x) = sign(x)`; kink at `0`, where
+/// `f'(0) = 0`, the mean of both sides ([`KinkConvention::Mean`]).
+///
+/// # At the edges
+///
+/// Value; derivative(s) at each documented edge, beside PyTorch's and
+/// JAX's as measured (bold where they differ from ours); the crate
+/// README has every gate's.
+///
+/// | gate at point | kind | backprop | PyTorch | JAX | why |
+/// |---|---|---|---|---|---|
+/// | abs at 0 | kink | 0; 0 | 0; 0 | **0; 1** | Mean of the one-sided derivatives -1 and 1, i.e. sign(0) = 0: the same rule as max at a tie, and abs(x) = max(x, -x). |
+/// | abs at -0 | signed zero | 0; 0 | 0; 0 | **0; 1** | -0 is 0: the same as at +0. |
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Abs;
 impl UnaryRule for Abs {
@@ -317,6 +465,9 @@ impl UnaryRule for Abs {
     }
     fn kinks(&self) -> &'static [f64] {
         &[0.0]
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Some(KinkConvention::Mean)
     }
 }
 
@@ -458,6 +609,38 @@ fn derivative_from_of<R: UnaryRule>(_: &R) -> DerivativeFrom {
     R::DERIVATIVE_FROM
 }
 
+/// Code generic over one-input rules, run on the rule behind a [`Unary`]
+/// by [`Unary::visit`]: one dispatch, then code specialised for that rule
+/// (a tensor kernel's loop over every element, with no dispatch per
+/// element).
+pub trait UnaryVisitor {
+    /// What the visit returns.
+    type Output;
+    /// Runs with the rule.
+    fn visit<R: UnaryRule>(self, rule: R) -> Self::Output;
+}
+
+impl Unary {
+    /// Runs `visitor` with the rule struct behind this gate.
+    ///
+    /// ```
+    /// use backprop_gates::{Unary, UnaryRule, UnaryVisitor};
+    ///
+    /// struct Twice(f64);
+    /// impl UnaryVisitor for Twice {
+    ///     type Output = f64;
+    ///     fn visit<R: UnaryRule>(self, rule: R) -> f64 {
+    ///         rule.f(rule.f(self.0))
+    ///     }
+    /// }
+    /// assert_eq!(Unary::Neg.visit(Twice(3.0)), 3.0);
+    /// ```
+    #[inline]
+    pub fn visit<V: UnaryVisitor>(self, visitor: V) -> V::Output {
+        with_rule!(self, r => visitor.visit(r))
+    }
+}
+
 impl Unary {
     /// The forward function `y = f(x)`.
     #[inline]
@@ -489,6 +672,11 @@ impl Unary {
     /// Points where the derivative jumps.
     pub fn kinks(self) -> &'static [f64] {
         with_rule!(self, r => r.kinks())
+    }
+
+    /// Which derivative the rule returns at its kinks (`None` if smooth).
+    pub fn kink_convention(self) -> Option<KinkConvention> {
+        with_rule!(self, r => r.kink_convention())
     }
 
     /// The rule's parameter, if it has one (`c`, `n` or the slope).

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use backprop_gates::Gate;
-use backprop_tensor::{OpCase, op_catalog};
+use backprop_tensor::{OpCase, op_catalog, op_kink_cases};
 use serde::Serialize;
 
 use crate::report::Evaluations;
@@ -34,7 +34,8 @@ pub struct CatalogOptions {
     pub filter: Option<String>,
     /// The types rules are checked in (default: `f64` and `f32`).
     pub dtypes: Vec<Dtype>,
-    /// Also check gates at their kinks, which must come out as `kink`.
+    /// Also check gates at their kinks and tensor ops at theirs (ties of
+    /// max/min reductions), which must come out as `kink`.
     pub include_kinks: bool,
     /// Random points per gate (besides the fixed large and near-zero
     /// points).
@@ -171,12 +172,21 @@ enum Item {
 
 /// The catalog's entries, built from the crates' own enumerations
 /// (`Gate::catalog()` and `op_catalog()`), so a new rule cannot escape it.
-fn items() -> Vec<(String, Item)> {
+/// With `include_kinks`, also the tensor cases placed at kinks
+/// (`op_kink_cases()`: ties of max/min reductions), which must come out as
+/// `kink`.
+fn items(include_kinks: bool) -> Vec<(String, Item)> {
     let gates = Gate::catalog()
         .iter()
         .map(|&g| (format!("gate/{g}"), Item::Gate(g)));
+    let kink_cases = if include_kinks {
+        op_kink_cases()
+    } else {
+        Vec::new()
+    };
     let ops = op_catalog()
         .into_iter()
+        .chain(kink_cases)
         .map(|c| (format!("tensor/{}", c.name), Item::Op(Box::new(c))));
     gates.chain(ops).collect()
 }
@@ -192,7 +202,7 @@ fn items() -> Vec<(String, Item)> {
 /// assert!(names.iter().any(|n| n.starts_with("tensor/matmul")));
 /// ```
 pub fn catalog_names(options: &CatalogOptions) -> Vec<String> {
-    items()
+    items(options.include_kinks)
         .into_iter()
         .map(|(name, _)| name)
         .filter(|name| selected(options, name))
@@ -227,7 +237,7 @@ pub fn check_catalog(
     options: &CatalogOptions,
     mut progress: impl FnMut(usize, usize, &str),
 ) -> CatalogReport {
-    let chosen: Vec<(String, Item)> = items()
+    let chosen: Vec<(String, Item)> = items(options.include_kinks)
         .into_iter()
         .filter(|(name, _)| selected(options, name))
         .collect();

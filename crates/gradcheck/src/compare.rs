@@ -1,8 +1,10 @@
 //! The numerical core: central differences on a stencil, one Richardson
 //! level, the error estimate, kink detection and the pass rule.
 
+use backprop_gates::KinkConvention;
+
 use crate::Tolerances;
-use crate::report::{Element, Finding, Findings, Side, Status};
+use crate::report::{Element, Finding, Findings, KinkSides, Side, Status};
 
 /// Function values on a symmetric stencil along one line through the point:
 /// offsets `±t` (level 0) and `±t/2` (level 1), and the centre.
@@ -33,6 +35,8 @@ pub(crate) enum Outcome {
     Pass,
     Fail,
     Kink,
+    /// A kink where the rule's value breaks the convention it declares.
+    BrokenConvention,
     NonFinite(Side, f64),
 }
 
@@ -40,7 +44,7 @@ impl Outcome {
     pub fn status(self) -> Status {
         match self {
             Outcome::Pass => Status::Pass,
-            Outcome::Fail => Status::Fail,
+            Outcome::Fail | Outcome::BrokenConvention => Status::Fail,
             Outcome::Kink => Status::Kink,
             Outcome::NonFinite(..) => Status::NonFinite,
         }
@@ -58,6 +62,37 @@ pub(crate) struct Estimate {
     pub step: f64,
     /// CS231n relative error, with the absolute tolerance as its floor.
     pub rel_error: f64,
+    /// At a kink: the rule's value beside both one-sided derivatives.
+    pub kink: Option<KinkSides>,
+}
+
+impl Estimate {
+    /// Hold a kink to the convention the rule declares for it: a value
+    /// that follows another convention (or none) is a failure.
+    pub fn declare(mut self, declared: KinkConvention) -> Estimate {
+        if let (Outcome::Kink, Some(sides)) = (self.outcome, &mut self.kink) {
+            sides.declared = Some(declared);
+            if sides.breaks_declared() {
+                self.outcome = Outcome::BrokenConvention;
+            }
+        }
+        self
+    }
+}
+
+/// The convention `analytic` follows at a kink with derivatives `left` and
+/// `right`, if it is within `allowed(value)` of one: left first, then
+/// right, then the mean.
+pub(crate) fn convention_of(
+    analytic: f64,
+    left: f64,
+    right: f64,
+    allowed: impl Fn(f64) -> f64,
+) -> Option<KinkConvention> {
+    KinkConvention::ALL.into_iter().find(|c| {
+        let v = c.pick(left, right);
+        (analytic - v).abs() <= allowed(v)
+    })
 }
 
 /// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`, with `tiny` the
@@ -93,6 +128,7 @@ pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, unit: f64) -> Estimate {
         allowed: f64::NAN,
         step: s.step,
         rel_error: f64::NAN,
+        kink: None,
     };
     for a in s.analytic {
         if !a.is_finite() {
@@ -121,15 +157,31 @@ pub(crate) fn estimate(s: &Stencil, tol: &Tolerances, unit: f64) -> Estimate {
     est.rel_error = relative_error(est.analytic, numeric, tol.atol);
 
     // One-sided differences at each level, for the kink test.
-    let gap = [0, 1].map(|l| {
+    let sides = [0, 1].map(|l| {
         let half = s.span[l] / 2.0;
-        let right = (s.plus[l] - s.center) / half;
-        let left = (s.center - s.minus[l]) / half;
-        (right - left, right.abs().max(left.abs()))
+        (
+            (s.center - s.minus[l]) / half,
+            (s.plus[l] - s.center) / half,
+        )
     });
+    let gap = sides.map(|(left, right)| (right - left, right.abs().max(left.abs())));
     let noise = tol.atol + tol.rtol * gap[1].1 + 2.0 * floor;
     let not_halving = (gap[1].0 - gap[0].0 / 2.0).abs();
     if gap[1].0.abs() > noise && not_halving > noise && not_halving > 0.25 * gap[0].0.abs() {
+        // A one-sided difference errs by about (step/2)·f'': one Richardson
+        // level for that first-order error, the change between levels as
+        // its estimate.
+        let [(l0, r0), (l1, r1)] = sides;
+        let (left, right) = (2.0 * l1 - l0, 2.0 * r1 - r0);
+        let err = (l1 - l0).abs().max((r1 - r0).abs()).max(floor);
+        let analytic = est.analytic;
+        est.kink = Some(KinkSides {
+            analytic,
+            left,
+            right,
+            convention: convention_of(analytic, left, right, |v| tol.allowed(analytic, v, err)),
+            declared: None,
+        });
         est.outcome = Outcome::Kink;
         return est;
     }
@@ -185,9 +237,11 @@ impl Tally {
         self.checked += 1;
         self.status = self.status.max(est.outcome.status());
         match est.outcome {
-            Outcome::Kink => push_finding(&mut self.kinks, place, None),
+            Outcome::Kink | Outcome::BrokenConvention => {
+                push_finding(&mut self.kinks, place, None, est.kink)
+            }
             Outcome::NonFinite(side, v) => {
-                push_finding(&mut self.non_finite, place, Some((side, v)))
+                push_finding(&mut self.non_finite, place, Some((side, v)), None)
             }
             Outcome::Pass | Outcome::Fail => {
                 let abs_error = (est.analytic - est.numeric).abs();
@@ -221,7 +275,12 @@ impl Tally {
     }
 }
 
-fn push_finding(findings: &mut Findings, place: &Place, non_finite: Option<(Side, f64)>) {
+fn push_finding(
+    findings: &mut Findings,
+    place: &Place,
+    non_finite: Option<(Side, f64)>,
+    kink: Option<KinkSides>,
+) {
     findings.count += 1;
     if findings.first.len() < FIRST_FINDINGS {
         findings.first.push(Finding {
@@ -230,6 +289,7 @@ fn push_finding(findings: &mut Findings, place: &Place, non_finite: Option<(Side
             input_value: place.input_value,
             side: non_finite.map(|(s, _)| s),
             value: non_finite.map(|(_, v)| non_finite_name(v)),
+            kink,
         });
     }
 }

@@ -7,9 +7,9 @@ use std::fmt;
 use backprop_gates::Dual;
 use serde::Serialize;
 
-use crate::compare::{Place, Tally};
-use crate::report::{Evaluations, Report};
-use crate::rule::input_names;
+use crate::compare::{Place, Tally, convention_of};
+use crate::report::{Evaluations, KinkSides, Report};
+use crate::rule::{declared_at, input_names};
 use crate::scalar::{judge_coordinate, pair_report, scalar_report, worst_status};
 use crate::{Dtype, Float, Mode, Options, Sampling, ScalarRule, Status, sample_points};
 
@@ -31,12 +31,28 @@ pub struct DualPair {
     pub worst: Option<DualElement>,
     /// Points at a kink (the dual derivatives on either side differ).
     pub kinks: usize,
+    /// The first few of those kinks, each with the rule's value beside the
+    /// dual derivatives on either side and the convention it follows.
+    pub kink_points: Vec<DualKink>,
     /// Points skipped because the forward function branches right there
     /// (its dual derivative differs between the two neighbouring floats),
     /// so dual numbers are no oracle at that point; finite differences
     /// still check it.
     pub branch_points: usize,
 }
+
+/// A kink the dual-number oracle met.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DualKink {
+    /// The point (all inputs).
+    pub point: Vec<f64>,
+    /// The rule's value beside the exact derivatives at the neighbouring
+    /// floats below and above, and its convention.
+    pub sides: KinkSides,
+}
+
+/// How many kinks a [`DualPair`] lists.
+const FIRST_KINKS: usize = 5;
 
 /// A rule's derivative against the dual-number derivative at one point.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -171,6 +187,10 @@ fn finite_differences<T: Float, R: ScalarRule>(
                 (&tol, eps),
                 &mut forward[i],
             );
+            let est = match declared_at(rule, &p64, i) {
+                Some(convention) => est.declare(convention),
+                None => est,
+            };
             let place = Place {
                 index: vec![k],
                 output_index: None,
@@ -231,6 +251,7 @@ fn dual_oracle<T: Float, R: ScalarRule>(
             max_ulps: 0,
             worst: None,
             kinks: 0,
+            kink_points: Vec::new(),
             branch_points: 0,
         };
         let mut worst_ratio = -1.0;
@@ -259,9 +280,30 @@ fn dual_oracle<T: Float, R: ScalarRule>(
                 let (below, above, here) = (side(lo), side(hi), exact.to_f64());
                 if (below - above).abs() > allowed {
                     // Left and right derivatives differ: a kink, where no
-                    // derivative exists to compare with.
+                    // derivative exists to compare with; the rule's value
+                    // must follow the convention it declares there.
+                    let claimed = claimed.to_f64();
+                    let allowed_near = |v: f64| {
+                        max_ulps as f64 * (eps * (v.abs() + (y.to_f64() * dy).abs()) + tiny)
+                    };
+                    let point: Vec<f64> = pt.iter().map(|v| v.to_f64()).collect();
+                    let sides = KinkSides {
+                        analytic: claimed,
+                        left: below,
+                        right: above,
+                        convention: convention_of(claimed, below, above, allowed_near),
+                        declared: declared_at(rule, &point, i),
+                    };
                     pair.kinks += 1;
-                    pair.status = pair.status.max(Status::Kink);
+                    let status = if sides.breaks_declared() {
+                        Status::Fail
+                    } else {
+                        Status::Kink
+                    };
+                    pair.status = pair.status.max(status);
+                    if pair.kink_points.len() < FIRST_KINKS {
+                        pair.kink_points.push(DualKink { point, sides });
+                    }
                     continue;
                 }
                 // Both sides agree but the point itself does not: the
@@ -318,6 +360,9 @@ impl fmt::Display for DualReport {
                 write!(f, ", {} branch points skipped", p.branch_points)?;
             }
             writeln!(f, ")")?;
+            for k in &p.kink_points {
+                writeln!(f, "      kink at {:?}: {}", k.point, k.sides)?;
+            }
             if let (false, Some(w)) = (p.status.is_pass(), &p.worst) {
                 writeln!(
                     f,

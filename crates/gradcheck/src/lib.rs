@@ -66,6 +66,15 @@
 //!   does for any smooth function), the element is a `kink`, not a failure.
 //!   An element that fails is judged again on a stencil four times
 //!   narrower, so a kink within the first step is seen as a kink too.
+//!   Each kink reports the rule's value beside the derivatives from the
+//!   left and from the right ([`KinkSides`]) and names the convention it
+//!   follows (left, right, or their mean). A rule that declares a
+//!   [`KinkConvention`](backprop_gates::KinkConvention) (every gate with
+//!   kinks does) fails where, exactly on its kink, its value breaks it.
+//! - **Ties**: two-input rules are also checked at `a == b`, where a
+//!   smooth rule must pass like anywhere else (a rule wrong only at ties,
+//!   say `mul` when both inputs are equal, fails); rules with kinks at ties
+//!   (`max`, `min`) are kept away from them unless kinks are asked for.
 //! - **Non-finite** values on either side are `non-finite`, with side and
 //!   location.
 //!
@@ -112,10 +121,13 @@ pub use catalog::{
 };
 pub use error::GradcheckError;
 pub use float::{Dtype, Float};
-pub use gates::{DualElement, DualPair, DualReport, RuleReport, check_rule, check_rule_at};
+pub use gates::{
+    DualElement, DualKink, DualPair, DualReport, RuleReport, check_rule, check_rule_at,
+};
 pub use options::{Mode, Options, Tolerances};
 pub use report::{
-    Element, Evaluations, Finding, Findings, Located, PairReport, Report, Side, Status, Structure,
+    Element, Evaluations, Finding, Findings, KinkSides, Located, PairReport, Report, Side, Status,
+    Structure,
 };
 pub use rng::entry_seed;
 pub use rule::{AsBinary, AsUnary, ScalarRule};

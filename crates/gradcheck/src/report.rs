@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use backprop_gates::KinkConvention;
+use serde::{Serialize, Serializer};
 
 use crate::{Dtype, Mode, Tolerances};
 
@@ -119,6 +120,81 @@ pub enum Side {
     Numeric,
 }
 
+/// What the rule under test returned at a kink, beside the derivatives from
+/// either side, and the convention that value follows.
+///
+/// ```
+/// use backprop_gates::{Gate, KinkConvention, Unary};
+/// use backprop_gradcheck::{check_rule_at, Options};
+///
+/// // relu at exactly 0: the checker sees the kink and names relu's choice.
+/// let relu = Gate::Unary(Unary::Relu);
+/// let report = check_rule_at::<f64, _>(&relu, &[vec![0.0]], &Options::default());
+/// let sides = report.finite_differences.pairs[0].kinks.first[0].kink.unwrap();
+/// assert_eq!((sides.analytic, sides.left, sides.right), (0.0, 0.0, 1.0));
+/// assert_eq!(sides.convention, Some(KinkConvention::Left));
+/// assert_eq!(sides.declared, Some(KinkConvention::Left));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct KinkSides {
+    /// The rule's derivative at the kink.
+    pub analytic: f64,
+    /// The derivative from the left: the one-sided difference, extrapolated
+    /// (for dual numbers: the exact derivative at the float just below).
+    pub left: f64,
+    /// The derivative from the right.
+    pub right: f64,
+    /// The convention the rule's value follows: the left derivative, the
+    /// right one or their mean; `None` if it matches none of them (then the
+    /// kink may lie near the point rather than on it).
+    #[serde(serialize_with = "convention_name")]
+    pub convention: Option<KinkConvention>,
+    /// The convention the rule declares for this point, when the point lies
+    /// exactly on one of its kinks (gates declare theirs); a rule whose
+    /// value breaks it fails.
+    #[serde(serialize_with = "convention_name")]
+    pub declared: Option<KinkConvention>,
+}
+
+impl KinkSides {
+    /// Whether the rule breaks the convention it declares here.
+    pub fn breaks_declared(&self) -> bool {
+        self.declared.is_some() && self.declared != self.convention
+    }
+}
+
+/// A convention as its description (`"left derivative"`), or `null`.
+fn convention_name<S: Serializer>(
+    c: &Option<KinkConvention>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match c {
+        Some(c) => serializer.serialize_some(c.describe()),
+        None => serializer.serialize_none(),
+    }
+}
+
+impl fmt::Display for KinkSides {
+    /// `rule 0 = left derivative (left 0, right 1)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rule {:e} ", self.analytic)?;
+        match self.convention {
+            Some(c) => write!(f, "= {c}")?,
+            None => write!(f, "matches neither side nor their mean")?,
+        }
+        write!(f, " (left {:e}, right {:e})", self.left, self.right)?;
+        match self.declared {
+            Some(d) if Some(d) != self.convention => write!(
+                f,
+                ", but the rule declares the {d} ({:e})",
+                d.pick(self.left, self.right)
+            ),
+            Some(_) => write!(f, ", as declared"),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Where a kink or a non-finite value was found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {
@@ -132,6 +208,8 @@ pub struct Finding {
     pub side: Option<Side>,
     /// For non-finite values: `"nan"`, `"inf"` or `"-inf"`.
     pub value: Option<String>,
+    /// For kinks: the rule's value beside both sides, and its convention.
+    pub kink: Option<KinkSides>,
 }
 
 /// A bounded list of findings with their total count.
@@ -356,6 +434,9 @@ fn fmt_findings(f: &mut fmt::Formatter<'_>, what: &str, findings: &Findings) -> 
         }
         if let (Some(side), Some(value)) = (x.side, &x.value) {
             write!(f, " {side:?} = {value}")?;
+        }
+        if let Some(k) = &x.kink {
+            write!(f, ": {k}")?;
         }
         write!(f, ";")?;
     }

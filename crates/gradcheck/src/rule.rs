@@ -3,7 +3,7 @@
 //! kinks. Implemented for every `backprop-gates` gate, and for any user rule
 //! through [`AsUnary`] / [`AsBinary`].
 
-use backprop_gates::{BinaryRule, Domain, Gate, Kinks, Real, UnaryRule};
+use backprop_gates::{BinaryRule, Domain, Gate, KinkConvention, Kinks, Real, UnaryRule};
 
 /// A one- or two-input scalar rule: forward function and local derivatives,
 /// generic over [`Real`] so that it runs in `f32`, `f64` and on dual
@@ -22,6 +22,26 @@ pub trait ScalarRule {
     fn domain(&self) -> Vec<Domain>;
     /// Where the derivative jumps.
     fn kinks(&self) -> Kinks;
+    /// Which derivative the rule returns exactly at its kinks, if it
+    /// declares one; the checker then holds it to that convention there.
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        None
+    }
+}
+
+/// The convention `rule` declares for input `i` at `point`, if `point`
+/// lies exactly on one of its kinks (`relu` at `0`, `max` at a tie).
+pub(crate) fn declared_at<R: ScalarRule>(
+    rule: &R,
+    point: &[f64],
+    i: usize,
+) -> Option<KinkConvention> {
+    let on_kink = match rule.kinks() {
+        Kinks::None => false,
+        Kinks::At(points) => points.contains(&point[i]),
+        Kinks::Ties => point.len() == 2 && point[0] == point[1],
+    };
+    rule.kink_convention().filter(|_| on_kink)
 }
 
 impl ScalarRule for Gate {
@@ -42,6 +62,9 @@ impl ScalarRule for Gate {
     }
     fn kinks(&self) -> Kinks {
         Gate::kinks(*self)
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        Gate::kink_convention(*self)
     }
 }
 
@@ -88,6 +111,9 @@ impl<R: UnaryRule> ScalarRule for AsUnary<R> {
             points => Kinks::At(points),
         }
     }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        self.0.kink_convention()
+    }
 }
 
 /// Any [`BinaryRule`] as a [`ScalarRule`].
@@ -117,6 +143,9 @@ impl<R: BinaryRule> ScalarRule for AsBinary<R> {
         } else {
             Kinks::None
         }
+    }
+    fn kink_convention(&self) -> Option<KinkConvention> {
+        self.0.kink_convention()
     }
 }
 

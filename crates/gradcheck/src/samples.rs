@@ -28,7 +28,10 @@ pub struct Sampling {
     pub random_points: usize,
     /// Add fixed points at large magnitudes (`±50`, `±1000`) and near zero
     /// (`0`, `±1e-6`, or `±1e-3` where `0` is outside the domain), where the
-    /// forward function stays finite in the checked type.
+    /// forward function stays finite in the checked type; and, for two-input
+    /// rules, ties `a == b` (ordinary points for a smooth rule, so a
+    /// derivative wrong only there is caught; skipped for rules with kinks
+    /// at ties unless [`include_kinks`](Sampling::include_kinks)).
     pub special_points: bool,
     /// Add the kinks themselves (`relu` at 0, ties of `max`), which must
     /// come out as `kink`, never as `fail`.
@@ -82,6 +85,11 @@ pub fn sample_points<R: ScalarRule>(
                 }
             }
         }
+        if domains.len() == 2 {
+            points.extend(tie_points(&domains, dtype, &mut random, TIES, |p| {
+                accept(p)
+            }));
+        }
     }
 
     let mut drawn = 0;
@@ -126,15 +134,40 @@ fn kink_points<R: ScalarRule>(
             }
         }
         Kinks::Ties => {
-            for _ in 0..64 {
-                let v = draw(random, domains[0]);
-                let p = round_to(dtype, vec![v; rule.arity()]);
-                if acceptable(rule, dtype, options, domains, &p, true) {
-                    points.push(p);
-                    if points.len() == 2 {
-                        break;
-                    }
-                }
+            let accept = |p: &[f64]| acceptable(rule, dtype, options, domains, p, true);
+            points.extend(tie_points(domains, dtype, random, TIES, accept));
+        }
+    }
+    points
+}
+
+/// How many ties `a == b` a two-input rule is checked at.
+const TIES: usize = 2;
+
+/// Up to `count` random ties `(v, v)` inside both inputs' domains that
+/// `accept` takes (the domains are nested: `Positive` ⊂ `NonZero` ⊂
+/// `Real`, so one draw from the narrowest fits both).
+fn tie_points(
+    domains: &[Domain],
+    dtype: Dtype,
+    random: &mut CheckRng,
+    count: usize,
+    accept: impl Fn(&[f64]) -> bool,
+) -> Vec<Vec<f64>> {
+    let narrowest = if domains.contains(&Domain::Positive) {
+        Domain::Positive
+    } else if domains.contains(&Domain::NonZero) {
+        Domain::NonZero
+    } else {
+        Domain::Real
+    };
+    let mut points = Vec::new();
+    for _ in 0..64 {
+        let p = round_to(dtype, vec![draw(random, narrowest); domains.len()]);
+        if accept(&p) {
+            points.push(p);
+            if points.len() == count {
+                break;
             }
         }
     }

@@ -76,6 +76,9 @@ where
         from: grad.shape().to_vec(),
         to: shape.to_vec(),
     };
+    if let Some(summed) = sum_rows(&grad, shape) {
+        return Ok(summed);
+    }
     let leading = grad.ndim().checked_sub(shape.len()).ok_or_else(cannot)?;
     let kept = &grad.shape()[leading..];
     if kept
@@ -107,4 +110,30 @@ where
     let out = out.expect("differing shapes need at least one reduction");
     debug_assert_eq!(out.shape(), shape);
     Ok(out)
+}
+
+/// The common case of [`sum_to`] on one pass over memory: a row-major
+/// gradient whose last axes are `shape` (less its leading size-1 axes),
+/// such as a bias's gradient `(N, H)` → `(H,)` or `(1, H)`: the sum of its
+/// rows. `None` for any other case.
+fn sum_rows<A, S>(grad: &ArrayBase<S, IxDyn>, shape: &[usize]) -> Option<ArrayD<A>>
+where
+    A: Element,
+    S: Data<Elem = A>,
+{
+    let core = &shape[shape.iter().take_while(|&&s| s == 1).count()..];
+    let trailing = grad.shape().get(grad.ndim().checked_sub(core.len())?..)?;
+    let data = grad.as_slice()?;
+    let inner: usize = core.iter().product();
+    if trailing != core || inner == 0 {
+        return None;
+    }
+    let mut rows = data.chunks_exact(inner);
+    let mut total = rows.next()?.to_vec();
+    for row in rows {
+        for (t, &v) in total.iter_mut().zip(row) {
+            *t = *t + v;
+        }
+    }
+    ArrayD::from_shape_vec(shape, total).ok()
 }

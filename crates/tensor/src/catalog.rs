@@ -6,7 +6,7 @@ use ndarray::{ArrayD, IxDyn, Zip};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::{Axes, Element, Result, Tensor, TensorGraph, TensorOp};
+use crate::{Axes, Element, Labels, Result, Side, Tensor, TensorGraph, TensorOp};
 
 /// Samples keep at least this far from a gate's kinks (`relu` at 0, ties of
 /// `max`), farther than any finite-difference step a checker takes at the
@@ -101,33 +101,133 @@ impl OpCase {
 /// vector·matrix, matrix·vector, matrix·matrix, batched, broadcast batch
 /// axes, 1-D against a batch); every gate of
 /// [`Gate::catalog`](backprop_gates::Gate::catalog) elementwise, the binary
-/// ones also with broadcasting; sum and mean over all elements and over
-/// axes; transpose; reshape. A test proves every [`TensorOp`] variant
-/// appears.
+/// ones also with broadcasting and with a constant on either side;
+/// reductions (sum, mean, max, min, logsumexp) over all elements and over
+/// axes, negative and kept; every shape operation; per-row selection;
+/// softmax, log-softmax and the softmax cross-entropy. A test proves every
+/// [`TensorOp`] variant appears.
 pub fn op_catalog() -> Vec<OpCase> {
     let mut sampler = Sampler::default();
     let mut cases = Vec::new();
-    for kind in KINDS {
+    for kind in &kinds() {
         cases_of_kind(kind, &mut sampler, &mut cases);
+    }
+    cases
+}
+
+/// Cases exactly at a kink, where the derivative jumps: ties of the max
+/// and min reductions (whose gradient is split equally among the tied
+/// elements). A gradient checker must report them as kinks, not as
+/// failures, and not as passes either.
+///
+/// ```
+/// use backprop_tensor::op_kink_cases;
+///
+/// assert!(op_kink_cases().iter().all(|c| c.has_kinks));
+/// ```
+pub fn op_kink_cases() -> Vec<OpCase> {
+    let tie = |shape: &[usize], values: Vec<f64>| {
+        ArrayD::from_shape_vec(IxDyn(shape), values).expect("values fit the shape")
+    };
+    let mut cases = Vec::new();
+    for keepdims in [false, true] {
+        let rows = tie(&[2, 3], vec![1.0, 3.0, 3.0, -0.5, -0.5, 0.25]);
+        cases.push(case(
+            TensorOp::Max {
+                axes: Axes::from([-1]),
+                keepdims,
+            },
+            vec![rows.clone()],
+            true,
+        ));
+        cases.push(case(
+            TensorOp::Min {
+                axes: Axes::from([-1]),
+                keepdims,
+            },
+            vec![rows],
+            true,
+        ));
+    }
+    cases.push(case(
+        TensorOp::Max {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        vec![tie(&[4], vec![0.5, 2.0, -1.0, 2.0])],
+        true,
+    ));
+    for c in &mut cases {
+        c.name.push_str(" at a tie");
     }
     cases
 }
 
 /// One representative of each [`TensorOp`] variant; the catalog is built
 /// from these.
-const KINDS: &[TensorOp] = &[
-    TensorOp::Unary(Unary::Neg),
-    TensorOp::Binary(Binary::Add),
-    TensorOp::MatMul,
-    TensorOp::Sum(Axes::All),
-    TensorOp::Mean(Axes::All),
-    TensorOp::Transpose,
-    TensorOp::Reshape(Vec::new()),
-];
+fn kinds() -> Vec<TensorOp> {
+    let no_labels = || Labels::from(Vec::new());
+    vec![
+        TensorOp::Unary(Unary::Neg),
+        TensorOp::Binary(Binary::Add),
+        TensorOp::BinaryConst {
+            gate: Binary::Add,
+            constant: 0.0,
+            side: Side::Right,
+        },
+        TensorOp::MatMul,
+        TensorOp::Sum {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Mean {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Max {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Min {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::Transpose,
+        TensorOp::Permute(Vec::new()),
+        TensorOp::Reshape(Vec::new()),
+        TensorOp::Squeeze(Vec::new()),
+        TensorOp::ExpandDims(0),
+        TensorOp::BroadcastTo(Vec::new()),
+        TensorOp::Concat(0),
+        TensorOp::Stack(0),
+        TensorOp::PickPerRow(no_labels()),
+        TensorOp::Softmax(0),
+        TensorOp::LogSoftmax(0),
+        TensorOp::LogSumExp {
+            axes: Axes::All,
+            keepdims: false,
+        },
+        TensorOp::SoftmaxCrossEntropy(no_labels()),
+    ]
+}
+
+/// The reductions the catalog samples, as `(shape, axes, keepdims)`: all
+/// axes, positive and negative axes, removed and kept.
+fn reductions() -> Vec<(&'static [usize], Axes, bool)> {
+    vec![
+        (&[3, 4], Axes::All, false),
+        (&[3, 4], Axes::All, true),
+        (&[5], Axes::from([0]), false),
+        (&[2, 3, 4], Axes::from([0]), false),
+        (&[2, 3, 4], Axes::from([2, 0]), false),
+        (&[2, 3, 4], Axes::from([-1]), true),
+        (&[2, 3, 4], Axes::from([0, -1]), true),
+    ]
+}
 
 /// The cases of one kind of op. The match has no wildcard on purpose: a new
 /// [`TensorOp`] variant does not compile until it has cases here (and the
-/// coverage test then demands it in [`KINDS`]).
+/// coverage test then demands it in `kinds()`).
 fn cases_of_kind(kind: &TensorOp, s: &mut Sampler, out: &mut Vec<OpCase>) {
     match kind {
         TensorOp::Unary(_) => {
@@ -152,6 +252,21 @@ fn cases_of_kind(kind: &TensorOp, s: &mut Sampler, out: &mut Vec<OpCase>) {
                 }
             }
         }
+        TensorOp::BinaryConst { .. } => {
+            for &gate in Gate::catalog() {
+                if let Gate::Binary(b) = gate {
+                    for side in [Side::Left, Side::Right] {
+                        let (x, constant) = s.operand_and_constant(gate, side, &[3, 4]);
+                        let op = TensorOp::BinaryConst {
+                            gate: b,
+                            constant,
+                            side,
+                        };
+                        out.push(case(op, vec![x], gate_has_kinks(gate)));
+                    }
+                }
+            }
+        }
         TensorOp::MatMul => {
             let shapes: [(&[usize], &[usize]); 11] = [
                 (&[4], &[4]),                   // vector · vector -> 0-d
@@ -171,19 +286,24 @@ fn cases_of_kind(kind: &TensorOp, s: &mut Sampler, out: &mut Vec<OpCase>) {
                 out.push(case(TensorOp::MatMul, inputs, false));
             }
         }
-        TensorOp::Sum(_) | TensorOp::Mean(_) => {
-            let reductions: [(&[usize], Axes); 4] = [
-                (&[3, 4], Axes::All),
-                (&[5], Axes::All),
-                (&[2, 3, 4], Axes::List(vec![0])),
-                (&[2, 3, 4], Axes::List(vec![2, 0])),
-            ];
-            for (shape, axes) in reductions {
+        TensorOp::Sum { .. } | TensorOp::Mean { .. } | TensorOp::LogSumExp { .. } => {
+            for (shape, axes, keepdims) in reductions() {
                 let op = match kind {
-                    TensorOp::Sum(_) => TensorOp::Sum(axes),
-                    _ => TensorOp::Mean(axes),
+                    TensorOp::Sum { .. } => TensorOp::Sum { axes, keepdims },
+                    TensorOp::Mean { .. } => TensorOp::Mean { axes, keepdims },
+                    _ => TensorOp::LogSumExp { axes, keepdims },
                 };
                 out.push(case(op, vec![s.uniform(shape, -2.0, 2.0)], false));
+            }
+        }
+        TensorOp::Max { .. } | TensorOp::Min { .. } => {
+            for (shape, axes, keepdims) in reductions() {
+                let op = match kind {
+                    TensorOp::Max { .. } => TensorOp::Max { axes, keepdims },
+                    _ => TensorOp::Min { axes, keepdims },
+                };
+                // Distinct values, so no reduction is near a tie (a kink).
+                out.push(case(op, vec![s.distinct(shape)], true));
             }
         }
         TensorOp::Transpose => {
@@ -195,12 +315,95 @@ fn cases_of_kind(kind: &TensorOp, s: &mut Sampler, out: &mut Vec<OpCase>) {
                 ));
             }
         }
+        TensorOp::Permute(_) => {
+            let perms: [(&[usize], &[isize]); 3] = [
+                (&[2, 3, 4], &[2, 0, 1]),
+                (&[3, 4], &[-1, -2]),
+                (&[2, 3, 4], &[0, 1, 2]),
+            ];
+            for (shape, axes) in perms {
+                let op = TensorOp::Permute(axes.to_vec());
+                out.push(case(op, vec![s.uniform(shape, -2.0, 2.0)], false));
+            }
+        }
         TensorOp::Reshape(_) => {
-            let reshapes: [(&[usize], &[usize]); 3] =
-                [(&[2, 3, 4], &[4, 6]), (&[3, 4], &[12]), (&[12], &[2, 2, 3])];
+            let reshapes: [(&[usize], &[isize]); 4] = [
+                (&[2, 3, 4], &[4, 6]),
+                (&[3, 4], &[12]),
+                (&[12], &[2, 2, 3]),
+                (&[2, 3, 4], &[4, -1]),
+            ];
             for (from, to) in reshapes {
                 let op = TensorOp::Reshape(to.to_vec());
                 out.push(case(op, vec![s.uniform(from, -2.0, 2.0)], false));
+            }
+        }
+        TensorOp::Squeeze(_) => {
+            let squeezes: [(&[usize], &[isize]); 3] =
+                [(&[1, 3, 1, 4], &[]), (&[3, 1], &[-1]), (&[1, 2, 1], &[0])];
+            for (from, axes) in squeezes {
+                let op = TensorOp::Squeeze(axes.to_vec());
+                out.push(case(op, vec![s.uniform(from, -2.0, 2.0)], false));
+            }
+        }
+        TensorOp::ExpandDims(_) => {
+            for (from, axis) in [(&[3, 4][..], 0), (&[3, 4], -1), (&[3], 1)] {
+                let op = TensorOp::ExpandDims(axis);
+                out.push(case(op, vec![s.uniform(from, -2.0, 2.0)], false));
+            }
+        }
+        TensorOp::BroadcastTo(_) => {
+            let broadcasts: [(&[usize], &[usize]); 3] =
+                [(&[3, 1], &[2, 3, 4]), (&[4], &[3, 4]), (&[2, 1], &[2, 1])];
+            for (from, to) in broadcasts {
+                let op = TensorOp::BroadcastTo(to.to_vec());
+                out.push(case(op, vec![s.uniform(from, -2.0, 2.0)], false));
+            }
+        }
+        TensorOp::Concat(_) => {
+            let joins: [(&[&[usize]], isize); 3] = [
+                (&[&[2, 3], &[4, 3]], 0),
+                (&[&[2, 3], &[2, 1], &[2, 2]], -1),
+                (&[&[5]], 0),
+            ];
+            for (shapes, axis) in joins {
+                let inputs = shapes.iter().map(|sh| s.uniform(sh, -2.0, 2.0)).collect();
+                out.push(case(TensorOp::Concat(axis), inputs, false));
+            }
+        }
+        TensorOp::Stack(_) => {
+            let joins: [(&[&[usize]], isize); 2] =
+                [(&[&[3, 4], &[3, 4]], 0), (&[&[3], &[3], &[3]], -1)];
+            for (shapes, axis) in joins {
+                let inputs = shapes.iter().map(|sh| s.uniform(sh, -2.0, 2.0)).collect();
+                out.push(case(TensorOp::Stack(axis), inputs, false));
+            }
+        }
+        TensorOp::PickPerRow(_) => {
+            let x = s.uniform(&[4, 3], -2.0, 2.0);
+            out.push(case(
+                TensorOp::PickPerRow(Labels::from([0, 2, 1, 2])),
+                vec![x],
+                false,
+            ));
+        }
+        TensorOp::Softmax(_) | TensorOp::LogSoftmax(_) => {
+            for (shape, axis) in [(&[3, 4][..], -1), (&[2, 3, 4], 1), (&[5], 0)] {
+                let op = match kind {
+                    TensorOp::Softmax(_) => TensorOp::Softmax(axis),
+                    _ => TensorOp::LogSoftmax(axis),
+                };
+                out.push(case(op, vec![s.uniform(shape, -2.0, 2.0)], false));
+            }
+        }
+        TensorOp::SoftmaxCrossEntropy(_) => {
+            for (shape, labels) in [
+                (&[5, 3][..], Labels::from([0, 2, 1, 1, 0])),
+                (&[4, 6], Labels::from([5, 0, 3, 3])),
+                (&[1, 2], Labels::from([1])),
+            ] {
+                let op = TensorOp::SoftmaxCrossEntropy(labels);
+                out.push(case(op, vec![s.uniform(shape, -2.0, 2.0)], false));
             }
         }
     }
@@ -213,16 +416,30 @@ fn kind_index(op: &TensorOp) -> usize {
     match op {
         TensorOp::Unary(_) => 0,
         TensorOp::Binary(_) => 1,
-        TensorOp::MatMul => 2,
-        TensorOp::Sum(_) => 3,
-        TensorOp::Mean(_) => 4,
-        TensorOp::Transpose => 5,
-        TensorOp::Reshape(_) => 6,
+        TensorOp::BinaryConst { .. } => 2,
+        TensorOp::MatMul => 3,
+        TensorOp::Sum { .. } => 4,
+        TensorOp::Mean { .. } => 5,
+        TensorOp::Max { .. } => 6,
+        TensorOp::Min { .. } => 7,
+        TensorOp::Transpose => 8,
+        TensorOp::Permute(_) => 9,
+        TensorOp::Reshape(_) => 10,
+        TensorOp::Squeeze(_) => 11,
+        TensorOp::ExpandDims(_) => 12,
+        TensorOp::BroadcastTo(_) => 13,
+        TensorOp::Concat(_) => 14,
+        TensorOp::Stack(_) => 15,
+        TensorOp::PickPerRow(_) => 16,
+        TensorOp::Softmax(_) => 17,
+        TensorOp::LogSoftmax(_) => 18,
+        TensorOp::LogSumExp { .. } => 19,
+        TensorOp::SoftmaxCrossEntropy(_) => 20,
     }
 }
 
 #[cfg(test)]
-const KIND_COUNT: usize = 7;
+const KIND_COUNT: usize = 21;
 
 fn gate_has_kinks(gate: Gate) -> bool {
     gate.kinks() != backprop_gates::Kinks::None
@@ -300,6 +517,53 @@ impl Sampler {
         })
     }
 
+    /// Values all at least [`KINK_MARGIN`] apart (a shuffled arithmetic
+    /// sequence with a little jitter), so no max or min is near a tie.
+    fn distinct(&mut self, shape: &[usize]) -> ArrayD<f64> {
+        let n: usize = shape.iter().product();
+        let spacing = 1.5 * KINK_MARGIN;
+        let mut values: Vec<f64> = (0..n)
+            .map(|i| (i as f64 - (n as f64 - 1.0) / 2.0) * spacing)
+            .collect();
+        for i in (1..n).rev() {
+            values.swap(i, self.rng.random_range(0..=i));
+        }
+        for v in &mut values {
+            *v += self.rng.random_range(-0.1..0.1) * KINK_MARGIN;
+        }
+        ArrayD::from_shape_vec(IxDyn(shape), values).expect("n values")
+    }
+
+    /// The tensor operand and the constant of a binary gate with the
+    /// constant on `side`: each in its operand's domain, no pair near a
+    /// kink (a tie of `max`/`min`).
+    fn operand_and_constant(
+        &mut self,
+        gate: Gate,
+        side: Side,
+        shape: &[usize],
+    ) -> (ArrayD<f64>, f64) {
+        let (x_at, c_at) = match side {
+            Side::Left => (1, 0),
+            Side::Right => (0, 1),
+        };
+        let constant = self.value_in(gate.domain()[c_at]);
+        let x = ArrayD::from_shape_simple_fn(IxDyn(shape), || {
+            loop {
+                let v = self.value_in(gate.domain()[x_at]);
+                let pair = if x_at == 0 {
+                    [v, constant]
+                } else {
+                    [constant, v]
+                };
+                if !gate.is_near_kink(&pair, KINK_MARGIN) {
+                    break v;
+                }
+            }
+        });
+        (x, constant)
+    }
+
     /// Both operands of a binary gate, redrawn until no broadcast pair of
     /// elements is near a kink (a tie of `max`/`min`).
     fn binary_operands(&mut self, gate: Gate, left: &[usize], right: &[usize]) -> Vec<ArrayD<f64>> {
@@ -338,7 +602,7 @@ mod tests {
             missing.is_empty(),
             "op kinds without catalog cases: {missing:?}"
         );
-        let mut kinds: Vec<usize> = KINDS.iter().map(kind_index).collect();
+        let mut kinds: Vec<usize> = kinds().iter().map(kind_index).collect();
         kinds.dedup();
         assert_eq!(kinds, (0..KIND_COUNT).collect::<Vec<_>>());
     }

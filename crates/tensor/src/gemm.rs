@@ -1,33 +1,124 @@
 //! The batched GEMM kernel behind every matrix product, forward and
 //! backward.
 //!
-//! Each 2-D product runs on ndarray's [`general_mat_mul`] (the
-//! `matrixmultiply` crate: packed, cache-blocked, SIMD micro-kernels chosen
-//! at run time, pure Rust, nothing for users to install). It accepts any
-//! strides, so transposed and broadcast operands are passed as strided views
-//! and never copied here. Parallelism comes from splitting the work into
-//! independent products — one per batch item, and for few large matrices
-//! also blocks of the output — run on rayon's pool. On the
-//! 2-core build machine this measured faster than the `gemm` crate
-//! (parallel or not) and than one multi-threaded product per batch item (the
-//! numbers are in the crate README).
+//! Each 2-D product runs on [faer](https://docs.rs/faer)'s `matmul`, whose
+//! x86-64 kernels (the `private-gemm-x86` crate, assembly generated at build
+//! time) are chosen at run time: AVX-512 where the CPU has `avx512f`, AVX2 +
+//! FMA otherwise, and the `gemm` crate's portable kernels elsewhere. It is
+//! pure Rust to build, needs no system library, and reads any strides, so
+//! transposed and broadcast operands are passed as strided views
+//! (`faer-ext` converts the ndarray views without copying) and never copied
+//! here. With the `blas` cargo feature, ndarray's `general_mat_mul` calls the
+//! BLAS the user links instead.
+//!
+//! Parallelism comes from rayon's pool: one task per batch item when there
+//! are enough items to go round, otherwise each product uses every thread
+//! itself. The measurements behind these choices are in the crate README.
 
-use backprop_gates::Real;
-use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Dimension, Ix2};
 use rayon::prelude::*;
 
 use crate::Element;
 
-/// Below this many multiply-adds a product runs on the calling thread: waking
-/// the pool would cost more than it saves.
-const PARALLEL_MIN_MULS: usize = 1 << 18;
+/// Below this many multiply-adds (in all the products of one call) they run
+/// on the calling thread: waking the pool would cost more than it saves.
+/// With faer's kernels one thread does a 64³ product in 5.5 µs against
+/// 17 µs on two, and 100³ in 20 µs (`cargo xtask bench 1x100x100x100`).
+const PARALLEL_MIN_MULS: usize = 1 << 20;
 
-/// Output blocks are never smaller than this many rows or columns: each
-/// block re-packs the operand it shares with the others, and thinner blocks
-/// measured slower (512³ on 2 cores: 2-4 blocks ≈ 85 GFLOP/s, 8 ≈ 80,
-/// 16 ≈ 41).
-const MIN_BLOCK: usize = 128;
+/// The matrix-product kernel this build uses and the instruction set it
+/// dispatches to on this CPU, for benchmark reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MatmulKernel {
+    /// The library doing the products: `"faer"` or, with the `blas` cargo
+    /// feature, `"blas"`.
+    pub backend: &'static str,
+    /// The instruction set its kernels use on this CPU: `"avx512"`,
+    /// `"avx2"`, or `"portable"` (no AVX2 + FMA, or not x86-64); `"blas"`
+    /// when the linked BLAS chooses for itself.
+    pub isa: &'static str,
+}
+
+/// The kernel [`matmul`](crate::matmul()) runs on this machine.
+///
+/// faer picks its x86-64 kernels at run time by the same rule this
+/// function applies: `avx512f` gives the AVX-512 kernels, `avx2` with
+/// `fma` the AVX2 ones; anything else runs the portable `gemm` crate.
+///
+/// ```
+/// let kernel = backprop_tensor::matmul_kernel();
+/// assert!(["avx512", "avx2", "portable", "blas"].contains(&kernel.isa));
+/// ```
+pub fn matmul_kernel() -> MatmulKernel {
+    if cfg!(feature = "blas") {
+        return MatmulKernel {
+            backend: "blas",
+            isa: "blas",
+        };
+    }
+    MatmulKernel {
+        backend: "faer",
+        isa: detected_isa(),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn detected_isa() -> &'static str {
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        "avx512"
+    } else if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+    {
+        "avx2"
+    } else {
+        "portable"
+    }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn detected_isa() -> &'static str {
+    "portable"
+}
+
+/// `c = a · b` for one pair of matrices, on `threads` threads (1: the
+/// calling thread only). `c` is a fresh array that aliases neither operand.
+#[cfg(not(feature = "blas"))]
+pub(crate) fn product<A>(
+    a: ArrayView2<'_, A>,
+    b: ArrayView2<'_, A>,
+    c: ArrayViewMut2<'_, A>,
+    threads: usize,
+) where
+    A: Element + faer::traits::ComplexField,
+{
+    use faer_ext::IntoFaer;
+    let par = if threads > 1 {
+        faer::Par::rayon(threads)
+    } else {
+        faer::Par::Seq
+    };
+    faer::linalg::matmul::matmul(
+        c.into_faer(),
+        faer::Accum::Replace,
+        a.into_faer(),
+        b.into_faer(),
+        <A as backprop_gates::Real>::one(),
+        par,
+    );
+}
+
+/// `c = a · b` through ndarray's `general_mat_mul`, which calls the linked
+/// BLAS (feature `blas`; the BLAS does its own threading).
+#[cfg(feature = "blas")]
+pub(crate) fn product<A: Element>(
+    a: ArrayView2<'_, A>,
+    b: ArrayView2<'_, A>,
+    mut c: ArrayViewMut2<'_, A>,
+    _threads: usize,
+) {
+    use backprop_gates::Real;
+    ndarray::linalg::general_mat_mul(Real::one(), &a, &b, Real::zero(), &mut c);
+}
 
 /// `C[i] = A[i] · B[i]` for every batch index `i`.
 ///
@@ -69,7 +160,6 @@ pub(crate) fn batched_matmuls<A: Element, const P: usize>(
     });
 
     let mut tasks = Vec::new();
-    let mut items = 0;
     let mut muls = 0;
     for ((a, b), c) in products.iter().zip(outputs.iter_mut()) {
         let nd = a.ndim();
@@ -89,87 +179,34 @@ pub(crate) fn batched_matmuls<A: Element, const P: usize>(
         {
             tasks.push((matrix_at(a, index.slice()), matrix_at(b, index.slice()), c2));
         }
-        items += count;
         muls += count * m * k * n;
     }
 
     let threads = rayon::current_num_threads();
-    if muls < PARALLEL_MIN_MULS || threads == 1 {
-        for (a2, b2, mut c2) in tasks {
-            general_mat_mul(Real::one(), &a2, &b2, Real::zero(), &mut c2);
+    // A BLAS threads each product itself: running items side by side on
+    // rayon as well would oversubscribe the cores.
+    if muls < PARALLEL_MIN_MULS || threads == 1 || cfg!(feature = "blas") {
+        for (a2, b2, c2) in tasks {
+            A::product(a2, b2, c2, 1);
         }
-        return outputs;
+    } else if one_task_per_item(tasks.len(), threads) {
+        tasks.into_par_iter().for_each(|(a2, b2, c2)| {
+            A::product(a2, b2, c2, 1);
+        });
+    } else {
+        for (a2, b2, c2) in tasks {
+            A::product(a2, b2, c2, threads);
+        }
     }
-    // One task per batch item when there are enough items to go round;
-    // otherwise each product is split into output blocks, one per thread:
-    // every block re-packs the whole shared operand, and on a 512³ product
-    // 4 blocks spent 17% of the time packing, 2 blocks measured faster.
-    let blocks_wanted = threads.div_ceil(items);
-    let mut blocks = Vec::with_capacity(tasks.len() * blocks_wanted);
-    for (a2, b2, c2) in tasks {
-        split_into_blocks(a2, b2, c2, blocks_wanted, &mut blocks);
-    }
-    blocks.into_par_iter().for_each(|(a2, b2, mut c2)| {
-        general_mat_mul(Real::one(), &a2, &b2, Real::zero(), &mut c2);
-    });
     outputs
 }
 
-/// One independent product: `c = a · b`.
-type Task<'a, 'c, A> = (ArrayView2<'a, A>, ArrayView2<'a, A>, ArrayViewMut2<'c, A>);
-
-/// Splits one product `c = a · b` into about `wanted` products over a grid
-/// of output blocks (row panels first, then columns), no block thinner
-/// than [`MIN_BLOCK`].
-fn split_into_blocks<'a, 'c, A: Element>(
-    a: ArrayView2<'a, A>,
-    b: ArrayView2<'a, A>,
-    c: ArrayViewMut2<'c, A>,
-    wanted: usize,
-    tasks: &mut Vec<Task<'a, 'c, A>>,
-) {
-    let (m, n) = c.dim();
-    let row_parts = wanted.min(m / MIN_BLOCK).max(1);
-    let col_parts = wanted.div_ceil(row_parts).min(n / MIN_BLOCK).max(1);
-    for (a_rows, c_rows) in
-        split(a, Axis(0), row_parts)
-            .into_iter()
-            .zip(split_mut(c, Axis(0), row_parts))
-    {
-        for (b_cols, c_block) in
-            split(b, Axis(1), col_parts)
-                .into_iter()
-                .zip(split_mut(c_rows, Axis(1), col_parts))
-        {
-            tasks.push((a_rows, b_cols, c_block));
-        }
-    }
-}
-
-/// `v` cut into `parts` nearly equal pieces along `axis`.
-fn split<A>(v: ArrayView2<'_, A>, axis: Axis, parts: usize) -> Vec<ArrayView2<'_, A>> {
-    let mut pieces = Vec::with_capacity(parts);
-    let mut rest = v;
-    for left in (1..=parts).rev() {
-        let size = rest.len_of(axis).div_ceil(left);
-        let (head, tail) = rest.split_at(axis, size);
-        pieces.push(head);
-        rest = tail;
-    }
-    pieces
-}
-
-/// [`split`] for a mutable view.
-fn split_mut<A>(v: ArrayViewMut2<'_, A>, axis: Axis, parts: usize) -> Vec<ArrayViewMut2<'_, A>> {
-    let mut pieces = Vec::with_capacity(parts);
-    let mut rest = v;
-    for left in (1..=parts).rev() {
-        let size = rest.len_of(axis).div_ceil(left);
-        let (head, tail) = rest.split_at(axis, size);
-        pieces.push(head);
-        rest = tail;
-    }
-    pieces
+/// Whether `items` equal products on `threads` threads run faster one per
+/// thread than one after the other, each on every thread: yes when they
+/// share out evenly or are many (the last, partial round then costs
+/// little), no for fewer items than threads.
+fn one_task_per_item(items: usize, threads: usize) -> bool {
+    items >= threads && (items.is_multiple_of(threads) || items >= 4 * threads)
 }
 
 /// The matrix at batch index `index` of a `batch + [rows, cols]` view.
@@ -180,4 +217,19 @@ fn matrix_at<'a, A>(t: &ArrayViewD<'a, A>, index: &[usize]) -> ArrayView2<'a, A>
     }
     v.into_dimensionality::<Ix2>()
         .expect("two axes remain after indexing the batch axes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_go_one_per_thread_only_when_that_balances() {
+        assert!(one_task_per_item(2, 2));
+        assert!(one_task_per_item(64, 2));
+        assert!(one_task_per_item(9, 2)); // many: the odd one out costs little
+        assert!(!one_task_per_item(1, 2));
+        assert!(!one_task_per_item(3, 2)); // 2 rounds one per thread vs 1.5 shared
+        assert!(!one_task_per_item(5, 4));
+    }
 }

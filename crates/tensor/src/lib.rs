@@ -26,35 +26,64 @@
 //!
 //! - [`Element`]: `f32` or `f64`.
 //! - Array functions with their gradients: [`matmul()`] / [`matmul_vjp`],
-//!   [`unary`] / [`binary`] and their `_vjp`s, [`sum()`], [`mean()`],
-//!   [`transpose()`], [`reshape()`], and [`sum_to`], the one helper that
-//!   reduces every broadcast gradient back to its input's shape.
+//!   [`unary`] / [`binary`] / [`binary_const`] and their `_vjp`s,
+//!   reductions ([`sum()`], [`mean()`], [`amax`], [`amin`], [`logsumexp`];
+//!   [`argmax`]), shape operations ([`transpose()`], [`permute()`],
+//!   [`reshape()`], [`squeeze()`], [`expand_dims()`], [`broadcast_to()`],
+//!   [`concat()`], [`stack()`]), [`pick_per_row`], [`softmax()`],
+//!   [`log_softmax`], [`softmax_cross_entropy`], and [`sum_to`], the one
+//!   helper that reduces every broadcast gradient back to its input's shape.
+//!   Axes count from 0, or from the end when negative.
 //! - [`TensorOp`]: those operations as values, each with `forward` and
 //!   `vjp`.
 //! - [`TensorGraph`] / [`Tensor`]: recording and one backward pass on the
-//!   `backprop-graph` engine.
+//!   `backprop-graph` engine; operators with tensors or constants on either
+//!   side.
+//! - [`optim`]: parameters that persist across training steps, [`Sgd`](optim::Sgd)
+//!   and [`Adam`](optim::Adam).
+//! - [`case_study`]: the CS231n minimal neural network case study (the
+//!   `spiral` example trains it).
 //! - [`op_catalog`]: every op with sample inputs, for gradient checkers.
 //!
 //! Shape problems are [`TensorError`]s naming the operation and the shapes,
 //! never panics.
 
+mod axes;
 mod broadcast;
+pub mod case_study;
 mod catalog;
 mod element;
 mod elementwise;
 mod error;
 mod gemm;
 mod graph;
+mod kernel;
 mod matmul;
 mod op;
+pub mod optim;
 mod reduce;
+mod select;
+mod shape;
+mod softmax;
 
+/// The `ndarray` this crate is built on, so that users build arrays with
+/// the same version: `use backprop_tensor::ndarray::array;`.
+pub use ndarray;
+
+pub use axes::Axes;
 pub use broadcast::{broadcast_shapes, sum_to};
-pub use catalog::{KINK_MARGIN, OpCase, op_catalog};
+pub use catalog::{KINK_MARGIN, OpCase, op_catalog, op_kink_cases};
 pub use element::Element;
-pub use elementwise::{binary, binary_vjp, unary, unary_vjp};
-pub use error::{Result, TensorError};
+pub use elementwise::{Side, binary, binary_const, binary_const_vjp, binary_vjp, unary, unary_vjp};
+pub use error::{Operand, Result, TensorError};
+pub use gemm::{MatmulKernel, matmul_kernel};
 pub use graph::{Tensor, TensorGradients, TensorGraph};
 pub use matmul::{matmul, matmul_vjp};
 pub use op::TensorOp;
-pub use reduce::{Axes, mean, mean_vjp, reshape, sum, sum_vjp, transpose};
+pub use reduce::{amax, amax_vjp, amin, amin_vjp, argmax, argmin, mean, mean_vjp, sum, sum_vjp};
+pub use select::{Labels, pick_per_row, pick_per_row_vjp};
+pub use shape::{broadcast_to, concat, expand_dims, permute, reshape, squeeze, stack, transpose};
+pub use softmax::{
+    log_softmax, log_softmax_vjp, logsumexp, logsumexp_vjp, softmax, softmax_cross_entropy,
+    softmax_cross_entropy_vjp, softmax_vjp,
+};

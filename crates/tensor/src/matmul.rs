@@ -17,6 +17,7 @@
 use ndarray::{ArrayD, ArrayViewD, Axis};
 
 use crate::broadcast::{broadcast_shapes, sum_to};
+use crate::error::Operand;
 use crate::gemm::{batched_matmul, batched_matmuls};
 use crate::{Element, Result, TensorError};
 
@@ -38,10 +39,11 @@ struct Plan {
 
 impl Plan {
     fn new(left: &[usize], right: &[usize]) -> Result<Plan> {
-        for shape in [left, right] {
+        for (shape, operand) in [(left, Operand::Left), (right, Operand::Right)] {
             if shape.is_empty() {
                 return Err(TensorError::TooFewAxes {
                     op: OP,
+                    operand,
                     shape: shape.to_vec(),
                     min: 1,
                 });
@@ -72,12 +74,13 @@ impl Plan {
         }
         let left_batch = &left[..l.saturating_sub(2)];
         let right_batch = &right[..r.saturating_sub(2)];
-        let batch =
-            broadcast_shapes(OP, left_batch, right_batch).map_err(|_| TensorError::Broadcast {
+        let batch = broadcast_shapes(OP, left_batch, right_batch).map_err(|_| {
+            TensorError::BatchBroadcast {
                 op: OP,
                 left: left.to_vec(),
                 right: right.to_vec(),
-            })?;
+            }
+        })?;
         Ok(Plan {
             left_vector,
             right_vector,
@@ -199,7 +202,7 @@ fn transposed<'a, A>(v: &ArrayViewD<'a, A>) -> ArrayViewD<'a, A> {
 ///
 /// [`TensorError::TooFewAxes`] for a 0-d operand,
 /// [`TensorError::InnerDimension`] when the contracted sizes differ,
-/// [`TensorError::Broadcast`] when the batch axes do not broadcast.
+/// [`TensorError::BatchBroadcast`] when the batch axes do not broadcast.
 pub fn matmul<A: Element>(a: &ArrayViewD<'_, A>, b: &ArrayViewD<'_, A>) -> Result<ArrayD<A>> {
     let plan = Plan::new(a.shape(), b.shape())?;
     let (a_promoted, b_promoted) = (plan.promote_left(a), plan.promote_right(b));
@@ -236,6 +239,19 @@ pub fn matmul_vjp<A: Element>(
     b: &ArrayViewD<'_, A>,
     dc: &ArrayViewD<'_, A>,
 ) -> Result<(ArrayD<A>, ArrayD<A>)> {
+    let [da, db] = matmul_vjp_wanted(a, b, dc, [true, true])?;
+    Ok((da.expect("wanted"), db.expect("wanted")))
+}
+
+/// [`matmul_vjp`] computing only the gradients `wanted`: the product for
+/// an operand that needs no gradient (such as the data in `X·W`) is
+/// skipped.
+pub(crate) fn matmul_vjp_wanted<A: Element>(
+    a: &ArrayViewD<'_, A>,
+    b: &ArrayViewD<'_, A>,
+    dc: &ArrayViewD<'_, A>,
+    wanted: [bool; 2],
+) -> Result<[Option<ArrayD<A>>; 2]> {
     let plan = Plan::new(a.shape(), b.shape())?;
     let expected = plan.output_shape();
     if dc.shape() != expected {
@@ -251,11 +267,22 @@ pub fn matmul_vjp<A: Element>(
     let b_full = broadcast_to!(b_promoted, plan.full([plan.k, plan.n]));
     // dA = dC · Bᵀ : (m, n) @ (n, k); dB = Aᵀ · dC : (k, m) @ (m, n).
     let (b_t, a_t) = (transposed(&b_full), transposed(&a_full));
-    let [da, db] = batched_matmuls([(&dc_full, &b_t), (&a_t, &dc_full)]);
-    Ok((
-        unpromote(sum_to(da, a_promoted.shape())?, plan.left_vector, 0),
-        unpromote(sum_to(db, b_promoted.shape())?, plan.right_vector, 1),
-    ))
+    let (da, db) = match wanted {
+        [true, true] => {
+            let [da, db] = batched_matmuls([(&dc_full, &b_t), (&a_t, &dc_full)]);
+            (Some(da), Some(db))
+        }
+        [true, false] => (Some(batched_matmul(&dc_full, &b_t)), None),
+        [false, true] => (None, Some(batched_matmul(&a_t, &dc_full))),
+        [false, false] => (None, None),
+    };
+    let da = da
+        .map(|da| sum_to(da, a_promoted.shape()).map(|g| unpromote(g, plan.left_vector, 0)))
+        .transpose()?;
+    let db = db
+        .map(|db| sum_to(db, b_promoted.shape()).map(|g| unpromote(g, plan.right_vector, 1)))
+        .transpose()?;
+    Ok([da, db])
 }
 
 /// Removes the size-1 axis that promotion added to a 1-D operand.

@@ -26,7 +26,10 @@ fn every_case_has_a_unique_name_and_small_inputs() {
     names.dedup();
     assert_eq!(names.len(), n, "duplicate case names");
     for c in &cases {
-        assert_eq!(c.inputs.len(), c.op().arity(), "{}", c.name);
+        match c.op().arity() {
+            Some(n) => assert_eq!(c.inputs.len(), n, "{}", c.name),
+            None => assert!(!c.inputs.is_empty(), "{}", c.name),
+        }
         for x in &c.inputs {
             assert!(x.len() <= 64 * 64, "{}: input too large", c.name);
             assert!(x.iter().all(|v| v.is_finite()), "{}", c.name);
@@ -134,17 +137,57 @@ fn matmul_appears_in_every_numpy_form() {
 }
 
 #[test]
-fn reductions_and_shape_ops_appear() {
+fn reductions_appear_over_all_negative_and_kept_axes() {
     let ops: Vec<TensorOp> = op_catalog().iter().map(|c| c.op().clone()).collect();
-    for wanted in [
-        |o: &TensorOp| matches!(o, TensorOp::Sum(Axes::All)),
-        |o: &TensorOp| matches!(o, TensorOp::Sum(Axes::List(_))),
-        |o: &TensorOp| matches!(o, TensorOp::Mean(Axes::All)),
-        |o: &TensorOp| matches!(o, TensorOp::Mean(Axes::List(_))),
-        |o: &TensorOp| matches!(o, TensorOp::Transpose),
-        |o: &TensorOp| matches!(o, TensorOp::Reshape(_)),
-    ] {
-        assert!(ops.iter().any(wanted));
+    let reductions = |o: &TensorOp| match o {
+        TensorOp::Sum { axes, keepdims }
+        | TensorOp::Mean { axes, keepdims }
+        | TensorOp::Max { axes, keepdims }
+        | TensorOp::Min { axes, keepdims }
+        | TensorOp::LogSumExp { axes, keepdims } => Some((o.name(), axes.clone(), *keepdims)),
+        _ => None,
+    };
+    for name in ["sum", "mean", "amax", "amin", "logsumexp"] {
+        let mine: Vec<(Axes, bool)> = ops
+            .iter()
+            .filter_map(reductions)
+            .filter(|(n, _, _)| *n == name)
+            .map(|(_, a, k)| (a, k))
+            .collect();
+        assert!(mine.iter().any(|(a, _)| *a == Axes::All), "{name}: all");
+        assert!(
+            mine.iter()
+                .any(|(a, _)| matches!(a, Axes::List(l) if l.iter().any(|&x| x < 0))),
+            "{name}: a negative axis"
+        );
+        assert!(mine.iter().any(|(_, k)| *k), "{name}: keepdims");
+        assert!(mine.iter().any(|(_, k)| !*k), "{name}: axes removed");
+    }
+}
+
+#[test]
+fn max_and_min_samples_have_no_near_ties_and_kink_cases_have_ties() {
+    for c in op_catalog() {
+        if !matches!(c.op(), TensorOp::Max { .. } | TensorOp::Min { .. }) {
+            continue;
+        }
+        assert!(c.has_kinks, "{}", c.name);
+        let mut values: Vec<f64> = c.inputs[0].iter().copied().collect();
+        values.sort_by(f64::total_cmp);
+        assert!(
+            values.windows(2).all(|w| w[1] - w[0] >= KINK_MARGIN),
+            "{}: values closer than the kink margin",
+            c.name
+        );
+    }
+    for c in backprop_tensor::op_kink_cases() {
+        let mut values: Vec<f64> = c.inputs[0].iter().copied().collect();
+        values.sort_by(f64::total_cmp);
+        assert!(
+            values.windows(2).any(|w| w[0] == w[1]),
+            "{}: no tie",
+            c.name
+        );
     }
 }
 

@@ -4,8 +4,8 @@
 
 use backprop_gates::{Binary, Unary};
 use backprop_tensor::{
-    Axes, TensorError, TensorGraph, TensorOp, binary, binary_vjp, matmul, matmul_vjp, mean,
-    op_catalog, reshape, sum, sum_to, sum_vjp, transpose, unary_vjp,
+    Axes, Operand, TensorError, TensorGraph, TensorOp, binary, binary_vjp, matmul, matmul_vjp,
+    mean, op_catalog, reshape, sum, sum_to, sum_vjp, transpose, unary_vjp,
 };
 use ndarray::{ArrayD, IxDyn};
 
@@ -56,13 +56,44 @@ fn matmul_batch_axes_that_do_not_broadcast() {
     let err = matmul(&zeros(&[2, 3, 4]).view(), &zeros(&[3, 4, 5]).view()).unwrap_err();
     assert_eq!(
         err,
-        TensorError::Broadcast {
+        TensorError::BatchBroadcast {
             op: "matmul",
             left: vec![2, 3, 4],
             right: vec![3, 4, 5]
         }
     );
-    assert_names(&err, &["matmul", "[2, 3, 4]", "[3, 4, 5]"]);
+    // The message names the batch axes that clash, not only the shapes.
+    assert_eq!(
+        err.to_string(),
+        "matmul: batch axes [2] of the left operand [2, 3, 4] and [3] of the right operand \
+         [3, 4, 5] do not broadcast: batch axis -1 has size 2 on the left, 3 on the right"
+    );
+    let err = matmul(&zeros(&[7, 5, 2, 3]).view(), &zeros(&[2, 3, 4]).view()).unwrap_err();
+    assert_names(
+        &err,
+        &[
+            "batch axes [7, 5]",
+            "[2] of the right",
+            "batch axis -1 has size 5",
+        ],
+    );
+}
+
+#[test]
+fn matmul_messages_say_which_operand_and_axis() {
+    let err = matmul(&zeros(&[2, 3]).view(), &zeros(&[4, 5]).view()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "matmul: inner dimensions differ: [2, 3] @ [4, 5]: the left operand's last axis has \
+         size 3, the right operand's second-to-last axis has size 4"
+    );
+    let err = matmul(&zeros(&[2, 3]).view(), &zeros(&[4]).view()).unwrap_err();
+    assert_names(&err, &["the right operand's only axis has size 4"]);
+    let err = matmul(&zeros(&[3]).view(), &zeros(&[]).view()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "matmul: the right operand has shape [] with 0 axes, needs at least 1"
+    );
 }
 
 #[test]
@@ -121,8 +152,21 @@ fn elementwise_shapes_that_do_not_broadcast() {
                 right: vec![4]
             }
         );
-        assert_names(&err, &[gate.name(), "[2, 3]", "[4]"]);
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: shapes [2, 3] and [4] do not broadcast: axis -1 has size 3 on the left, 4 on the right",
+                gate.name()
+            )
+        );
     }
+    let err = binary(
+        Binary::Add,
+        &zeros(&[5, 1, 3]).view(),
+        &zeros(&[2, 7, 3]).view(),
+    )
+    .unwrap_err();
+    assert_names(&err, &["axis -3 has size 5 on the left, 2 on the right"]);
     let (a, b) = (zeros(&[3, 1]), zeros(&[2, 1]));
     let y = zeros(&[3, 1]);
     assert!(matches!(
@@ -153,17 +197,23 @@ fn elementwise_upstream_gradients_of_the_wrong_shape() {
 #[test]
 fn reduction_axes_out_of_range_or_repeated() {
     let x = zeros(&[2, 3]);
-    let err = sum(&x.view(), &Axes::List(vec![2])).unwrap_err();
-    assert_eq!(
-        err,
-        TensorError::AxisOutOfRange {
-            op: "sum",
-            axis: 2,
-            shape: vec![2, 3]
-        }
-    );
-    assert_names(&err, &["sum", "axis 2", "[2, 3]"]);
-    let err = mean(&x.view(), &Axes::List(vec![1, 0, 1])).unwrap_err();
+    for axis in [2, -3] {
+        let err = sum(&x.view(), &Axes::List(vec![axis]), false).unwrap_err();
+        assert_eq!(
+            err,
+            TensorError::AxisOutOfRange {
+                op: "sum",
+                axis,
+                shape: vec![2, 3],
+                ndim: 2,
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("sum: axis {axis} is out of range for shape [2, 3] (valid axes are -2..=1)")
+        );
+    }
+    let err = mean(&x.view(), &Axes::List(vec![1, 0, -1]), true).unwrap_err();
     assert!(
         matches!(
             err,
@@ -176,7 +226,7 @@ fn reduction_axes_out_of_range_or_repeated() {
         "{err}"
     );
     assert_eq!(
-        sum_vjp(&[2, 3], &Axes::List(vec![0]), &zeros(&[2]).view()).unwrap_err(),
+        sum_vjp(&[2, 3], &Axes::List(vec![0]), false, &zeros(&[2]).view()).unwrap_err(),
         TensorError::ShapeMismatch {
             op: "sum",
             expected: vec![3],
@@ -194,11 +244,17 @@ fn transpose_needs_two_axes() {
             err,
             TensorError::TooFewAxes {
                 op: "transpose",
+                operand: Operand::Only,
                 shape: shape.to_vec(),
                 min: 2
             }
         );
     }
+    let err = transpose(zeros(&[4]).view()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "transpose: the operand has shape [4] with 1 axis, needs at least 2"
+    );
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! Batched matmul, forward and backward, through `backprop-tensor`'s
-//! public functions (`numpy.matmul` semantics, f64).
+//! public functions (`numpy.matmul` semantics), in `f64` and `f32`.
 
 use std::fmt;
 
-use backprop_tensor::{matmul, matmul_vjp};
+use backprop_tensor::{Element, matmul, matmul_vjp};
 use ndarray::{ArrayD, IxDyn};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -72,10 +72,38 @@ impl fmt::Display for Shape {
     }
 }
 
-/// One JSON line: `{"op":"matmul","b":..,"m":..,"k":..,"n":..,"forward_s":..,"backward_s":..}`.
+/// An element type to measure, as the command line names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Dtype {
+    F64,
+    F32,
+}
+
+impl Dtype {
+    /// `"f64"` or `"f32"`, as in the JSON rows and NumPy's script.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dtype::F64 => f64::NAME,
+            Dtype::F32 => f32::NAME,
+        }
+    }
+
+    /// Times forward and backward of one shape in this type.
+    pub fn measure(self, shape: Shape, runs: usize) -> Measurement {
+        match self {
+            Dtype::F64 => measure::<f64>(shape, runs),
+            Dtype::F32 => measure::<f32>(shape, runs),
+        }
+    }
+}
+
+/// One JSON line: `{"op":"matmul","dtype":"f64","b":..,"m":..,"k":..,"n":..,"forward_s":..,"backward_s":..}`
+/// (the machine's fields follow, see `machine.rs`).
 #[derive(Serialize, Clone, Debug)]
 pub struct Measurement {
     pub op: &'static str,
+    /// `"f64"` or `"f32"`.
+    pub dtype: &'static str,
     pub b: usize,
     pub m: usize,
     pub k: usize,
@@ -98,26 +126,27 @@ impl Measurement {
     }
 }
 
-fn standard_normal_ish(rng: &mut ChaCha8Rng, shape: &[usize]) -> ArrayD<f64> {
+fn standard_normal_ish<A: Element>(rng: &mut ChaCha8Rng, shape: &[usize]) -> ArrayD<A> {
     // Sum of uniforms: values like NumPy's standard normal draws, cheaply.
     ArrayD::from_shape_simple_fn(IxDyn(shape), || {
-        (0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>() * 0.866
+        A::from_f64((0..4).map(|_| rng.random_range(-1.0..1.0)).sum::<f64>() * 0.866)
     })
 }
 
-/// Times forward and backward of one shape.
-pub fn measure(shape: Shape, runs: usize) -> Measurement {
+/// Times forward and backward of one shape in `A`.
+pub fn measure<A: Element>(shape: Shape, runs: usize) -> Measurement {
     let mut rng = ChaCha8Rng::seed_from_u64(0);
     let Shape { b, m, k, n } = shape;
-    let a = standard_normal_ish(&mut rng, &[b, m, k]);
-    let w = standard_normal_ish(&mut rng, &[b, k, n]);
-    let dc = standard_normal_ish(&mut rng, &[b, m, n]);
+    let a = standard_normal_ish::<A>(&mut rng, &[b, m, k]);
+    let w = standard_normal_ish::<A>(&mut rng, &[b, k, n]);
+    let dc = standard_normal_ish::<A>(&mut rng, &[b, m, n]);
     let forward_s = best_of(runs, || matmul(&a.view(), &w.view()).expect("shapes agree"));
     let backward_s = best_of(runs, || {
         matmul_vjp(&a.view(), &w.view(), &dc.view()).expect("shapes agree")
     });
     Measurement {
         op: "matmul",
+        dtype: A::NAME,
         b,
         m,
         k,
@@ -151,6 +180,7 @@ mod tests {
     fn json_lines_have_the_issue_format() {
         let m = Measurement {
             op: "matmul",
+            dtype: "f32",
             b: 1,
             m: 2,
             k: 3,
@@ -160,7 +190,7 @@ mod tests {
         };
         assert_eq!(
             serde_json::to_string(&m).unwrap(),
-            r#"{"op":"matmul","b":1,"m":2,"k":3,"n":4,"forward_s":0.5,"backward_s":1.25}"#
+            r#"{"op":"matmul","dtype":"f32","b":1,"m":2,"k":3,"n":4,"forward_s":0.5,"backward_s":1.25}"#
         );
     }
 }

@@ -1,36 +1,47 @@
-//! The NumPy side of the matmul comparison: `../shared/bench/numpy_matmul.py`
-//! run on one shape at a time, right after ours, so both see the same load.
+//! The NumPy side of the matmul comparison: `xtask/scripts/numpy_matmul.py`
+//! run on one shape and element type at a time, right after ours, so both
+//! see the same load.
 
 use std::path::Path;
 use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use super::matmul::{self, Shape};
+use super::matmul::{self, Dtype, Shape};
 
 /// The script's JSON line for one shape.
 #[derive(Deserialize, Debug, Clone)]
 pub struct Measurement {
+    pub dtype: String,
     pub b: usize,
     pub m: usize,
     pub k: usize,
     pub n: usize,
     pub forward_s: f64,
     pub backward_s: f64,
-    /// The line exactly as the script printed it.
+    /// OpenBLAS's kernel family (`"SkylakeX"`, `"Haswell"`, ...) or
+    /// `"unknown"`.
+    pub isa: String,
+    /// The line as the script printed it.
     #[serde(skip)]
-    pub raw: String,
+    pub raw: serde_json::Value,
 }
 
-/// Runs the script on `shape`.
+/// Runs the script on `shape` in `dtype`, best of `runs`.
 ///
 /// `OPENBLAS_CORETYPE` and `OPENBLAS_L2_SIZE` are removed for this command
 /// alone: some machines set them to work around old OpenBLAS builds, and
 /// they slow a current NumPy down; we compare against NumPy at its best.
-pub fn measure(script: &Path, shape: Shape) -> Result<Measurement, String> {
+pub fn measure(
+    script: &Path,
+    shape: Shape,
+    dtype: Dtype,
+    runs: usize,
+) -> Result<Measurement, String> {
     let output = Command::new("python3")
         .arg(script)
         .arg(shape.to_string())
+        .args(["--dtype", dtype.name(), "--runs", &runs.to_string()])
         .env_remove("OPENBLAS_CORETYPE")
         .env_remove("OPENBLAS_L2_SIZE")
         .output()
@@ -50,19 +61,27 @@ pub fn measure(script: &Path, shape: Shape) -> Result<Measurement, String> {
         .ok_or_else(|| format!("{} printed nothing", script.display()))?;
     let mut parsed: Measurement =
         serde_json::from_str(line).map_err(|e| format!("unexpected line {line:?}: {e}"))?;
-    if (parsed.b, parsed.m, parsed.k, parsed.n) != (shape.b, shape.m, shape.k, shape.n) {
-        return Err(format!("asked for {shape}, NumPy measured {line}"));
+    if (parsed.b, parsed.m, parsed.k, parsed.n) != (shape.b, shape.m, shape.k, shape.n)
+        || parsed.dtype != dtype.name()
+    {
+        return Err(format!(
+            "asked for {shape} {}, NumPy measured {line}",
+            dtype.name()
+        ));
     }
-    parsed.raw = line.to_owned();
+    parsed.raw =
+        serde_json::from_str(line).map_err(|e| format!("unexpected line {line:?}: {e}"))?;
     Ok(parsed)
 }
 
 /// One JSON line comparing both, measured back to back:
-/// `{"op":"matmul_vs_numpy",...,"forward_ratio":..,"backward_ratio":..}`,
+/// `{"op":"matmul_vs_numpy","dtype":..,...,"forward_ratio":..,"backward_ratio":..}`,
 /// each ratio NumPy's time over ours (above 1: we are faster).
 #[derive(Serialize)]
 pub struct Comparison {
     op: &'static str,
+    dtype: &'static str,
+    numpy_isa: String,
     b: usize,
     m: usize,
     k: usize,
@@ -76,6 +95,8 @@ impl Comparison {
     pub fn new(ours: &matmul::Measurement, numpy: &Measurement) -> Comparison {
         Comparison {
             op: "matmul_vs_numpy",
+            dtype: ours.dtype,
+            numpy_isa: numpy.isa.clone(),
             b: ours.b,
             m: ours.m,
             k: ours.k,

@@ -43,10 +43,13 @@ enum Node {
     Binary(Binary, u32, u32),
 }
 
-/// One JSON line: `{"op":"scalar_graph","nodes":..,"record_forward_s":..,"backward_s":..,"native_s":..,"bytes_per_node":..}`.
+/// One JSON line: `{"op":"scalar_graph","dtype":"f64","nodes":..,"record_forward_s":..,"backward_s":..,"native_s":..,"bytes_per_node":..}`
+/// (the machine's fields follow, see `machine.rs`).
 #[derive(Serialize, Clone, Debug)]
 pub struct Measurement {
     pub op: &'static str,
+    /// Scalar graphs hold `f64`.
+    pub dtype: &'static str,
     pub nodes: usize,
     /// Best time to record the DAG on a `Graph` (forward values included).
     pub record_forward_s: f64,
@@ -146,6 +149,7 @@ pub fn measure(nodes: usize, runs: usize) -> Measurement {
 
     Measurement {
         op: "scalar_graph",
+        dtype: "f64",
         nodes,
         record_forward_s,
         backward_s,
@@ -181,7 +185,9 @@ mod tests {
         let m = measure(3000, 7);
         let line = serde_json::to_string(&m).unwrap();
         assert!(
-            line.starts_with(r#"{"op":"scalar_graph","nodes":3000,"record_forward_s":"#),
+            line.starts_with(
+                r#"{"op":"scalar_graph","dtype":"f64","nodes":3000,"record_forward_s":"#
+            ),
             "{line}"
         );
         let fields = [

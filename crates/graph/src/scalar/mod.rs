@@ -139,6 +139,36 @@ impl Graph {
         trace::record(self, output.id)
     }
 
+    /// The backward pass of `output` step by step, as [`trace`](Graph::trace)
+    /// records it, handing each [`Step`] to `each` as soon as it is complete
+    /// instead of keeping them: memory for one step, whatever the graph's
+    /// size. Returns the gradients.
+    ///
+    /// ```
+    /// use backprop_graph::Graph;
+    ///
+    /// let g = Graph::new();
+    /// let (x, y) = (g.named("x", -2.0), g.named("y", 5.0));
+    /// let f = (x + y).named("q") * g.named("z", -4.0);
+    /// let mut senders = Vec::new();
+    /// let grads = g.trace_each(f, |step| senders.push(step.label.clone()));
+    /// assert_eq!(senders, ["#4", "q"]); // f = q * z first, then q = x + y
+    /// assert_eq!(grads[x], -4.0);
+    /// ```
+    pub fn trace_each(&self, output: Var<'_>, each: impl FnMut(&Step)) -> Gradients {
+        self.check_same(output);
+        trace::stream(self, output.id, each)
+    }
+
+    /// The inputs node `id` reads, in operand order (none for inputs and
+    /// constants; a gate's real parameter, such as `add_const`'s `c`, is not
+    /// an input).
+    pub fn inputs(&self, id: NodeId) -> Vec<NodeId> {
+        let tape = self.tape.borrow();
+        let (inputs, arity) = tape.op(id).inputs(tape.values());
+        inputs[..arity].to_vec()
+    }
+
     /// A Graphviz DOT rendering of the graph up to `output`: forward values
     /// on every node and, if given, gradients too (the lecture's circuit
     /// diagrams).

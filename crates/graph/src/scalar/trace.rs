@@ -56,17 +56,29 @@ pub struct Trace {
     pub gradients: Gradients,
 }
 
-struct Recorder<'a> {
+/// Builds one [`Step`] at a time and hands each to `each` when it is
+/// complete, so a trace of any length needs memory for one step only.
+struct Recorder<'a, F: FnMut(&Step)> {
     graph: &'a Graph,
     tape: &'a Tape<ScalarOp>,
-    steps: Vec<Step>,
+    current: Option<Step>,
+    each: F,
 }
 
-impl Observer<f64> for Recorder<'_> {
+impl<F: FnMut(&Step)> Recorder<'_, F> {
+    fn finish_step(&mut self) {
+        if let Some(step) = self.current.take() {
+            (self.each)(&step);
+        }
+    }
+}
+
+impl<F: FnMut(&Step)> Observer<f64> for Recorder<'_, F> {
     fn visit(&mut self, node: NodeId, upstream: &f64) {
+        self.finish_step();
         let values = self.tape.values();
         if let Some(gate) = self.tape.op(node).gate(values) {
-            self.steps.push(Step {
+            self.current = Some(Step {
                 node,
                 label: self.graph.label(node),
                 gate,
@@ -82,31 +94,44 @@ impl Observer<f64> for Recorder<'_> {
             .tape
             .op(from)
             .local_derivatives(from, self.tape.values());
-        let k = self.steps.last().map_or(0, |s| s.sends.len());
-        let local = locals[..n][k].1;
-        let step = self.steps.last_mut().expect("visit precedes contributions");
+        let label = self.graph.label(to);
+        let step = self
+            .current
+            .as_mut()
+            .expect("a node with a gate was visited before it sends");
+        let local = locals[..n][step.sends.len()].1;
         step.sends.push(Contribution {
             to,
-            label: self.graph.label(to),
+            label,
             local,
             sent: *sent,
         });
     }
 }
 
-pub(crate) fn record(graph: &Graph, output: NodeId) -> Trace {
+/// Runs the backward pass of `output`, calling `each` with every step in
+/// the order they run, and returns the gradients.
+pub(crate) fn stream(graph: &Graph, output: NodeId, each: impl FnMut(&Step)) -> Gradients {
     let tape = graph.tape();
     let mut recorder = Recorder {
         graph,
         tape: &tape,
-        steps: Vec::new(),
+        current: None,
+        each,
     };
     let gradients = Gradients(tape.backward_observed(output, 1.0, &mut recorder));
+    recorder.finish_step();
+    gradients
+}
+
+pub(crate) fn record(graph: &Graph, output: NodeId) -> Trace {
+    let mut steps = Vec::new();
+    let gradients = stream(graph, output, |step| steps.push(step.clone()));
     Trace {
         output,
         output_label: graph.label(output),
-        output_value: *tape.value(output),
-        steps: recorder.steps,
+        output_value: *graph.tape().value(output),
+        steps,
         gradients,
     }
 }

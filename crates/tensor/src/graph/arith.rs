@@ -1,13 +1,18 @@
 //! Operator overloading for [`Tensor`]: `+ - * /` between tensors (which
-//! can fail on shapes, so they return a `Result`), with `f64` constants (which
-//! cannot), and unary `-`.
+//! can fail on shapes, so they return a `Result`); with a constant on
+//! either side — an `f64` for any tensor, an `f32` for `f32` tensors —
+//! which cannot fail; and unary `-`.
+//!
+//! A constant operand is recorded with its gate as one node
+//! ([`TensorOp::BinaryConst`](crate::TensorOp::BinaryConst)), so `2.0 / x`
+//! is one exact division per element, not `2 · (1/x)`.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use backprop_gates::{Binary, Unary};
 
 use super::Tensor;
-use crate::{Element, Result};
+use crate::{Element, Result, Side};
 
 macro_rules! tensor_tensor {
     ($trait:ident, $method:ident, $gate:expr, $doc:literal) => {
@@ -46,46 +51,37 @@ tensor_tensor!(
     "Elementwise `a / b` with NumPy broadcasting; a [`TensorError::Broadcast`](crate::TensorError::Broadcast) when the shapes do not broadcast."
 );
 
-/// `x + c` elementwise ([`backprop_gates::AddConst`]).
-impl<'g, A: Element> Add<f64> for Tensor<'g, A> {
-    type Output = Tensor<'g, A>;
-    fn add(self, c: f64) -> Tensor<'g, A> {
-        self.unary(Unary::AddConst(c))
-    }
+/// `x ∘ c` and `c ∘ x` for one operator, with constants of type
+/// `$constant` on tensors of element type `$element` (a type or the
+/// generic `A`).
+macro_rules! with_constant {
+    ($constant:ty, [$($generic:ident)?], $element:ty, $trait:ident, $method:ident, $gate:ident, $sym:literal) => {
+        #[doc = concat!("`x ", $sym, " c` elementwise, for a constant `c` (one [`Binary::", stringify!($gate), "`](backprop_gates::Binary::", stringify!($gate), ") node).")]
+        impl<'g, $($generic: Element)?> $trait<$constant> for Tensor<'g, $element> {
+            type Output = Tensor<'g, $element>;
+            fn $method(self, c: $constant) -> Tensor<'g, $element> {
+                self.binary_const(Binary::$gate, f64::from(c), Side::Right)
+            }
+        }
+
+        #[doc = concat!("`c ", $sym, " x` elementwise, for a constant `c` (one [`Binary::", stringify!($gate), "`](backprop_gates::Binary::", stringify!($gate), ") node).")]
+        impl<'g, $($generic: Element)?> $trait<Tensor<'g, $element>> for $constant {
+            type Output = Tensor<'g, $element>;
+            fn $method(self, x: Tensor<'g, $element>) -> Tensor<'g, $element> {
+                x.binary_const(Binary::$gate, f64::from(self), Side::Left)
+            }
+        }
+    };
 }
 
-/// `c + x` elementwise ([`backprop_gates::AddConst`]).
-impl<'g, A: Element> Add<Tensor<'g, A>> for f64 {
-    type Output = Tensor<'g, A>;
-    fn add(self, x: Tensor<'g, A>) -> Tensor<'g, A> {
-        x.unary(Unary::AddConst(self))
-    }
-}
-
-/// `x - c` elementwise, recorded as `x + (-c)` ([`backprop_gates::AddConst`];
-/// exact, since negation is exact).
-impl<'g, A: Element> Sub<f64> for Tensor<'g, A> {
-    type Output = Tensor<'g, A>;
-    fn sub(self, c: f64) -> Tensor<'g, A> {
-        self.unary(Unary::AddConst(-c))
-    }
-}
-
-/// `c · x` elementwise ([`backprop_gates::MulConst`]).
-impl<'g, A: Element> Mul<f64> for Tensor<'g, A> {
-    type Output = Tensor<'g, A>;
-    fn mul(self, c: f64) -> Tensor<'g, A> {
-        self.unary(Unary::MulConst(c))
-    }
-}
-
-/// `c · x` elementwise ([`backprop_gates::MulConst`]).
-impl<'g, A: Element> Mul<Tensor<'g, A>> for f64 {
-    type Output = Tensor<'g, A>;
-    fn mul(self, x: Tensor<'g, A>) -> Tensor<'g, A> {
-        x.unary(Unary::MulConst(self))
-    }
-}
+with_constant!(f64, [A], A, Add, add, Add, "+");
+with_constant!(f64, [A], A, Sub, sub, Sub, "-");
+with_constant!(f64, [A], A, Mul, mul, Mul, "·");
+with_constant!(f64, [A], A, Div, div, Div, "/");
+with_constant!(f32, [], f32, Add, add, Add, "+");
+with_constant!(f32, [], f32, Sub, sub, Sub, "-");
+with_constant!(f32, [], f32, Mul, mul, Mul, "·");
+with_constant!(f32, [], f32, Div, div, Div, "/");
 
 /// `-x` elementwise ([`backprop_gates::Neg`]).
 impl<'g, A: Element> Neg for Tensor<'g, A> {

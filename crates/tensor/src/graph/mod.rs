@@ -2,18 +2,19 @@
 //! [`Tensor`] handles onto the same tape engine as scalar graphs.
 
 mod arith;
+mod methods;
 mod node;
 
 use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
 
-use backprop_gates::{Binary, Real, Unary};
+use backprop_gates::Real;
 use backprop_graph::engine::{Gradients, NodeId, Tape};
-use ndarray::{Array, ArrayD, ArrayViewD, Dimension};
+use ndarray::{ArcArray, Array, ArrayD, ArrayViewD, Dimension, IxDyn};
 
-use crate::reduce::{check_reshape, check_transpose};
-use crate::{Axes, Element, Result, TensorError, TensorOp};
+use crate::shape::{self, ViewOp};
+use crate::{Element, Result, TensorError, TensorOp};
 pub(crate) use node::{Node, Value};
 
 /// A tensor computation graph: every operation on its [`Tensor`]s is
@@ -97,18 +98,51 @@ impl<A: Element> TensorGraph<A> {
         TensorGraph::default()
     }
 
-    /// A new input tensor (of any dimensionality).
+    /// A new trainable input tensor (of any dimensionality): backward
+    /// computes its gradient.
     pub fn leaf<D: Dimension>(&self, value: Array<A, D>) -> Tensor<'_, A> {
-        let id = self.tape.borrow_mut().push(
-            Node::Leaf(PhantomData),
-            Value(value.into_dyn().into_shared()),
-        );
-        Tensor { graph: self, id }
+        self.push_leaf(value.into_dyn().into_shared(), true)
     }
 
-    /// A new named input tensor.
+    /// A new named trainable input tensor.
     pub fn named<D: Dimension>(&self, name: &str, value: Array<A, D>) -> Tensor<'_, A> {
         self.leaf(value).named(name)
+    }
+
+    /// A new constant input tensor, such as the data of a model: backward
+    /// computes no gradient for it, nor for anything that depends only on
+    /// constants (`X·W` with `X` constant skips the product for `dX`).
+    ///
+    /// ```
+    /// use backprop_tensor::TensorGraph;
+    /// use ndarray::array;
+    ///
+    /// let g = TensorGraph::<f64>::new();
+    /// let x = g.constant(array![[1.0, 2.0]]);
+    /// let w = g.leaf(array![[3.0], [4.0]]);
+    /// let grads = g.backward(x.matmul(w)?.sum())?;
+    /// assert!(grads.get(x).is_none());
+    /// assert_eq!(grads.wrt(w), array![[1.0], [2.0]].into_dyn());
+    /// # Ok::<(), backprop_tensor::TensorError>(())
+    /// ```
+    pub fn constant<D: Dimension>(&self, value: Array<A, D>) -> Tensor<'_, A> {
+        self.push_leaf(value.into_dyn().into_shared(), false)
+    }
+
+    /// A constant sharing `value`'s storage: data reused in every training
+    /// step is recorded without a copy.
+    pub fn constant_shared<D: Dimension>(&self, value: ArcArray<A, D>) -> Tensor<'_, A> {
+        self.push_leaf(value.into_dyn(), false)
+    }
+
+    /// A leaf sharing `value`'s storage (no copy).
+    pub(crate) fn push_leaf(&self, value: ArcArray<A, IxDyn>, trainable: bool) -> Tensor<'_, A> {
+        let node = Node::Leaf {
+            trainable,
+            element: PhantomData,
+        };
+        let id = self.tape.borrow_mut().push(node, Value(value));
+        Tensor { graph: self, id }
     }
 
     /// Number of nodes recorded so far.
@@ -123,50 +157,45 @@ impl<A: Element> TensorGraph<A> {
 
     /// Records `op` applied to `inputs`, computing its value.
     ///
-    /// `transpose` and `reshape` (of a row-major input) record a view of
-    /// their input's data rather than a copy.
+    /// `transpose`, `permute`, `squeeze`, `expand_dims` and `reshape` (of
+    /// a row-major input) record a view of their input's data rather than
+    /// a copy.
     ///
     /// # Errors
     ///
-    /// [`TensorError::Arity`] for the wrong number of inputs, and the op's
-    /// shape errors ([`TensorOp::forward`]); nothing is recorded then.
+    /// [`TensorError::Arity`] or [`TensorError::NoInputs`] for the wrong
+    /// number of inputs, and the op's shape errors
+    /// ([`TensorOp::forward`]); nothing is recorded then.
     pub fn apply<'g>(&'g self, op: TensorOp, inputs: &[Tensor<'g, A>]) -> Result<Tensor<'g, A>> {
         for &t in inputs {
             self.check_same(t);
         }
-        if inputs.len() != op.arity() {
-            return Err(TensorError::Arity {
-                op: op.name(),
-                expected: op.arity(),
-                got: inputs.len(),
-            });
-        }
-        let value = {
+        op.check_arity(inputs.len())?;
+        let (value, wiring) = {
             let tape = self.tape.borrow();
             let first = &tape.value(inputs[0].id).0;
-            match &op {
-                TensorOp::Transpose => {
-                    check_transpose(first.shape())?;
-                    let mut t = first.clone();
-                    let nd = t.ndim();
-                    t.swap_axes(nd - 2, nd - 1);
-                    t
-                }
-                TensorOp::Reshape(shape) if first.is_standard_layout() => {
-                    check_reshape(first.shape(), shape)?;
-                    first
-                        .clone()
-                        .into_shape_with_order(shape.as_slice())
-                        .expect("a row-major array reshapes in place")
-                }
-                _ => {
+            let view = match &op {
+                TensorOp::Transpose => shape::view(ViewOp::Transpose, first),
+                TensorOp::Permute(axes) => shape::view(ViewOp::Permute(axes), first),
+                TensorOp::Reshape(to) => shape::view(ViewOp::Reshape(to), first),
+                TensorOp::Squeeze(axes) => shape::view(ViewOp::Squeeze(axes), first),
+                TensorOp::ExpandDims(axis) => shape::view(ViewOp::ExpandDims(*axis), first),
+                _ => None,
+            };
+            let value = match view {
+                Some(view) => view?,
+                None => {
                     let views: Vec<ArrayViewD<'_, A>> =
                         inputs.iter().map(|t| tape.value(t.id).0.view()).collect();
                     op.forward(&views)?.into_shared()
                 }
-            }
+            };
+            let wiring: Box<[(NodeId, bool)]> = inputs
+                .iter()
+                .map(|t| (t.id, tape.op(t.id).wants_gradient()))
+                .collect();
+            (value, wiring)
         };
-        let wiring = [inputs[0].id, inputs[inputs.len() - 1].id];
         let id = self
             .tape
             .borrow_mut()
@@ -174,11 +203,45 @@ impl<A: Element> TensorGraph<A> {
         Ok(Tensor { graph: self, id })
     }
 
+    /// The tensors joined along an existing axis (NumPy's `concatenate`;
+    /// see [`concat`](crate::concat())).
+    ///
+    /// ```
+    /// use backprop_tensor::TensorGraph;
+    /// use ndarray::array;
+    ///
+    /// let g = TensorGraph::<f64>::new();
+    /// let (a, b) = (g.leaf(array![1.0, 2.0]), g.leaf(array![3.0]));
+    /// let c = g.concat(&[a, b], 0)?;
+    /// let grads = g.backward_with(c, array![10.0, 20.0, 30.0])?;
+    /// assert_eq!(grads.wrt(b), array![30.0].into_dyn());
+    /// # Ok::<(), backprop_tensor::TensorError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`concat`](crate::concat()).
+    pub fn concat<'g>(&'g self, tensors: &[Tensor<'g, A>], axis: isize) -> Result<Tensor<'g, A>> {
+        self.apply(TensorOp::Concat(axis), tensors)
+    }
+
+    /// The tensors, all of one shape, joined along a new axis (NumPy's
+    /// `stack`; see [`stack`](crate::stack())).
+    ///
+    /// # Errors
+    ///
+    /// As [`stack`](crate::stack()).
+    pub fn stack<'g>(&'g self, tensors: &[Tensor<'g, A>], axis: isize) -> Result<Tensor<'g, A>> {
+        self.apply(TensorOp::Stack(axis), tensors)
+    }
+
     /// Gradients of a single-element `output` (such as a loss from
     /// [`Tensor::sum`]) with respect to every node it depends on, seeded
     /// with `d output / d output = 1`.
     ///
     /// Each call starts from zero, so calling it twice gives equal results.
+    /// Constants ([`TensorGraph::constant`]) and nodes that depend only on
+    /// constants get no gradient.
     ///
     /// # Errors
     ///
@@ -237,6 +300,24 @@ impl<'g, A: Element> Tensor<'g, A> {
         self.graph.tape.borrow().value(self.id).0.to_owned()
     }
 
+    /// The single element of a one-element tensor (such as a loss).
+    ///
+    /// # Errors
+    ///
+    /// [`TensorError::NotScalar`] when the tensor has more or fewer than one
+    /// element.
+    pub fn item(self) -> Result<A> {
+        let tape = self.graph.tape.borrow();
+        let value = &tape.value(self.id).0;
+        match value.len() {
+            1 => Ok(*value.iter().next().expect("one element")),
+            _ => Err(TensorError::NotScalar {
+                op: "item",
+                shape: value.shape().to_vec(),
+            }),
+        }
+    }
+
     /// The shape of the forward value.
     pub fn shape(self) -> Vec<usize> {
         self.graph.tape.borrow().value(self.id).0.shape().to_vec()
@@ -263,163 +344,24 @@ impl<'g, A: Element> Tensor<'g, A> {
         self.graph.tape.borrow().name(self.id).map(str::to_owned)
     }
 
-    fn apply1(self, op: TensorOp) -> Result<Self> {
-        self.graph.apply(op, &[self])
-    }
-
-    /// Applies a one-input gate elementwise. Cannot fail.
-    pub fn unary(self, gate: Unary) -> Self {
-        self.apply1(TensorOp::Unary(gate))
-            .expect("an elementwise gate accepts any shape")
-    }
-
-    /// Applies a two-input gate elementwise, broadcasting like NumPy.
+    /// Index of the largest element along `axis`, first of ties (see
+    /// [`argmax`](crate::argmax())). Not recorded: it has no gradient.
     ///
     /// # Errors
     ///
-    /// [`TensorError::Broadcast`] when the shapes do not broadcast.
-    pub fn binary(self, gate: Binary, other: Self) -> Result<Self> {
-        self.graph.apply(TensorOp::Binary(gate), &[self, other])
+    /// As [`argmax`](crate::argmax()).
+    pub fn argmax(self, axis: isize) -> Result<ArrayD<usize>> {
+        crate::argmax(&self.graph.tape.borrow().value(self.id).0.view(), axis)
     }
 
-    /// `self @ other` with `numpy.matmul` semantics; see
-    /// [`matmul`](crate::matmul()).
+    /// Index of the smallest element along `axis`, first of ties (see
+    /// [`argmin`](crate::argmin())). Not recorded.
     ///
     /// # Errors
     ///
-    /// As [`matmul`](crate::matmul()).
-    pub fn matmul(self, other: Self) -> Result<Self> {
-        self.graph.apply(TensorOp::MatMul, &[self, other])
-    }
-
-    /// Sum of all elements (a 0-d tensor).
-    pub fn sum(self) -> Self {
-        self.apply1(TensorOp::Sum(Axes::All))
-            .expect("summing every element cannot fail")
-    }
-
-    /// Sum over `axes`, which are removed.
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::AxisOutOfRange`] or [`TensorError::RepeatedAxis`].
-    pub fn sum_axes(self, axes: &[usize]) -> Result<Self> {
-        self.apply1(TensorOp::Sum(Axes::List(axes.to_vec())))
-    }
-
-    /// Mean of all elements (a 0-d tensor).
-    pub fn mean(self) -> Self {
-        self.apply1(TensorOp::Mean(Axes::All))
-            .expect("averaging every element cannot fail")
-    }
-
-    /// Mean over `axes`, which are removed.
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::AxisOutOfRange`] or [`TensorError::RepeatedAxis`].
-    pub fn mean_axes(self, axes: &[usize]) -> Result<Self> {
-        self.apply1(TensorOp::Mean(Axes::List(axes.to_vec())))
-    }
-
-    /// The last two axes swapped (`Xᵀ` for a matrix).
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::TooFewAxes`] for fewer than two axes.
-    pub fn t(self) -> Result<Self> {
-        self.apply1(TensorOp::Transpose)
-    }
-
-    /// The same elements in row-major order, laid out in `shape`.
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::ElementCount`] when the element counts differ.
-    pub fn reshape(self, shape: &[usize]) -> Result<Self> {
-        self.apply1(TensorOp::Reshape(shape.to_vec()))
-    }
-
-    /// `xʸ` elementwise; see [`backprop_gates::Pow`].
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::Broadcast`] when the shapes do not broadcast.
-    pub fn pow(self, y: Self) -> Result<Self> {
-        self.binary(Binary::Pow, y)
-    }
-    /// `max(x, y)` elementwise; see [`backprop_gates::Max`].
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::Broadcast`] when the shapes do not broadcast.
-    pub fn max(self, y: Self) -> Result<Self> {
-        self.binary(Binary::Max, y)
-    }
-    /// `min(x, y)` elementwise; see [`backprop_gates::Min`].
-    ///
-    /// # Errors
-    ///
-    /// [`TensorError::Broadcast`] when the shapes do not broadcast.
-    pub fn min(self, y: Self) -> Result<Self> {
-        self.binary(Binary::Min, y)
-    }
-
-    /// `1 / (1 + e⁻ˣ)`; see [`backprop_gates::Sigmoid`].
-    pub fn sigmoid(self) -> Self {
-        self.unary(Unary::Sigmoid)
-    }
-    /// `tanh x`; see [`backprop_gates::Tanh`].
-    pub fn tanh(self) -> Self {
-        self.unary(Unary::Tanh)
-    }
-    /// `eˣ`; see [`backprop_gates::Exp`].
-    pub fn exp(self) -> Self {
-        self.unary(Unary::Exp)
-    }
-    /// `ln x`; see [`backprop_gates::Ln`].
-    pub fn ln(self) -> Self {
-        self.unary(Unary::Ln)
-    }
-    /// `√x`; see [`backprop_gates::Sqrt`].
-    pub fn sqrt(self) -> Self {
-        self.unary(Unary::Sqrt)
-    }
-    /// `1 / x`; see [`backprop_gates::Recip`].
-    pub fn recip(self) -> Self {
-        self.unary(Unary::Recip)
-    }
-    /// `xⁿ`; see [`backprop_gates::Powi`].
-    pub fn powi(self, n: i32) -> Self {
-        self.unary(Unary::Powi(n))
-    }
-    /// `xᶜ` for a constant `c`; see [`backprop_gates::Powf`].
-    pub fn powf(self, c: f64) -> Self {
-        self.unary(Unary::Powf(c))
-    }
-    /// `max(x, 0)`; see [`backprop_gates::Relu`].
-    pub fn relu(self) -> Self {
-        self.unary(Unary::Relu)
-    }
-    /// Leaky ReLU with `slope` below zero; see [`backprop_gates::LeakyRelu`].
-    pub fn leaky_relu(self, slope: f64) -> Self {
-        self.unary(Unary::LeakyRelu(slope))
-    }
-    /// `ln(1 + eˣ)`; see [`backprop_gates::Softplus`].
-    pub fn softplus(self) -> Self {
-        self.unary(Unary::Softplus)
-    }
-    /// `|x|`; see [`backprop_gates::Abs`].
-    pub fn abs(self) -> Self {
-        self.unary(Unary::Abs)
-    }
-    /// `sin x`; see [`backprop_gates::Sin`].
-    pub fn sin(self) -> Self {
-        self.unary(Unary::Sin)
-    }
-    /// `cos x`; see [`backprop_gates::Cos`].
-    pub fn cos(self) -> Self {
-        self.unary(Unary::Cos)
+    /// As [`argmin`](crate::argmin()).
+    pub fn argmin(self, axis: isize) -> Result<ArrayD<usize>> {
+        crate::argmin(&self.graph.tape.borrow().value(self.id).0.view(), axis)
     }
 }
 
@@ -446,5 +388,10 @@ impl<A: Element> TensorGradients<A> {
     /// The gradient of the node with this id, if the output depends on it.
     pub fn of(&self, id: NodeId) -> Option<ArrayViewD<'_, A>> {
         self.0.get(id).map(|v| v.0.view())
+    }
+
+    /// The gradient's shared storage (no copy).
+    pub(crate) fn shared(&self, id: NodeId) -> Option<ArcArray<A, IxDyn>> {
+        self.0.get(id).map(|v| v.0.clone())
     }
 }

@@ -48,10 +48,30 @@ impl<A: Element> Cotangent for Value<A> {
 /// One node of a tensor graph.
 #[derive(Debug)]
 pub(crate) enum Node<A> {
-    /// An input tensor.
-    Leaf(PhantomData<fn() -> A>),
-    /// `op` applied to `inputs[..op.arity()]`.
-    Apply { op: TensorOp, inputs: [NodeId; 2] },
+    /// An input tensor: a trainable leaf wants its gradient, a constant
+    /// (data, labels) does not.
+    Leaf {
+        trainable: bool,
+        element: PhantomData<fn() -> A>,
+    },
+    /// `op` applied to `inputs`, each with whether its gradient is wanted
+    /// (whether a trainable leaf lies behind it), so that backward spends
+    /// nothing on constants such as the data in `X·W`.
+    Apply {
+        op: TensorOp,
+        inputs: Box<[(NodeId, bool)]>,
+    },
+}
+
+impl<A> Node<A> {
+    /// Whether a gradient with respect to this node leads anywhere: it is a
+    /// trainable leaf or depends on one.
+    pub(crate) fn wants_gradient(&self) -> bool {
+        match self {
+            Node::Leaf { trainable, .. } => *trainable,
+            Node::Apply { inputs, .. } => inputs.iter().any(|&(_, wanted)| wanted),
+        }
+    }
 }
 
 impl<A: Element> Operation for Node<A> {
@@ -67,15 +87,22 @@ impl<A: Element> Operation for Node<A> {
         let Node::Apply { op, inputs } = self else {
             return;
         };
-        let inputs = &inputs[..op.arity()];
-        let args: Vec<ArrayViewD<'_, A>> =
-            inputs.iter().map(|i| values[i.index()].0.view()).collect();
+        if !self.wants_gradient() {
+            return;
+        }
+        let args: Vec<ArrayViewD<'_, A>> = inputs
+            .iter()
+            .map(|(i, _)| values[i.index()].0.view())
+            .collect();
+        let wanted: Vec<bool> = inputs.iter().map(|&(_, w)| w).collect();
         let output = values[node.index()].0.view();
         let grads = op
-            .vjp(&args, &output, &upstream.0.view())
+            .vjp_wanted(&args, &output, &upstream.0.view(), &wanted)
             .expect("shapes were checked when the node was recorded");
-        for (&input, grad) in inputs.iter().zip(grads) {
-            send(input, Value(grad.into_shared()));
+        for (&(input, _), grad) in inputs.iter().zip(grads) {
+            if let Some(grad) = grad {
+                send(input, Value(grad.into_shared()));
+            }
         }
     }
 }

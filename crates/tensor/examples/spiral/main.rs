@@ -1,0 +1,276 @@
+//! The CS231n "minimal neural network case study" on `backprop-tensor`: the
+//! spiral data set, a softmax linear classifier, then a two-layer ReLU
+//! network, with the case study's hyperparameters and printing.
+//!
+//! ```sh
+//! cargo run --release --example spiral                  # from the workspace root
+//! cargo run --release --example spiral -- --json run.json --seed 7
+//! ```
+//!
+//! It writes three SVG pictures (the decision regions of both models and
+//! the loss curves) into `crates/tensor/images/` unless told otherwise, and
+//! with `--json FILE` the data set, the initial parameters, the
+//! hyperparameters and every iteration's loss, so that the run can be
+//! replayed in NumPy (`python3 xtask/scripts/replay_spiral.py FILE`).
+
+mod plots;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use backprop_tensor::case_study::{
+    self, Classifier, Hyperparameters, LinearClassifier, Spiral, TwoLayerNet,
+};
+use backprop_tensor::optim::Parameters;
+use clap::Parser;
+use rand::SeedableRng;
+use serde_json::{Value, json};
+
+/// Points per class, classes, input dimensions, hidden units: the case
+/// study's N, K, D and h.
+const N: usize = 100;
+const K: usize = 3;
+const D: usize = 2;
+const HIDDEN: usize = 100;
+
+/// Train the CS231n case study's softmax classifier and two-layer network
+/// on the spiral data set.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Seed of the random generator (data and initial weights).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Also write the data, initial parameters, hyperparameters and losses
+    /// to this JSON file, for a replay in NumPy.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Where to write the SVG pictures.
+    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/images"))]
+    plots: PathBuf,
+    /// Do not draw the pictures.
+    #[arg(long, conflicts_with = "plots")]
+    no_plots: bool,
+}
+
+/// One model's run, for the JSON dump and the pictures.
+struct Run {
+    initial: Parameters,
+    hyper: Hyperparameters,
+    losses: Vec<f64>,
+    accuracy: f64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(args.seed);
+    let data = case_study::spiral(N, K, &mut rng);
+    println!(
+        "spiral data: {} points, {K} classes, {D} dimensions (seed {})",
+        data.x.nrows(),
+        args.seed
+    );
+
+    println!("\nsoftmax linear classifier");
+    let mut linear = LinearClassifier::new(D, K, &mut rng);
+    let linear_run = train(&mut linear, &data, Hyperparameters::LINEAR, 10)?;
+
+    println!("\ntwo-layer network, {HIDDEN} hidden units");
+    let mut net = TwoLayerNet::new(D, HIDDEN, K, &mut rng);
+    let net_run = train(&mut net, &data, Hyperparameters::NETWORK, 1000)?;
+
+    if let Some(path) = &args.json {
+        let dump = dump(&data, &linear_run, &net_run);
+        std::fs::write(path, serde_json::to_string(&dump)? + "\n")
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("\nwrote {}", path.display());
+    }
+    if !args.no_plots {
+        std::fs::create_dir_all(&args.plots)
+            .map_err(|e| format!("cannot create {}: {e}", args.plots.display()))?;
+        let pictures = [
+            (
+                "spiral_linear.svg",
+                plots::regions(
+                    &linear,
+                    &data,
+                    "softmax linear classifier",
+                    linear_run.accuracy,
+                )?,
+            ),
+            (
+                "spiral_network.svg",
+                plots::regions(&net, &data, "two-layer network", net_run.accuracy)?,
+            ),
+            (
+                "spiral_loss.svg",
+                plots::losses(&linear_run.losses, &net_run.losses)?,
+            ),
+        ];
+        for (name, svg) in pictures {
+            let path = args.plots.join(name);
+            std::fs::write(&path, svg)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Trains `model` with `hyper`, printing the loss every `every` iterations
+/// and the final training accuracy as the case study does.
+fn train(
+    model: &mut impl Classifier,
+    data: &Spiral,
+    hyper: Hyperparameters,
+    every: usize,
+) -> Result<Run, backprop_tensor::TensorError> {
+    let initial = model.parameters().clone();
+    let losses = case_study::train(model, data, &hyper, |i, loss| {
+        if i % every == 0 {
+            println!("iteration {i}: loss {loss:.6}");
+        }
+    })?;
+    let accuracy = case_study::accuracy(model, data)?;
+    println!("training accuracy: {accuracy:.2}");
+    Ok(Run {
+        initial,
+        hyper,
+        losses,
+        accuracy,
+    })
+}
+
+/// The `--json` dump: `{"X": [[x0, x1], ...], "y": [...], "linear": {...},
+/// "network": {...}}`.
+fn dump(data: &Spiral, linear: &Run, network: &Run) -> Value {
+    json!({
+        "X": rows(&data.x),
+        "y": data.y.to_vec(),
+        "linear": model_json(linear, &["W", "b"], None),
+        "network": model_json(network, &["W", "b", "W2", "b2"], Some(HIDDEN)),
+    })
+}
+
+/// A matrix as a list of rows.
+fn rows(m: &ndarray::Array2<f64>) -> Vec<Vec<f64>> {
+    m.rows().into_iter().map(|r| r.to_vec()).collect()
+}
+
+/// One model's object of the JSON dump: its initial parameters (under
+/// their case-study names), hyperparameters, losses and accuracy.
+fn model_json(run: &Run, names: &[&str], hidden: Option<usize>) -> Value {
+    let mut object = serde_json::Map::new();
+    for &name in names {
+        let id = run
+            .initial
+            .ids()
+            .find(|&id| run.initial.name(id) == name)
+            .expect("the model has this parameter");
+        let value = run.initial.value(id);
+        let json_value = match value.ndim() {
+            2 => json!(
+                value
+                    .outer_iter()
+                    .map(|r| r.iter().copied().collect::<Vec<f64>>())
+                    .collect::<Vec<_>>()
+            ),
+            _ => json!(value.iter().copied().collect::<Vec<f64>>()),
+        };
+        object.insert(name.to_owned(), json_value);
+    }
+    if let Some(h) = hidden {
+        object.insert("hidden".into(), json!(h));
+    }
+    object.insert("step_size".into(), json!(run.hyper.step_size));
+    object.insert("reg".into(), json!(run.hyper.reg));
+    object.insert("iterations".into(), json!(run.hyper.iterations));
+    object.insert("losses".into(), json!(run.losses));
+    object.insert("accuracy".into(), json!(run.accuracy));
+    Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dump of a short run has exactly the issue's fields, with the
+    /// parameters as they were before the first step and one loss per
+    /// iteration.
+    #[test]
+    fn the_json_dump_has_the_documented_format() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let data = case_study::spiral(N, K, &mut rng);
+        let short = |h: Hyperparameters| Hyperparameters { iterations: 3, ..h };
+        let mut linear = LinearClassifier::new(D, K, &mut rng);
+        let linear_run = train(&mut linear, &data, short(Hyperparameters::LINEAR), 10).unwrap();
+        let mut net = TwoLayerNet::new(D, HIDDEN, K, &mut rng);
+        let before = net.parameters().clone();
+        let net_run = train(&mut net, &data, short(Hyperparameters::NETWORK), 1000).unwrap();
+        let dump = dump(&data, &linear_run, &net_run);
+
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(&dump), ["X", "linear", "network", "y"]);
+        assert_eq!(
+            keys(&dump["linear"]),
+            [
+                "W",
+                "accuracy",
+                "b",
+                "iterations",
+                "losses",
+                "reg",
+                "step_size"
+            ]
+        );
+        assert_eq!(
+            keys(&dump["network"]),
+            [
+                "W",
+                "W2",
+                "accuracy",
+                "b",
+                "b2",
+                "hidden",
+                "iterations",
+                "losses",
+                "reg",
+                "step_size"
+            ]
+        );
+        assert_eq!(dump["X"].as_array().unwrap().len(), N * K);
+        assert_eq!(dump["X"][150].as_array().unwrap().len(), D);
+        assert_eq!(dump["X"][150][1], data.x[[150, 1]]);
+        assert_eq!(dump["y"][150], 1);
+        let network = &dump["network"];
+        assert_eq!(network["hidden"], HIDDEN);
+        assert_eq!(network["step_size"], 1.0);
+        assert_eq!(network["reg"], 1e-3);
+        assert_eq!(network["iterations"], 3);
+        assert_eq!(network["losses"].as_array().unwrap().len(), 3);
+        assert_eq!(network["W"].as_array().unwrap().len(), D);
+        assert_eq!(network["W"][0].as_array().unwrap().len(), HIDDEN);
+        assert_eq!(network["b2"].as_array().unwrap().len(), K);
+        let w_before = before.value(before.ids().next().unwrap());
+        assert_eq!(
+            network["W"][1][7],
+            w_before[[1, 7]],
+            "parameters before the first step"
+        );
+        assert_ne!(
+            net.parameters().value(net.ids()[0])[[1, 7]],
+            w_before[[1, 7]]
+        );
+        assert_eq!(dump["linear"]["b"], json!([0.0, 0.0, 0.0]));
+    }
+}
