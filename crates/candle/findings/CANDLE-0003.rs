@@ -25,7 +25,7 @@ pub fn expected() -> Vec<f64> {
     vec![0.25, 0.5, 0.25, 0.5, 1.0, 0.5, 0.25, 0.5, 0.25]
 }
 
-fn main() {
+pub fn main() {
     match reproduce() {
         Ok(got) => println!("candle: {got:?}, expected: {:?}", expected()),
         Err(e) => println!("candle's backward fails: {e}\nexpected: {:?}", expected()),

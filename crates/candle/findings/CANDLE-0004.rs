@@ -42,7 +42,7 @@ pub fn forward_with_strided_kernel() -> candle_core::Result<(Vec<f64>, Vec<f64>)
     Ok((strided, copied))
 }
 
-fn main() -> candle_core::Result<()> {
+pub fn main() -> candle_core::Result<()> {
     let (strided, copied) = forward_with_strided_kernel()?;
     println!("conv1d, transposed kernel:      {strided:?}");
     println!("conv1d, contiguous copy of it:  {copied:?}");

@@ -32,7 +32,7 @@ pub fn with_contiguous_lhs() -> candle_core::Result<Vec<f64>> {
     a.matmul(&b)?.flatten_all()?.to_vec1()
 }
 
-fn main() -> candle_core::Result<()> {
+pub fn main() -> candle_core::Result<()> {
     let got = reproduce()?;
     println!("candle:                {got:?}");
     println!("after a.contiguous():  {:?}", with_contiguous_lhs()?);

@@ -27,7 +27,7 @@ pub fn expected() -> Vec<f64> {
     vec![1., 0., 1., 0., 0., 0., 0., 0., 1., 0., 1., 0.]
 }
 
-fn main() {
+pub fn main() {
     match reproduce() {
         Ok(got) => println!("candle: {got:?}, expected: {:?}", expected()),
         Err(e) => println!("candle's backward fails: {e}\nexpected: {:?}", expected()),

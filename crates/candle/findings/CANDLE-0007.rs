@@ -24,7 +24,7 @@ pub fn expected() -> Vec<f64> {
     vec![3., 3.]
 }
 
-fn main() {
+pub fn main() {
     match reproduce() {
         Ok(got) => println!("candle: {got:?}, expected: {:?}", expected()),
         Err(e) => println!("candle's backward fails: {e}\nexpected: {:?}", expected()),

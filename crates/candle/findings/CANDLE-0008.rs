@@ -24,7 +24,7 @@ pub fn expected() -> Vec<f64> {
     vec![4., 7.]
 }
 
-fn main() -> candle_core::Result<()> {
+pub fn main() -> candle_core::Result<()> {
     let got = reproduce()?; // panics in a debug build
     println!("candle: {got:?}, expected: {:?}", expected());
     Ok(())

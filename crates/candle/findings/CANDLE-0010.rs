@@ -38,7 +38,7 @@ pub fn smaller_source() -> candle_core::Result<()> {
     y.sum_all()?.backward().map(|_| ())
 }
 
-fn main() -> candle_core::Result<()> {
+pub fn main() -> candle_core::Result<()> {
     if let Err(e) = smaller_source() {
         println!("smaller source: candle's backward fails: {e}");
     }

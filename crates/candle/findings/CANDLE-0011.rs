@@ -26,7 +26,7 @@ pub fn expected() -> Vec<f64> {
     vec![3., 3.]
 }
 
-fn main() -> candle_core::Result<()> {
+pub fn main() -> candle_core::Result<()> {
     let got = reproduce()?;
     println!("candle:   {got:?}");
     println!("expected: {:?}", expected());

@@ -26,7 +26,7 @@ pub fn expected() -> Vec<f64> {
     vec![0.25, -0.25]
 }
 
-fn main() {
+pub fn main() {
     match reproduce() {
         Ok(got) => println!("candle: {got:?}, expected: {:?}", expected()),
         Err(e) => println!("{e}\nexpected: {:?}", expected()),

@@ -26,7 +26,7 @@ pub fn expected() -> Vec<f64> {
     vec![0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * c * (1.0 + 3.0 * 0.044715 * x * x)]
 }
 
-fn main() -> candle_core::Result<()> {
+pub fn main() -> candle_core::Result<()> {
     let got = reproduce()?;
     println!("candle:   {:.17}", got[0]);
     println!("expected: {:.17}", expected()[0]);

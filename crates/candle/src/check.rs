@@ -11,9 +11,9 @@ use ndarray_rand::rand_distr::StandardNormal;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::classify::{Probe, classify};
+use crate::classify::{backward_error, observe};
 use crate::error::candle_message;
-use crate::{CandleReport, CheckError, InputLayout, Phase, Status, to_array};
+use crate::{CandleReport, CheckError, InputLayout, Phase, to_array};
 
 /// What to check and how strictly.
 ///
@@ -183,7 +183,7 @@ fn dtype_name(dtype: DType) -> &'static str {
 ///   runs in `f32` (with `f32` steps and tolerances) and the report says
 ///   so in its notes.
 ///
-/// The report's [`Status`] tells a wrong value from a missing, silently zero
+/// The report's [`Status`](crate::Status) tells a wrong value from a missing, silently zero
 /// or misshapen gradient, an error from backward, and a panic (caught).
 ///
 /// ```
@@ -263,12 +263,16 @@ where
         Dtype::F64 => DType::F64,
         Dtype::F32 => DType::F32,
     };
-    let name = if options.name.is_empty() {
-        "function".to_string()
-    } else {
-        options.name.clone()
-    };
-    let mut report = CandleReport::new(name, T::DTYPE, options, values);
+    let shapes: Vec<Vec<usize>> = values.iter().map(|v| v.shape().to_vec()).collect();
+    let mut report = CandleReport::new(
+        "candle",
+        options.name.clone(),
+        T::DTYPE,
+        options.gradcheck.seed,
+        &options.input_names,
+        &shapes,
+    );
+    report.layout = Some(options.layout.name().to_string());
     let (storages, output) = match call(f, values, dtype, options.layout, true) {
         Ok(v) => v,
         Err(Fault::Panic(message)) => return Ok(report.panicked(Phase::Forward, &message)),
@@ -321,7 +325,7 @@ where
     let upstream = random_upstream(options.gradcheck.seed, analytic.output.dims());
     let probe = match analytic.backward(&upstream) {
         Ok(g) => g,
-        Err(fault) => return Ok(report.faulted(Phase::Backward, &fault)),
+        Err(fault) => return Ok(faulted(report, Phase::Backward, &fault)),
     };
 
     let fault: RefCell<Option<Fault>> = RefCell::new(None);
@@ -377,44 +381,28 @@ where
         return Err(CheckError::ForwardAtPerturbation { message });
     }
     if let Some(fault) = fault.into_inner() {
-        return Ok(report.faulted(Phase::Backward, &fault));
+        return Ok(faulted(report, Phase::Backward, &fault));
     }
     let checked = checked
         .with_name(report.name.clone())
         .with_input_names(&report.input_names());
-    classify(
-        &mut report,
-        &Probe {
-            gradients: &probe,
-            storage_shapes: analytic
-                .storages
-                .iter()
-                .map(|s| s.dims().to_vec())
-                .collect(),
-        },
-        checked,
-    );
+    let storage_shapes: Vec<Vec<usize>> = analytic
+        .storages
+        .iter()
+        .map(|s| s.dims().to_vec())
+        .collect();
+    for (input, shape) in report.inputs.iter_mut().zip(&probe.shapes) {
+        input.gradient_shape.clone_from(shape);
+    }
+    report.classify(&observe(&probe, &storage_shapes), checked);
     Ok(report)
 }
 
-impl CandleReport {
-    /// A report for a failure before any comparison: a panic.
-    fn panicked(mut self, phase: Phase, message: &str) -> CandleReport {
-        self.status = Status::Panic;
-        self.message = format!("candle panicked in {phase}: {message}");
-        for input in &mut self.inputs {
-            input.status = Status::Panic;
-            input.message.clone_from(&self.message);
-        }
-        self
-    }
-
-    /// A report for a backward pass that failed or panicked.
-    fn faulted(self, phase: Phase, fault: &Fault) -> CandleReport {
-        match fault {
-            Fault::Panic(message) => self.panicked(phase, message),
-            Fault::Error(e) => crate::classify::backward_error(self, e),
-        }
+/// A report for a backward pass that failed or panicked.
+fn faulted(report: CandleReport, phase: Phase, fault: &Fault) -> CandleReport {
+    match fault {
+        Fault::Panic(message) => report.panicked(phase, message),
+        Fault::Error(e) => backward_error(report, e),
     }
 }
 

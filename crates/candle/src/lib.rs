@@ -33,14 +33,17 @@ mod check;
 mod classify;
 mod error;
 mod layout;
-mod report;
-mod status;
 
+pub use backprop_audit::{InputResult, Phase, Status};
 pub use check::{CheckOptions, check};
 pub use error::{CheckError, candle_message};
 pub use layout::{InputLayout, from_array, to_array};
-pub use report::{CandleReport, InputResult};
-pub use status::{Phase, Status};
+
+/// The result of [`check`]: candle's gradient of one function against
+/// finite differences of its forward pass, one verdict per input
+/// (`backprop-audit`'s report, with `framework = "candle"` and the
+/// inputs' [`InputLayout`] as `layout`).
+pub type CandleReport = backprop_audit::GradientReport;
 
 /// The candle release this crate is built and audited against (pinned in
 /// the workspace's `Cargo.toml`).

@@ -371,7 +371,7 @@ fn every_layout_passes_for_a_correct_function() {
             let inputs = [a.to_dtype(dtype).unwrap(), w.to_dtype(dtype).unwrap()];
             let r = check(|t| t[0].matmul(&t[1])?.sin(), &inputs, &o).unwrap();
             assert_eq!(r.status, Status::Pass, "{layout:?}: {r}");
-            assert_eq!(r.layout, layout);
+            assert_eq!(r.layout.as_deref(), Some(layout.name()));
         }
     }
 }

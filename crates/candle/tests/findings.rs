@@ -280,8 +280,7 @@ fn every_finding_file_is_well_formed_and_listed() {
         "FINDING_FILES lists every finding file, in order"
     );
 
-    let manifest =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    let runner = include_str!("../examples/reproduce.rs");
     let findings = known_findings().unwrap();
     let names: Vec<String> = catalog()
         .iter()
@@ -294,9 +293,11 @@ fn every_finding_file_is_well_formed_and_listed() {
             f.body.contains(&format!("```rust\n{program}```")),
             "{id}: the Markdown carries the reproducer verbatim"
         );
+        let module = id.to_lowercase().replace('-', "_");
         assert!(
-            manifest.contains(&format!("path = \"findings/{id}.rs\"")),
-            "{id}: the reproducer is an example target, so cargo builds it"
+            runner.contains(&format!("#[path = \"../findings/{id}.rs\"]\nmod {module};"))
+                && runner.contains(&format!("(\"{id}\", || {module}::main().report())")),
+            "{id}: the reproducer runs through `--example reproduce`"
         );
         assert!(
             program.contains("=0.11.1") && f.versions.affected == ["=0.11.1"],

@@ -8,32 +8,33 @@
 //! inputs, fan-out), each checked in f64 and f32 with [`check`](crate::check).
 //! A failure is confirmed by a second route, the op's naive loop in
 //! [`naive`]; known failures are committed as findings
-//! ([`known_findings`]). The audit passes when its failures are exactly the
+//! ([`known_findings`]). The loop, the finding files' format, the report
+//! and the exit rule are `backprop-audit`'s. The audit passes when its failures are exactly the
 //! known findings and every known finding still reproduces.
 //!
 //! ```no_run
-//! use backprop_candle::audit::{AuditOptions, run_audit};
+//! use backprop_candle::audit::{AuditOptions, audit_report, run_audit};
 //!
-//! let options = AuditOptions { seed: 0, filter: Some("conv1d".into()) };
-//! let audit = run_audit(&options, &mut |p| eprintln!("{}: {} checks", p.function, p.results.len()))?;
-//! audit.to_report().write_all("target/audit/candle".as_ref())?;
+//! let options = AuditOptions { filter: Some("conv1d".into()), ..AuditOptions::default() };
+//! let audit = run_audit(&options, &mut |p| eprintln!("{}", p.line()))?;
+//! audit_report(&audit).write_all("target/audit/candle".as_ref())?;
 //! assert!(audit.passed());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod case;
 mod catalog;
-mod confirm;
 mod findings;
 pub mod naive;
 mod report;
 mod run;
 
+pub use backprop_audit::{
+    Advisory, Affected, Audit, AuditOptions, Confirmation, Finding, FindingError, ForwardCheck,
+    GradientGap, Progress, Versions, claim, glob,
+};
 pub use case::{CandleFn, Case, InputSpec, Package, Values};
 pub use catalog::catalog;
-pub use confirm::{Confirmation, GradientGap};
-pub use findings::{
-    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, claim, glob, known_findings,
-};
-pub use report::report_status;
-pub use run::{Audit, AuditOptions, CaseResult, Outcome, Progress, run_audit};
+pub use findings::{FINDING_FILES, FINDINGS_DIR, known_findings};
+pub use report::audit_report;
+pub use run::{CaseResult, Outcome, run_audit};

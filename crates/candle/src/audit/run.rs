@@ -1,27 +1,22 @@
-//! Running the catalog: every case in f64 and f32, confirmation of
-//! failures, known findings, progress.
+//! Running one case of the catalog in one dtype (the adapter's half of
+//! [`AuditCase`]), and the whole audit through `backprop-audit`.
 
 use std::time::Instant;
 
+use backprop_audit::{
+    Audit, AuditCase, AuditOptions, Confirmation, FindingError, ForwardCheck, Progress, confirm,
+    forward_check,
+};
 use backprop_gradcheck::Dtype;
+use backprop_report::CheckResult;
 use candle_core::DType;
 use serde::Serialize;
 
-use super::case::{Case, Package};
+use super::case::Case;
 use super::catalog::catalog;
-use super::confirm::{Confirmation, ForwardCheck, confirm, forward_check};
-use super::findings::{Finding, FindingError, claim, known_findings};
-use crate::check::candle_forward;
+use super::findings::known_findings;
+use crate::check::{candle_forward, candle_gradients};
 use crate::{CandleReport, CheckError, CheckOptions, Status, check};
-
-/// What to audit.
-#[derive(Clone, Debug, Default)]
-pub struct AuditOptions {
-    /// Seed of every random input, upstream gradient and direction.
-    pub seed: u64,
-    /// Only checks whose name contains this text (case-insensitive).
-    pub filter: Option<String>,
-}
 
 /// How one check came out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -45,7 +40,10 @@ pub enum Outcome {
     },
 }
 
-/// One check of the audit: a case in one dtype.
+/// One check of the audit in full: a case in one dtype, with candle's
+/// report and the naive loop's word on it. Its report entry
+/// ([`to_check_result`](CaseResult::to_check_result)) carries it as
+/// details.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CaseResult {
     /// `candle-core` or `candle-nn`.
@@ -64,8 +62,6 @@ pub struct CaseResult {
     pub forward: Option<ForwardCheck>,
     /// For a failure with a naive reference: what the naive loop says.
     pub confirmation: Option<Confirmation>,
-    /// The id of the known finding it reproduces, if any.
-    pub known: Option<String>,
     /// Wall time of the check.
     pub seconds: f64,
 }
@@ -109,7 +105,7 @@ impl CaseResult {
             Outcome::Skipped { reason } | Outcome::NotRun { reason } => reason.clone(),
         };
         if let Some(f) = self.forward.as_ref().filter(|f| !f.agrees) {
-            message = format!("{} | gradient check: {message}", f.describe());
+            message = format!("{} | gradient check: {message}", f.describe("candle"));
         }
         if let Some(c) = &self.confirmation {
             message.push_str(" | ");
@@ -119,112 +115,108 @@ impl CaseResult {
     }
 }
 
-/// Progress, once per function of the catalog.
-#[derive(Clone, Debug)]
-pub struct Progress<'a> {
-    /// The function just audited.
-    pub function: &'a str,
-    /// Its position among the functions, from 1.
-    pub index: usize,
-    /// How many functions there are.
-    pub functions: usize,
-    /// Its checks.
-    pub results: &'a [CaseResult],
-}
-
-/// The whole audit.
-#[derive(Clone, Debug)]
-pub struct Audit {
-    /// The options it ran with.
-    pub options: AuditOptions,
-    /// Every check, in catalog order.
-    pub results: Vec<CaseResult>,
-    /// The known findings whose checks ran.
-    pub findings: Vec<Finding>,
-    /// Wall time.
-    pub seconds: f64,
-}
-
-/// The cases a filter selects (on the case name of either dtype).
-fn selected(case: &Case, filter: Option<&str>) -> bool {
-    match filter {
-        None => true,
-        Some(f) => {
-            let f = f.to_lowercase();
-            Dtype::ALL
-                .iter()
-                .any(|&d| case.name(d).to_lowercase().contains(&f))
-        }
-    }
-}
-
-/// Run one case in one dtype.
-fn run_case(case: &Case, dtype: Dtype, seed: u64) -> CaseResult {
-    let start = Instant::now();
-    let name = case.name(dtype);
-    let values = case.values(seed);
-    let candle_dtype = match dtype {
+fn candle_dtype(dtype: Dtype) -> DType {
+    match dtype {
         Dtype::F64 => DType::F64,
         Dtype::F32 => DType::F32,
-    };
-    let mut options = CheckOptions {
-        layout: case.layout,
-        name: case.base_name(),
-        input_names: case.input_names(),
-        ..CheckOptions::default()
-    };
-    options.gradcheck.seed = backprop_gradcheck::entry_seed(seed, &name);
-    options.gradcheck.mode = case.mode;
-    let inputs: Result<Vec<_>, _> = values
-        .iter()
-        .map(|v| crate::from_array(v, candle_dtype))
-        .collect();
-    let outcome = match inputs
-        .map_err(CheckError::from)
-        .and_then(|inputs| check(&*case.f, &inputs, &options))
-    {
-        Ok(report) => Outcome::Checked {
-            report: Box::new(report),
-        },
-        Err(CheckError::Forward {
-            dtype: "f64",
-            message,
-        }) if dtype == Dtype::F64
-            && candle_forward(&*case.f, &values, DType::F32, case.layout).is_ok() =>
-        {
-            Outcome::Skipped {
-                reason: format!(
-                    "candle has no f64 version of this call ({message}); it is checked in f32 against an f32 oracle"
-                ),
-            }
-        }
-        Err(e) => Outcome::NotRun {
-            reason: format!("the audit could not run this case: {e}"),
-        },
-    };
-    let mut forward = None;
-    let mut confirmation = None;
-    if let (Some(reference), Outcome::Checked { report }) = (&case.reference, &outcome) {
-        forward = forward_check(case, reference, &values, report.oracle).ok();
-        if !report.status.is_ok() || forward.as_ref().is_some_and(|f| !f.agrees) {
-            confirmation = Some(confirm(case, reference, &values, report));
-        }
-    }
-    CaseResult {
-        package: case.package.name(),
-        function: case.function,
-        name,
-        dtype,
-        outcome,
-        forward,
-        confirmation,
-        known: None,
-        seconds: start.elapsed().as_secs_f64(),
     }
 }
 
-/// Run the audit: every selected case in f64 and f32, grouped by function,
-/// reporting progress after each function.
+impl Case {
+    /// Check candle's gradient of this case in `dtype` with the audit's
+    /// `seed`, and confirm a failure by the naive loop.
+    pub fn run(&self, dtype: Dtype, seed: u64) -> CaseResult {
+        let start = Instant::now();
+        let name = self.name(dtype);
+        let values = self.values(seed);
+        let mut options = CheckOptions {
+            layout: self.layout,
+            name: self.base_name(),
+            input_names: self.input_names(),
+            ..CheckOptions::default()
+        };
+        options.gradcheck.seed = backprop_gradcheck::entry_seed(seed, &name);
+        options.gradcheck.mode = self.mode;
+        let inputs: Result<Vec<_>, _> = values
+            .iter()
+            .map(|v| crate::from_array(v, candle_dtype(dtype)))
+            .collect();
+        let outcome = match inputs
+            .map_err(CheckError::from)
+            .and_then(|inputs| check(&*self.f, &inputs, &options))
+        {
+            Ok(report) => Outcome::Checked {
+                report: Box::new(report),
+            },
+            Err(CheckError::Forward {
+                dtype: "f64",
+                message,
+            }) if dtype == Dtype::F64
+                && candle_forward(&*self.f, &values, DType::F32, self.layout).is_ok() =>
+            {
+                Outcome::Skipped {
+                    reason: format!(
+                        "candle has no f64 version of this call ({message}); it is checked in f32 against an f32 oracle"
+                    ),
+                }
+            }
+            Err(e) => Outcome::NotRun {
+                reason: format!("the audit could not run this case: {e}"),
+            },
+        };
+        let mut forward = None;
+        let mut confirmation = None;
+        if let (Some(reference), Outcome::Checked { report }) = (&self.reference, &outcome) {
+            let candle_out =
+                || candle_forward(&*self.f, &values, candle_dtype(report.oracle), self.layout);
+            forward = candle_out()
+                .and_then(|out| forward_check(&out, &(reference.forward)(&values), report.oracle))
+                .ok();
+            if !report.status.is_ok() || forward.as_ref().is_some_and(|f| !f.agrees) {
+                let gradients = candle_gradients(
+                    &*self.f,
+                    &values,
+                    candle_dtype(report.dtype),
+                    self.layout,
+                    report.seed,
+                );
+                confirmation = Some(confirm(report, reference, &values, candle_out(), gradients));
+            }
+        }
+        CaseResult {
+            package: self.package.name(),
+            function: self.function,
+            name,
+            dtype,
+            outcome,
+            forward,
+            confirmation,
+            seconds: start.elapsed().as_secs_f64(),
+        }
+    }
+}
+
+impl AuditCase for Case {
+    fn function(&self) -> &str {
+        self.function
+    }
+
+    fn name(&self, dtype: Dtype) -> String {
+        Case::name(self, dtype)
+    }
+
+    fn dtypes(&self) -> Vec<Dtype> {
+        self.dtypes.clone()
+    }
+
+    fn check(&self, dtype: Dtype, seed: u64) -> CheckResult {
+        self.run(dtype, seed).to_check_result()
+    }
+}
+
+/// Run the audit: every selected case of the [`catalog`] in f64 and f32,
+/// grouped by function, reporting progress after each function, each check
+/// claimed by the known finding it reproduces.
 ///
 /// # Errors
 ///
@@ -233,64 +225,5 @@ pub fn run_audit(
     options: &AuditOptions,
     progress: &mut dyn FnMut(&Progress<'_>),
 ) -> Result<Audit, FindingError> {
-    let start = Instant::now();
-    let all = known_findings()?;
-    let cases: Vec<Case> = catalog()
-        .into_iter()
-        .filter(|c| selected(c, options.filter.as_deref()))
-        .collect();
-    // Functions in order of first appearance.
-    let mut functions: Vec<(Package, &'static str)> = Vec::new();
-    for c in &cases {
-        if !functions.iter().any(|&(_, f)| f == c.function) {
-            functions.push((c.package, c.function));
-        }
-    }
-    let mut results = Vec::new();
-    for (index, &(_, function)) in functions.iter().enumerate() {
-        let first = results.len();
-        for case in cases.iter().filter(|c| c.function == function) {
-            for &dtype in &case.dtypes {
-                let name = case.name(dtype);
-                if options
-                    .filter
-                    .as_deref()
-                    .is_some_and(|f| !name.to_lowercase().contains(&f.to_lowercase()))
-                {
-                    continue;
-                }
-                let mut result = run_case(case, dtype, options.seed);
-                // A skipped check reproduces nothing (and would count as
-                // not reproducing).
-                if !matches!(result.outcome, Outcome::Skipped { .. }) {
-                    result.known = claim(&all, &result.name).map(|f| f.advisory.id.clone());
-                }
-                results.push(result);
-            }
-        }
-        progress(&Progress {
-            function,
-            index: index + 1,
-            functions: functions.len(),
-            results: &results[first..],
-        });
-    }
-    // Without a filter every finding must be reproduced by some check (a
-    // finding no check claims fails the run as not checked); under a filter
-    // only those whose checks ran are listed.
-    let findings = all
-        .into_iter()
-        .filter(|f| {
-            options.filter.is_none()
-                || results
-                    .iter()
-                    .any(|r| r.known.as_deref() == Some(f.advisory.id.as_str()))
-        })
-        .collect();
-    Ok(Audit {
-        options: options.clone(),
-        results,
-        findings,
-        seconds: start.elapsed().as_secs_f64(),
-    })
+    Ok(Audit::run(&catalog(), options, known_findings()?, progress))
 }

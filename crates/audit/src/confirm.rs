@@ -1,17 +1,17 @@
 //! The second route: a failing check is confirmed against the op's naive
-//! loop, independently of the finite differences through candle.
+//! loop, independently of the finite differences through the framework.
 
 use backprop_gradcheck::{Dtype, Options, Upstream, check_vjp};
-use candle_core::DType;
 use ndarray::{ArrayD, Dimension, IxDyn};
 use serde::Serialize;
 
-use super::case::Case;
-use super::naive::Reference;
-use crate::check::{candle_forward, candle_gradients};
-use crate::{CandleReport, Status};
+use crate::{GradientReport, Reference, Status};
 
-/// How far candle's gradient is from the naive loop's, at the worst
+/// The framework's gradient of each input (`None` where it gives none) and
+/// the upstream gradient it was computed for.
+pub type GradientsAt = (Vec<Option<ArrayD<f64>>>, ArrayD<f64>);
+
+/// How far the framework's gradient is from the naive loop's, at the worst
 /// element of one input.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GradientGap {
@@ -19,8 +19,8 @@ pub struct GradientGap {
     pub input: String,
     /// The element.
     pub index: Vec<usize>,
-    /// candle's value there (`None`: candle gives no gradient).
-    pub candle: Option<f64>,
+    /// The framework's value there (`None`: it gives no gradient).
+    pub framework: Option<f64>,
     /// The naive loop's value there.
     pub naive: f64,
 }
@@ -28,18 +28,18 @@ pub struct GradientGap {
 /// What the naive loop says about one check.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Confirmation {
-    /// `max |candle - naive| / max(1, max |naive|)` of the forward pass (in
-    /// the dtype of the check).
+    /// `max |framework - naive| / max(1, max |naive|)` of the forward pass
+    /// (in the precision of the check's oracle).
     pub forward_error: f64,
-    /// Whether candle's forward agrees with the naive one (so the finite
-    /// differences through candle are the right oracle).
+    /// Whether the framework's forward agrees with the naive one (so the
+    /// finite differences through it are the right oracle).
     pub forward_agrees: bool,
     /// Whether the naive VJP passes finite differences of the naive forward
     /// (so the naive code is right); `None` when not needed.
     pub reference_passes: Option<bool>,
-    /// Where candle's gradient is furthest from the naive VJP beyond
+    /// Where the framework's gradient is furthest from the naive VJP beyond
     /// tolerance (with the check's upstream gradient); `None` when they
-    /// agree or candle gives no gradient to compare.
+    /// agree or the framework gives no gradient to compare.
     pub gap: Option<GradientGap>,
     /// The failure is about backward and confirmed by the naive loop.
     pub confirmed: bool,
@@ -47,8 +47,17 @@ pub struct Confirmation {
     pub summary: String,
 }
 
-/// Relative tolerance of forward and gradient comparisons by dtype.
-fn tolerance(dtype: Dtype) -> f64 {
+/// Relative tolerance of the forward and gradient comparisons against the
+/// naive loop, by dtype: a few hundred ulps of the largest value in `f32`
+/// (sums over a few thousand terms), 1e-9 in `f64`.
+///
+/// ```
+/// use backprop_audit::tolerance;
+/// use backprop_gradcheck::Dtype;
+///
+/// assert!(tolerance(Dtype::F32) > tolerance(Dtype::F64));
+/// ```
+pub fn tolerance(dtype: Dtype) -> f64 {
     match dtype {
         Dtype::F64 => 1e-9,
         Dtype::F32 => 1e-3,
@@ -77,89 +86,106 @@ fn worst_gap(a: &ArrayD<f64>, b: &ArrayD<f64>) -> Option<(f64, Vec<usize>)> {
     Some(worst)
 }
 
-/// candle's forward pass against the naive loop's.
+/// The framework's forward pass against the naive loop's.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ForwardCheck {
-    /// `max |candle - naive| / max(1, max |naive|)`.
+    /// `max |framework - naive| / max(1, max |naive|)`.
     pub error: f64,
     /// Whether that is within the tolerance of the dtype.
     pub agrees: bool,
     /// The output element where they differ most.
     pub index: Vec<usize>,
-    /// candle's value there.
-    pub candle: f64,
+    /// The framework's value there.
+    pub framework: f64,
     /// The naive loop's value there.
     pub naive: f64,
 }
 
 impl ForwardCheck {
-    /// One line for the report.
-    pub fn describe(&self) -> String {
+    /// One line for the report, `framework` naming the framework.
+    pub fn describe(&self, framework: &str) -> String {
         if self.agrees {
             format!(
-                "candle's forward agrees with it (max relative difference {:.1e})",
+                "{framework}'s forward agrees with it (max relative difference {:.1e})",
                 self.error
             )
         } else {
             format!(
-                "candle's FORWARD disagrees with it: out{:?} is {:e}, the definition gives {:e}",
-                self.index, self.candle, self.naive
+                "{framework}'s FORWARD disagrees with it: out{:?} is {:e}, the definition gives {:e} (relative difference {:.1e})",
+                self.index, self.framework, self.naive, self.error
             )
         }
     }
 }
 
-/// candle's forward (in `dtype`, in the case's layout) against the naive
-/// loop's; an error when candle fails or the shapes differ.
-pub(crate) fn forward_check(
-    case: &Case,
-    reference: &Reference,
-    values: &[ArrayD<f64>],
+/// The framework's forward output `framework` (computed in `dtype`)
+/// against the naive loop's `naive`.
+///
+/// ```
+/// use backprop_audit::forward_check;
+/// use backprop_gradcheck::Dtype;
+/// use ndarray::arr1;
+///
+/// let naive = arr1(&[1.0, 2.0]).into_dyn();
+/// let ok = forward_check(&arr1(&[1.0, 2.0 + 1e-12]).into_dyn(), &naive, Dtype::F64)?;
+/// assert!(ok.agrees);
+/// let off = forward_check(&arr1(&[1.0, 2.5]).into_dyn(), &naive, Dtype::F64)?;
+/// assert_eq!((off.agrees, off.index.as_slice()), (false, &[1][..]));
+/// # Ok::<(), String>(())
+/// ```
+///
+/// # Errors
+///
+/// When the shapes differ, in words.
+pub fn forward_check(
+    framework: &ArrayD<f64>,
+    naive: &ArrayD<f64>,
     dtype: Dtype,
 ) -> Result<ForwardCheck, String> {
-    let candle_dtype = match dtype {
-        Dtype::F64 => DType::F64,
-        Dtype::F32 => DType::F32,
-    };
-    let candle = candle_forward(&*case.f, values, candle_dtype, case.layout)?;
-    let naive = (reference.forward)(values);
-    match worst_gap(&candle, &naive) {
+    match worst_gap(framework, naive) {
         Some((d, index)) => {
-            let error = d / scale(&naive);
+            let error = d / scale(naive);
             Ok(ForwardCheck {
                 error,
                 agrees: error <= tolerance(dtype),
-                candle: candle[IxDyn(&index)],
+                framework: framework[IxDyn(&index)],
                 naive: naive[IxDyn(&index)],
                 index,
             })
         }
         None => Err(format!(
-            "candle's forward has shape {:?}, the naive loop's {:?}",
-            candle.shape(),
+            "the forward has shape {:?}, the naive loop's {:?}",
+            framework.shape(),
             naive.shape()
         )),
     }
 }
 
-/// Confirm a failing check by the naive loop.
-pub(crate) fn confirm(
-    case: &Case,
+/// Confirm a failing check by the naive loop: `report` is the check,
+/// `values` its inputs, `forward` the framework's output at them in the
+/// oracle's precision, `gradients` its gradients in the check's dtype with
+/// the check's upstream gradient (or why they could not be had).
+///
+/// The failure is confirmed when the naive VJP passes finite differences
+/// of the naive forward (so the naive code is right) and either the
+/// framework's forward disagrees with the definition, or its backward pass
+/// fails, or its gradient disagrees with the naive VJP.
+pub fn confirm(
+    report: &GradientReport,
     reference: &Reference,
     values: &[ArrayD<f64>],
-    report: &CandleReport,
+    forward: Result<ArrayD<f64>, String>,
+    gradients: Result<GradientsAt, String>,
 ) -> Confirmation {
-    let dtype = match report.dtype {
-        Dtype::F64 => DType::F64,
-        Dtype::F32 => DType::F32,
-    };
+    let framework = report.framework.as_str();
+    let naive_forward = (reference.forward)(values);
     let (forward_error, forward_agrees, forward_note) =
-        match forward_check(case, reference, values, report.oracle) {
-            Ok(f) => (f.error, f.agrees, f.describe()),
+        match forward.and_then(|out| forward_check(&out, &naive_forward, report.oracle)) {
+            Ok(f) => (f.error, f.agrees, f.describe(framework)),
             Err(m) => (
                 f64::INFINITY,
                 false,
-                format!("candle's FORWARD fails ({m}) where the definition computes an output"),
+                format!("{framework}'s FORWARD fails ({m}) where the definition computes an output"),
             ),
         };
     let mut options = Options {
@@ -180,7 +206,7 @@ pub(crate) fn confirm(
     .unwrap_or(false);
 
     let names = report.input_names();
-    let gap = match candle_gradients(&*case.f, values, dtype, case.layout, report.seed) {
+    let gap = match gradients {
         Err(_) => None,
         Ok((grads, upstream)) => {
             let naive = (reference.vjp)(values, &upstream);
@@ -197,14 +223,14 @@ pub(crate) fn confirm(
                             input: names[i].clone(),
                             naive: n[IxDyn(&index)],
                             index,
-                            candle: None,
+                            framework: None,
                         })
                     }
                     None => None,
                     Some(c) => match worst_gap(c, n) {
                         Some((d, index)) if d > tol * scale(n) => Some(GradientGap {
                             input: names[i].clone(),
-                            candle: Some(c[IxDyn(&index)]),
+                            framework: Some(c[IxDyn(&index)]),
                             naive: n[IxDyn(&index)],
                             index,
                         }),
@@ -222,19 +248,19 @@ pub(crate) fn confirm(
     // must show against the naive VJP; otherwise it is in the forward pass.
     let confirmed = reference_passes && (!forward_agrees || fails_to_compute || gap.is_some());
     let gap_note = match (&gap, fails_to_compute) {
-        _ if !forward_agrees => "the failure is in candle's forward pass".to_string(),
-        (_, true) => "candle's backward pass gives no gradient to compare".to_string(),
-        (Some(g), _) => match g.candle {
+        _ if !forward_agrees => format!("the failure is in {framework}'s forward pass"),
+        (_, true) => format!("{framework}'s backward pass gives no gradient to compare"),
+        (Some(g), _) => match g.framework {
             Some(c) => format!(
-                "at {}{:?} candle's gradient is {c:e}, the naive loop's {:e}",
+                "at {}{:?} {framework}'s gradient is {c:e}, the naive loop's {:e}",
                 g.input, g.index, g.naive
             ),
             None => format!(
-                "candle gives no gradient for {}; the naive loop's is {:e} at {:?}",
+                "{framework} gives no gradient for {}; the naive loop's is {:e} at {:?}",
                 g.input, g.naive, g.index
             ),
         },
-        (None, _) => "candle's gradient agrees with the naive loop".to_string(),
+        (None, _) => format!("{framework}'s gradient agrees with the naive loop"),
     };
     let summary = format!(
         "naive loop: {forward_note}; its own VJP {} finite differences; {gap_note}{}",

@@ -1,12 +1,12 @@
-//! The result of checking one candle function.
+//! The result of checking one function of a framework: a verdict per
+//! input and for the whole check.
 
 use std::fmt;
 
 use backprop_gradcheck::{Dtype, Mode, Report};
-use ndarray::ArrayD;
 use serde::Serialize;
 
-use crate::{CheckOptions, InputLayout, Status};
+use crate::{Phase, Status};
 
 /// The verdict on one input's gradient.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -17,32 +17,48 @@ pub struct InputResult {
     pub name: String,
     /// Its shape.
     pub shape: Vec<usize>,
-    /// The shape of candle's gradient (of the storage tensor; for a
-    /// transposed or strided layout it differs from `shape`); `None` when
-    /// candle gave no gradient or the backward pass failed.
+    /// The shape of the framework's gradient (for a transposed or strided
+    /// input in candle, of its storage); `None` when the framework gave no
+    /// gradient or the backward pass failed.
     pub gradient_shape: Option<Vec<usize>>,
-    /// How candle's gradient came out.
+    /// How the framework's gradient came out.
     pub status: Status,
     /// What is wrong, in one line; empty for a pass.
     pub message: String,
 }
 
-/// The result of [`check`](crate::check): candle's gradient of one function
-/// against finite differences of its forward pass.
+/// A framework's gradient of one function against finite differences of
+/// its forward pass: what an adapter's `check` returns.
 ///
 /// `Display` prints one line per input and, for anything wrong, the worst
 /// few elements (never a whole tensor).
+///
+/// ```
+/// use backprop_audit::{GradientReport, Phase, Status};
+/// use backprop_gradcheck::Dtype;
+///
+/// let report = GradientReport::new("candle", "exp", Dtype::F32, 0, &["x".into()], &[vec![2, 3]]);
+/// assert!(report.passed());
+/// let report = report.panicked(Phase::Backward, "index out of bounds");
+/// assert_eq!(report.status, Status::Panic);
+/// assert_eq!(report.message, "candle panicked in backward: index out of bounds");
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CandleReport {
+pub struct GradientReport {
+    /// The framework checked (`"candle"`, `"burn"`): the subject of every
+    /// message.
+    pub framework: String,
     /// Name of the check.
     pub name: String,
-    /// The dtype candle computed the gradient in.
+    /// The dtype the framework computed the gradient in.
     pub dtype: Dtype,
-    /// The dtype of the forward pass the finite differences ran through
-    /// (`f64` unless candle lacks an `f64` version).
+    /// The precision of the forward pass the finite differences ran
+    /// through (`f64` unless the framework has no true `f64` version).
     pub oracle: Dtype,
-    /// The inputs' memory layout.
-    pub layout: InputLayout,
+    /// How the inputs were laid out in memory, for frameworks that present
+    /// them several ways (candle: `transposed`, `strided`); `None` for
+    /// plain contiguous inputs.
+    pub layout: Option<String>,
     /// Seed of the upstream gradient and random directions.
     pub seed: u64,
     /// Mode of the numerical comparison actually run; `None` when the check
@@ -58,40 +74,48 @@ pub struct CandleReport {
     /// structural checks), when it ran.
     pub gradcheck: Option<Report>,
     /// Remarks that are not failures (e.g. an oracle in `f32`, an input
-    /// candle gives no gradient for whose true gradient is zero).
+    /// the framework gives no gradient for whose true gradient is zero).
     pub notes: Vec<String>,
 }
 
-impl CandleReport {
-    /// A report with every input passing, to be filled in.
-    pub(crate) fn new(
-        name: String,
+impl GradientReport {
+    /// A report with every input passing, to be filled in: `names` (missing
+    /// ones become `"input N"`) and `shapes` of the inputs.
+    pub fn new(
+        framework: impl Into<String>,
+        name: impl Into<String>,
         dtype: Dtype,
-        options: &CheckOptions,
-        values: &[ArrayD<f64>],
-    ) -> CandleReport {
-        let inputs = values
+        seed: u64,
+        names: &[String],
+        shapes: &[Vec<usize>],
+    ) -> GradientReport {
+        let inputs = shapes
             .iter()
             .enumerate()
-            .map(|(index, v)| InputResult {
+            .map(|(index, shape)| InputResult {
                 index,
-                name: options
-                    .input_names
+                name: names
                     .get(index)
                     .cloned()
                     .unwrap_or_else(|| format!("input {index}")),
-                shape: v.shape().to_vec(),
+                shape: shape.clone(),
                 gradient_shape: None,
                 status: Status::Pass,
                 message: String::new(),
             })
             .collect();
-        CandleReport {
-            name,
+        let name = name.into();
+        GradientReport {
+            framework: framework.into(),
+            name: if name.is_empty() {
+                "function".into()
+            } else {
+                name
+            },
             dtype,
             oracle: Dtype::F64,
-            layout: options.layout,
-            seed: options.gradcheck.seed,
+            layout: None,
+            seed,
             mode: None,
             status: Status::Pass,
             message: "pass".into(),
@@ -106,8 +130,7 @@ impl CandleReport {
         self.inputs.iter().map(|i| i.name.clone()).collect()
     }
 
-    /// Whether candle's gradient is acceptable for every input (pass or
-    /// kink).
+    /// Whether the gradient is acceptable for every input (pass or kink).
     pub fn passed(&self) -> bool {
         self.status.is_ok()
     }
@@ -118,8 +141,8 @@ impl CandleReport {
     }
 
     /// Set the overall status and message from the inputs' (the most
-    /// severe input speaks for the check).
-    pub(crate) fn summarise(&mut self) {
+    /// severe input speaks for the check; the first on a tie).
+    pub fn summarise(&mut self) {
         let worst = self
             .inputs
             .iter()
@@ -135,23 +158,43 @@ impl CandleReport {
             }
         }
     }
+
+    /// The report of a check that stopped at a failure with no gradient to
+    /// compare (a backward error, a gradient shape the backward pass itself
+    /// rejected): every input gets `status` and `message`.
+    pub fn stopped(mut self, status: Status, message: impl Into<String>) -> GradientReport {
+        self.status = status;
+        self.message = message.into();
+        for input in &mut self.inputs {
+            input.status = status;
+            input.message.clone_from(&self.message);
+            input.gradient_shape = None;
+        }
+        self
+    }
+
+    /// The report of a check that stopped at a panic (caught) in `phase`.
+    pub fn panicked(self, phase: Phase, message: &str) -> GradientReport {
+        let text = format!("{} panicked in {phase}: {message}", self.framework);
+        self.stopped(Status::Panic, text)
+    }
 }
 
-impl fmt::Display for CandleReport {
+impl fmt::Display for GradientReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mode = self
             .mode
             .map(|m| format!("{m:?}").to_lowercase())
             .unwrap_or_else(|| "no comparison".into());
+        let layout = self
+            .layout
+            .as_deref()
+            .map(|l| format!("{l}, "))
+            .unwrap_or_default();
         writeln!(
             f,
-            "{} [{}, oracle {}, {}, {mode}, seed {}]: {}",
-            self.name,
-            self.dtype,
-            self.oracle,
-            self.layout.name(),
-            self.seed,
-            self.status
+            "{} [{}, oracle {}, {layout}{mode}, seed {}]: {}",
+            self.name, self.dtype, self.oracle, self.seed, self.status
         )?;
         for input in &self.inputs {
             if input.message.is_empty() {
