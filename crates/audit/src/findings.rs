@@ -247,7 +247,7 @@ impl Finding {
 /// affected = [\"=1.0.0\"]
 /// {fence}
 ///
-/// # exp: gradient off by one
+/// ## exp: gradient off by one
 /// "
 /// );
 /// let findings = known_findings("crates/some/findings", &[("F-0001.md", text.as_str())])?;
