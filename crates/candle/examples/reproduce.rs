@@ -8,10 +8,10 @@
 //! Each `findings/CANDLE-NNNN.rs` is a standalone program (paste it into a
 //! new crate with `candle-core = "=0.11.1"` and `cargo run` it); this
 //! example compiles all of them into one binary, so the crate links candle
-//! once for its reproducers instead of once per finding. A reproducer
-//! asserts what the definition gives, so it fails (panics or returns an
-//! error) while candle is wrong. Exit status: 0 when every selected finding
-//! reproduces, 1 when one no longer does, 2 for an unknown id.
+//! once for its reproducers instead of once per finding. Each prints
+//! candle's result next to what the definition gives (some stop at
+//! candle's error or an assertion); `tests/findings.rs` is what judges
+//! that each still reproduces. Exit status: 0, or 2 for an unknown id.
 
 use std::panic::catch_unwind;
 use std::process::{ExitCode, Termination};
@@ -76,26 +76,18 @@ fn main() -> ExitCode {
         eprintln!("reproduce: no finding {unknown:?}; the findings are {}", ids.join(", "));
         return ExitCode::from(2);
     }
-    let mut gone = Vec::new();
     for &(id, run) in REPRODUCERS {
         if !wanted.is_empty() && !wanted.iter().any(|w| id.eq_ignore_ascii_case(w)) {
             continue;
         }
         println!("== {id}");
-        // The reproducer's own panic message (printed by the default hook)
-        // says what candle got wrong.
-        let reproduces = catch_unwind(run).map_or(true, |code| code != ExitCode::SUCCESS);
-        if reproduces {
-            println!("{id}: reproduces");
-        } else {
-            println!("{id}: does NOT reproduce (candle agrees with the definition)");
-            gone.push(id);
+        // A reproducer that asserts the definition's value panics while
+        // candle is wrong; the next one still runs.
+        match catch_unwind(run) {
+            Ok(code) if code == ExitCode::SUCCESS => {}
+            Ok(_) => println!("({id}'s program exits with an error: see above)"),
+            Err(_) => println!("({id}'s program panics: see above)"),
         }
     }
-    if gone.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        println!("no longer reproducing: {}", gone.join(", "));
-        ExitCode::FAILURE
-    }
+    ExitCode::SUCCESS
 }
