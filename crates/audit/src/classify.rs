@@ -155,7 +155,8 @@ impl GradientReport {
         self.mode = Some(checked.mode);
         for (i, input) in self.inputs.iter_mut().enumerate() {
             let gradient = observed.get(i).unwrap_or(&Observed::Missing);
-            let (status, message, note) = classify_input(&self.framework, gradient, checked.pair(i));
+            let (status, message, note) =
+                classify_input(&self.framework, gradient, checked.pair(i));
             if let Some(note) = note {
                 self.notes.push(format!("{}: {note}", input.name));
             }

@@ -179,15 +179,16 @@ pub fn confirm(
 ) -> Confirmation {
     let framework = report.framework.as_str();
     let naive_forward = (reference.forward)(values);
-    let (forward_error, forward_agrees, forward_note) =
-        match forward.and_then(|out| forward_check(&out, &naive_forward, report.oracle)) {
-            Ok(f) => (f.error, f.agrees, f.describe(framework)),
-            Err(m) => (
-                f64::INFINITY,
-                false,
-                format!("{framework}'s FORWARD fails ({m}) where the definition computes an output"),
-            ),
-        };
+    let (forward_error, forward_agrees, forward_note) = match forward
+        .and_then(|out| forward_check(&out, &naive_forward, report.oracle))
+    {
+        Ok(f) => (f.error, f.agrees, f.describe(framework)),
+        Err(m) => (
+            f64::INFINITY,
+            false,
+            format!("{framework}'s FORWARD fails ({m}) where the definition computes an output"),
+        ),
+    };
     let mut options = Options {
         seed: report.seed,
         ..Options::default()

@@ -76,3 +76,8 @@ pub use report::{GradientReport, InputResult};
 pub use run::{Audit, AuditCase, AuditOptions, Progress};
 pub use status::{Phase, Status};
 pub use verdict::cpu_model;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

@@ -91,7 +91,10 @@ fn run(options: &AuditOptions, known: Vec<Finding>) -> Audit {
 
 #[test]
 fn failures_equal_to_the_known_findings_pass() {
-    let known = findings(&[("TOY-0001", &["pool() *"]), ("TOY-0002", &["norm() x[3] *"])]);
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
     let audit = run(&AuditOptions::default(), known);
     assert!(audit.passed());
     let claims: Vec<Option<&str>> = audit.checks.iter().map(|c| c.known.as_deref()).collect();
@@ -99,7 +102,16 @@ fn failures_equal_to_the_known_findings_pass() {
     // pool, norm; a skipped check is claimed by nothing.
     assert_eq!(
         claims,
-        [None, None, None, None, Some("TOY-0001"), Some("TOY-0001"), None, Some("TOY-0002")]
+        [
+            None,
+            None,
+            None,
+            None,
+            Some("TOY-0001"),
+            Some("TOY-0001"),
+            None,
+            Some("TOY-0002")
+        ]
     );
     assert_eq!(audit.checks[2].name, "exp() x[5] [f64]");
 }
@@ -133,7 +145,10 @@ fn a_known_finding_that_no_longer_reproduces_fails() {
 
 #[test]
 fn a_filter_or_a_dtype_holds_the_run_to_the_findings_its_checks_claim() {
-    let known = findings(&[("TOY-0001", &["pool() *"]), ("TOY-0002", &["norm() x[3] *"])]);
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
     let options = AuditOptions {
         filter: Some("POOL".into()),
         ..AuditOptions::default()
@@ -148,8 +163,17 @@ fn a_filter_or_a_dtype_holds_the_run_to_the_findings_its_checks_claim() {
         ..AuditOptions::default()
     };
     let audit = run(&options, known);
-    assert!(audit.checks.iter().all(|c| c.dtype.as_deref() == Some("f64")));
-    let ids: Vec<&str> = audit.findings.iter().map(|f| f.advisory.id.as_str()).collect();
+    assert!(
+        audit
+            .checks
+            .iter()
+            .all(|c| c.dtype.as_deref() == Some("f64"))
+    );
+    let ids: Vec<&str> = audit
+        .findings
+        .iter()
+        .map(|f| f.advisory.id.as_str())
+        .collect();
     assert_eq!(ids, ["TOY-0001"], "norm's finding shows only in f32");
     assert!(audit.passed());
 }
@@ -163,21 +187,38 @@ fn progress_comes_once_per_function_with_new_failures_named() {
         ..AuditOptions::default()
     };
     let audit = Audit::run(&catalog(), &options, known, &mut |p| {
-        lines.push((p.function.to_string(), p.checks.len(), p.line(), p.new_failures()));
+        lines.push((
+            p.function.to_string(),
+            p.checks.len(),
+            p.line(),
+            p.new_failures(),
+        ));
     });
     let functions: Vec<(&str, usize)> = lines.iter().map(|(f, n, _, _)| (f.as_str(), *n)).collect();
     assert_eq!(functions, [("exp", 4), ("pool", 2), ("norm", 2)]);
     assert!(lines[1].2.contains("2 known"), "{}", lines[1].2);
     assert!(lines[2].2.contains("1 NEW FAILURE(S)") && lines[2].2.contains("1 skipped"));
     assert_eq!(lines[2].3, ["new: norm() x[3] [f32] — seed 9"]);
-    assert!(audit.checks.iter().all(|c| c.message == "seed 9"), "the seed reaches every check");
+    assert!(
+        audit.checks.iter().all(|c| c.message == "seed 9"),
+        "the seed reaches every check"
+    );
 }
 
 #[test]
 fn the_longest_matching_pattern_claims_a_check() {
-    let known = findings(&[("TOY-0001", &["pool() *"]), ("TOY-0002", &["pool() x[4] [f32]"])]);
-    assert_eq!(claim(&known, "pool() x[4] [f32]").unwrap().advisory.id, "TOY-0002");
-    assert_eq!(claim(&known, "pool() x[4] [f64]").unwrap().advisory.id, "TOY-0001");
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["pool() x[4] [f32]"]),
+    ]);
+    assert_eq!(
+        claim(&known, "pool() x[4] [f32]").unwrap().advisory.id,
+        "TOY-0002"
+    );
+    assert_eq!(
+        claim(&known, "pool() x[4] [f64]").unwrap().advisory.id,
+        "TOY-0001"
+    );
     assert!(claim(&known, "exp() x[3] [f64]").is_none());
     assert!(glob("a*c*e", "abcde") && !glob("a*c*e", "abde") && glob("*", ""));
 }

@@ -48,7 +48,9 @@ mod candle_0014;
 /// A finding's id and its reproducer's `main`, its result as an exit code.
 type Reproducer = (&'static str, fn() -> ExitCode);
 
-/// Every reproducer, in id order.
+/// Every reproducer, in id order. Some `main`s return `()`, some a
+/// `Result`; `Termination::report` makes them alike.
+#[allow(clippy::unit_arg)]
 const REPRODUCERS: &[Reproducer] = &[
     ("CANDLE-0001", || candle_0001::main().report()),
     ("CANDLE-0002", || candle_0002::main().report()),
@@ -73,7 +75,10 @@ fn main() -> ExitCode {
         .find(|w| !REPRODUCERS.iter().any(|(id, _)| id.eq_ignore_ascii_case(w)))
     {
         let ids: Vec<&str> = REPRODUCERS.iter().map(|(id, _)| *id).collect();
-        eprintln!("reproduce: no finding {unknown:?}; the findings are {}", ids.join(", "));
+        eprintln!(
+            "reproduce: no finding {unknown:?}; the findings are {}",
+            ids.join(", ")
+        );
         return ExitCode::from(2);
     }
     for &(id, run) in REPRODUCERS {

@@ -118,7 +118,11 @@ fn junit_testcases_are_named_by_the_call_its_configuration_and_dtype() {
             "{}",
             c.name
         );
-        assert!(junit.contains(&format!("name=\"{}\"", c.name)), "{}", c.name);
+        assert!(
+            junit.contains(&format!("name=\"{}\"", c.name)),
+            "{}",
+            c.name
+        );
     }
 }
 
@@ -161,10 +165,16 @@ fn ops_candle_lacks_in_f64_are_skipped_in_f64_and_checked_in_f32() {
     assert_eq!(audit.checks.len(), 2);
     assert_eq!(audit.checks[0].status, ReportStatus::Skipped);
     assert!(audit.checks[0].message.contains("no f64 version"));
-    assert_eq!(audit.checks[0].known, None, "a skipped check reproduces nothing");
+    assert_eq!(
+        audit.checks[0].known, None,
+        "a skipped check reproduces nothing"
+    );
     let case = catalog()
         .into_iter()
-        .find(|c| c.name(Dtype::F32).contains("candle_nn::ops::rms_norm(eps=1e-5) x[3, 4]"))
+        .find(|c| {
+            c.name(Dtype::F32)
+                .contains("candle_nn::ops::rms_norm(eps=1e-5) x[3, 4]")
+        })
         .unwrap();
     match case.run(Dtype::F32, 0).outcome {
         Outcome::Checked { report } => {

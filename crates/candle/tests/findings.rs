@@ -323,7 +323,10 @@ fn every_finding_file_is_well_formed_and_listed() {
     // The version the findings name is the version the workspace pins.
     let workspace = include_str!("../../../Cargo.toml");
     for package in ["candle-core", "candle-nn"] {
-        let pin = format!("{package} = {{ version = \"={}\"", backprop_candle::CANDLE_VERSION);
+        let pin = format!(
+            "{package} = {{ version = \"={}\"",
+            backprop_candle::CANDLE_VERSION
+        );
         assert!(workspace.contains(&pin), "the workspace pins {pin}");
     }
     let ids: Vec<&str> = findings.iter().map(|f| f.advisory.id.as_str()).collect();

@@ -49,8 +49,8 @@ impl CaseResult {
                 let rel = report.gradcheck.as_ref().map(|g| g.max_rel_error());
                 match self.forward.as_ref().filter(|f| !f.agrees) {
                     Some(f) => {
-                        let at = Location::new("out", f.index.clone())
-                            .with_values(f.framework, f.naive);
+                        let at =
+                            Location::new("out", f.index.clone()).with_values(f.framework, f.naive);
                         (ReportStatus::Fail, rel, Some(at))
                     }
                     None => (report.status.to_report(), rel, location(self, report)),
