@@ -251,3 +251,45 @@ fn malformed_finding_files_are_errors() {
         Err(FindingError::Toml { .. })
     ));
 }
+
+#[test]
+fn finish_writes_the_report_folder_and_exits_by_the_rule() {
+    use std::process::ExitCode;
+
+    let dir = std::env::temp_dir().join(format!("backprop-audit-finish-{}", std::process::id()));
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
+    let audit = run(&AuditOptions::default(), known);
+    let report = audit.to_report("toy audit", &[("toy", "1.0")]);
+    assert_eq!(
+        backprop_audit::finish(&audit, &report, &dir),
+        ExitCode::SUCCESS
+    );
+    for file in ["report.json", "junit.xml", "report.md", "report.html"] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("name=\"pool() x[4] [f64]\""),
+        "JUnit names the check as called"
+    );
+
+    let new_failure = run(
+        &AuditOptions::default(),
+        findings(&[("TOY-0001", &["pool() *"])]),
+    );
+    let report = new_failure.to_report("toy audit", &[]);
+    assert_eq!(
+        backprop_audit::finish(&new_failure, &report, &dir),
+        ExitCode::from(backprop_audit::EXIT_CHANGED)
+    );
+    // A folder that cannot be created: the report's own exit status.
+    let blocked = dir.join("report.json").join("inside-a-file");
+    assert_eq!(
+        backprop_audit::finish(&new_failure, &report, &blocked),
+        ExitCode::from(backprop_audit::EXIT_REPORT)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
