@@ -87,7 +87,8 @@ pub const EXIT_REPORT: u8 = 3;
 
 /// The end of an audit binary's run: write `report` into `dir`, print the
 /// verdict, each failing check no finding claims, each known finding's
-/// state and where the report is, and return the exit status
+/// state, where the report is and how long the run took on which CPU, and
+/// return the exit status
 /// ([`EXIT_PASSED`], [`EXIT_CHANGED`] or [`EXIT_REPORT`]).
 pub fn finish(audit: &Audit, report: &backprop_report::Report, dir: &Path) -> ExitCode {
     if let Err(e) = report.write_all(dir) {
@@ -111,7 +112,12 @@ pub fn finish(audit: &Audit, report: &backprop_report::Report, dir: &Path) -> Ex
             state.finding.title
         );
     }
-    println!("report: {} ({:.1} s)", dir.display(), audit.seconds);
+    println!(
+        "report: {} ({:.1} s on {})",
+        dir.display(),
+        audit.seconds,
+        crate::cpu_model()
+    );
     if report.passed() {
         ExitCode::from(EXIT_PASSED)
     } else {
