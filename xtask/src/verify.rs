@@ -91,6 +91,16 @@ fn check_cell(cell: &Cell) -> CellResult {
             g.to_svg(f, Some(grads))
         })
     });
+    let stepper_html = cell.cross_check.map(|c| {
+        let circuit = c.circuit;
+        let at: Vec<String> = circuit
+            .inputs
+            .iter()
+            .map(|(name, value)| format!("{name} = {value:?}"))
+            .collect();
+        let title = format!("In [{}]: {}\nat {}", cell.number, cell.title, at.join(", "));
+        circuit.with_graph(&circuit.notebook_point(), |g, _, f, _| g.to_html(f, &title))
+    });
     CellResult {
         number: cell.number,
         title: cell.title.to_owned(),
@@ -98,6 +108,7 @@ fn check_cell(cell: &Cell) -> CellResult {
         output,
         diff,
         diagram_svg,
+        stepper_html,
     }
 }
 
