@@ -68,6 +68,14 @@ pub trait AuditCase {
     /// of the op in `dtype`. Never panics: a framework panic is a check
     /// with status `Panic`.
     fn check(&self, dtype: Dtype, seed: u64) -> CheckResult;
+
+    /// Every report entry of the case in `dtype`: [`check`](AuditCase::check)'s
+    /// alone by default. An adapter whose case also yields a second entry
+    /// (burn's check that its `f64` forward really computes in `f64`, say)
+    /// overrides this.
+    fn checks(&self, dtype: Dtype, seed: u64) -> Vec<CheckResult> {
+        vec![self.check(dtype, seed)]
+    }
 }
 
 /// Progress, once per function of the catalog.
@@ -196,9 +204,10 @@ impl Audit {
             let first = checks.len();
             for (case, dtypes) in selected.iter().filter(|(c, _)| c.function() == function) {
                 for &dtype in dtypes {
-                    let mut check = case.check(dtype, options.seed);
-                    claimed(&mut check, &findings);
-                    checks.push(check);
+                    for mut check in case.checks(dtype, options.seed) {
+                        claimed(&mut check, &findings);
+                        checks.push(check);
+                    }
                 }
             }
             progress(&Progress {

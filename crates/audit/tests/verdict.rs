@@ -293,3 +293,34 @@ fn finish_writes_the_report_folder_and_exits_by_the_rule() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_case_may_yield_several_entries() {
+    /// A case with a second entry per dtype (like burn's forward-precision
+    /// check).
+    struct Twice;
+    impl AuditCase for Twice {
+        fn function(&self) -> &str {
+            "twice"
+        }
+        fn name(&self, dtype: Dtype) -> String {
+            format!("twice() [{dtype}]")
+        }
+        fn check(&self, dtype: Dtype, _seed: u64) -> CheckResult {
+            CheckResult::new("toy", self.name(dtype), Status::Pass, "pass")
+        }
+        fn checks(&self, dtype: Dtype, seed: u64) -> Vec<CheckResult> {
+            let extra = CheckResult::new(
+                "toy",
+                format!("{} precision", self.name(dtype)),
+                Status::Fail,
+                "low",
+            );
+            vec![self.check(dtype, seed), extra]
+        }
+    }
+    let known = findings(&[("TOY-0001", &["twice() * precision"])]);
+    let audit = Audit::run(&[Twice], &AuditOptions::default(), known, &mut |_| {});
+    assert_eq!(audit.checks.len(), 4);
+    assert!(audit.passed());
+}
