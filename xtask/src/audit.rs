@@ -1,17 +1,19 @@
-//! `cargo xtask audit burn`: check burn's gradients.
+//! `cargo xtask audit candle|burn`: check a framework's gradients.
 //!
-//! The audit lives in `crates/burn` (binary `burn-audit`), the only crate
-//! allowed to depend on burn; xtask does not, so `cargo xtask verify` never
-//! builds burn. This command runs the binary through cargo (`cargo run -p
-//! backprop-burn`, dev profile; `--release` for the optimised build),
-//! forwards the options and returns its exit status: 0 when the failures
-//! are exactly the known findings and each still reproduces, 1 otherwise.
+//! Each audit lives in its adapter crate (`crates/candle`, binary
+//! `candle-audit`; `crates/burn`, binary `burn-audit`), the only crate
+//! allowed to depend on that framework; xtask does not, so `cargo xtask
+//! verify` never builds either. This command runs the binary through cargo
+//! (`cargo run -p backprop-<framework>`, dev profile; `--release` for the
+//! optimised build), forwards the options and returns its exit status: 0
+//! when the failures are exactly the known findings and each still
+//! reproduces, 1 otherwise.
 //!
-//! `--test-build` runs the `burn-audit` that `cargo test --workspace`
+//! `--test-build` runs the audit binary that `cargo test --workspace`
 //! builds instead. Cargo unifies dependency features over the packages it
 //! builds, so `cargo run -p backprop-burn` after `cargo test --workspace`
-//! sees different features for some of burn's dependencies and compiles
-//! burn a second time; CI avoids that.
+//! sees different features for some of the framework's dependencies and
+//! compiles it a second time; CI avoids that.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -30,6 +32,10 @@ pub struct Args {
 /// The frameworks the audit covers.
 #[derive(clap::Subcommand, Debug, Clone)]
 pub enum Target {
+    /// Every differentiable op of candle-core and candle-nn (CPU), f64 and
+    /// f32, against finite differences; writes report.json, junit.xml,
+    /// report.md and report.html.
+    Candle(FrameworkArgs),
     /// Every differentiable op of burn-tensor and the losses and norms of
     /// burn-nn (ndarray backend, CPU), f64 and f32, against finite
     /// differences; writes report.json, junit.xml, report.md and
@@ -41,6 +47,7 @@ impl Target {
     /// The framework and the options it was given.
     fn split(&self) -> (Framework, &FrameworkArgs) {
         match self {
+            Target::Candle(options) => (CANDLE, options),
             Target::Burn(options) => (BURN, options),
         }
     }
@@ -79,6 +86,13 @@ pub struct Framework {
     /// The binary.
     pub bin: &'static str,
 }
+
+/// candle's audit.
+pub const CANDLE: Framework = Framework {
+    name: "candle",
+    package: "backprop-candle",
+    bin: "candle-audit",
+};
 
 /// burn's audit.
 pub const BURN: Framework = Framework {
@@ -208,12 +222,30 @@ mod tests {
     use clap::Parser;
 
     fn parse(list: &[&str]) -> FrameworkArgs {
+        parse_target(list).1.clone()
+    }
+
+    fn parse_target(list: &[&str]) -> (Framework, FrameworkArgs) {
         let cli = crate::Cli::try_parse_from(list).expect("valid arguments");
         match cli.command {
-            crate::Command::Audit(Args {
-                target: Target::Burn(b),
-            }) => b,
-            _ => panic!("not an audit of burn"),
+            crate::Command::Audit(args) => {
+                let (framework, options) = args.target.split();
+                (framework, options.clone())
+            }
+            _ => panic!("not an audit"),
+        }
+    }
+
+    #[test]
+    fn each_framework_runs_its_own_binary_and_report_folder() {
+        for (name, framework) in [("candle", CANDLE), ("burn", BURN)] {
+            let (parsed, options) = parse_target(&["cargo xtask", "audit", name, "--seed", "3"]);
+            assert_eq!(parsed, framework);
+            let args = argv(&command(parsed, &options));
+            assert!(args.windows(2).any(|w| w == ["--package", framework.package]));
+            assert!(args.windows(2).any(|w| w == ["--bin", framework.bin]));
+            let dir = args.iter().position(|a| a == "--report-dir").unwrap();
+            assert!(args[dir + 1].ends_with(&format!("target/audit/{name}")), "{}", args[dir + 1]);
         }
     }
 

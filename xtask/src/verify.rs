@@ -22,6 +22,8 @@ use similar::TextDiff;
 
 use backprop_report::{CellResult, CheckResult, Report, Status, ToCheckResult, format_worst};
 
+use crate::workspace_root;
+
 /// Options of `cargo xtask verify`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
@@ -45,14 +47,6 @@ pub struct Args {
 
 /// The suite of the staged-versus-graph and graph-versus-differences checks.
 const CROSS_CHECK: &str = "cross-check";
-
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .expect("xtask lives in the workspace root")
-        .to_path_buf()
-}
 
 fn selected(filter: Option<&str>, name: &str) -> bool {
     filter.is_none_or(|f| name.contains(f))
