@@ -33,7 +33,6 @@ mod error;
 mod inputs;
 mod precision;
 mod report;
-mod status;
 
 /// The burn version this crate audits (burn-tensor and burn-nn).
 pub const BURN_VERSION: &str = "0.22.1";
@@ -45,7 +44,9 @@ pub use error::CheckError;
 pub use inputs::Inputs;
 pub use precision::{LOW_PRECISION_NOISE, Noise, forward_noise};
 pub use report::{BurnReport, ForwardPrecision, InputResult};
-pub use status::{Phase, Status};
+/// The statuses and their names are `backprop-audit`'s, shared with the
+/// candle adapter: both audits report the same ways of being wrong.
+pub use backprop_audit::{Phase, Status};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]
