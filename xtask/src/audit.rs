@@ -242,10 +242,17 @@ mod tests {
             let (parsed, options) = parse_target(&["cargo xtask", "audit", name, "--seed", "3"]);
             assert_eq!(parsed, framework);
             let args = argv(&command(parsed, &options));
-            assert!(args.windows(2).any(|w| w == ["--package", framework.package]));
+            assert!(
+                args.windows(2)
+                    .any(|w| w == ["--package", framework.package])
+            );
             assert!(args.windows(2).any(|w| w == ["--bin", framework.bin]));
             let dir = args.iter().position(|a| a == "--report-dir").unwrap();
-            assert!(args[dir + 1].ends_with(&format!("target/audit/{name}")), "{}", args[dir + 1]);
+            assert!(
+                args[dir + 1].ends_with(&format!("target/audit/{name}")),
+                "{}",
+                args[dir + 1]
+            );
         }
     }
 

@@ -37,6 +37,9 @@ mod report;
 /// The burn version this crate audits (burn-tensor and burn-nn).
 pub const BURN_VERSION: &str = "0.22.1";
 
+/// The statuses and their names are `backprop-audit`'s, shared with the
+/// candle adapter: both audits report the same ways of being wrong.
+pub use backprop_audit::{Phase, Status};
 pub use check::{CheckOptions, F32_RUN_TO_RUN, check, check_arrays, tensor_values};
 pub use convert::MAX_RANK;
 pub use device::{BurnFloat, configure_device, device, device_default};
@@ -44,9 +47,6 @@ pub use error::CheckError;
 pub use inputs::Inputs;
 pub use precision::{LOW_PRECISION_NOISE, Noise, forward_noise};
 pub use report::{BurnReport, ForwardPrecision, InputResult};
-/// The statuses and their names are `backprop-audit`'s, shared with the
-/// candle adapter: both audits report the same ways of being wrong.
-pub use backprop_audit::{Phase, Status};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -215,7 +215,7 @@ fn bad_input_is_an_error_not_a_panic() {
     // asks for rank 2, input is rank 1
     let e = check(
         |t: &Inputs| Ok(t.tensor::<2>(0)?.exp()),
-        &[x.clone()],
+        std::slice::from_ref(&x),
         &CheckOptions::default(),
     )
     .unwrap_err();
@@ -232,7 +232,7 @@ fn bad_input_is_an_error_not_a_panic() {
     );
     let e = check(
         |t: &Inputs| Ok(t.tensor::<1>(3)?.exp()),
-        &[x.clone()],
+        std::slice::from_ref(&x),
         &CheckOptions::default(),
     )
     .unwrap_err();
