@@ -352,9 +352,16 @@ pub fn softmax_cross_entropy_vjp<A: Element>(
         .zip(ds.rows_mut())
         .zip(labels.iter())
     {
-        let (m, total) = row_totals(&row);
-        for (j, (o, &s)) in out.iter_mut().zip(row.iter()).enumerate() {
-            let p = (s - m).exp() / total;
+        // row_totals's sum, keeping each exp(sⱼ - m) to divide in place:
+        // one exp per score, not two.
+        let m = shift(lane_max(&row));
+        let mut total = <A as Real>::zero();
+        for (o, &s) in out.iter_mut().zip(row.iter()) {
+            *o = (s - m).exp();
+            total = total + *o;
+        }
+        for (j, o) in out.iter_mut().enumerate() {
+            let p = *o / total;
             let local = if j == label {
                 p - <A as Real>::one()
             } else {

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use backprop_graph::engine::{Cotangent, NodeId, Operation};
 use ndarray::{ArcArray, ArrayViewD, IxDyn};
 
+use crate::op::Grad;
 use crate::{Element, TensorOp};
 
 /// A tensor value on the tape: forward values and gradients alike.
@@ -100,8 +101,12 @@ impl<A: Element> Operation for Node<A> {
             .vjp_wanted(&args, &output, &upstream.0.view(), &wanted)
             .expect("shapes were checked when the node was recorded");
         for (&(input, _), grad) in inputs.iter().zip(grads) {
-            if let Some(grad) = grad {
-                send(input, Value(grad.into_shared()));
+            match grad {
+                Some(Grad::New(grad)) => send(input, Value(grad.into_shared())),
+                // Shared, not copied: a later contribution to the same slot
+                // copies it first (ArcArray is copy-on-write).
+                Some(Grad::Upstream) => send(input, upstream.clone()),
+                None => {}
             }
         }
     }
