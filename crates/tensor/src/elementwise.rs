@@ -6,7 +6,9 @@
 //! gates broadcast like NumPy, and their gradients are summed back to each
 //! operand's shape by [`sum_to`].
 
-use backprop_gates::{Binary, BinaryRule, BinaryVisitor, Unary, UnaryRule, UnaryVisitor, chain};
+use backprop_gates::{
+    Binary, BinaryRule, BinaryVisitor, DerivativeFrom, Unary, UnaryRule, UnaryVisitor, chain,
+};
 use ndarray::{ArrayD, ArrayViewD};
 
 use crate::broadcast::{broadcast_shapes, sum_to};
@@ -57,9 +59,16 @@ pub fn unary_vjp<A: Element>(
         type Output = ArrayD<A>;
         fn visit<R: UnaryRule>(self, rule: R) -> ArrayD<A> {
             let [x, y, dy] = self.0;
-            zip_map3(x.shape(), x, y, dy, |x, y, upstream| {
-                chain(rule.df(x, y), upstream)
-            })
+            // `df` reads only the value its rule names (checked for every
+            // gate in backprop-gates), so one operand less is read.
+            match R::DERIVATIVE_FROM {
+                DerivativeFrom::Input => {
+                    zip_map2(x.shape(), x, dy, |x, upstream| chain(rule.df(x, x), upstream))
+                }
+                DerivativeFrom::Output => {
+                    zip_map2(y.shape(), y, dy, |y, upstream| chain(rule.df(y, y), upstream))
+                }
+            }
         }
     }
     Ok(gate.visit(Vjp([x, y, dy])))
