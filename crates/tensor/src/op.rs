@@ -211,6 +211,43 @@ impl TensorOp {
         }
     }
 
+    /// [`forward`](TensorOp::forward), and what the backward pass can
+    /// reuse rather than recompute: the softmax probabilities of
+    /// [`SoftmaxCrossEntropy`](TensorOp::SoftmaxCrossEntropy) (`None` for
+    /// the other ops).
+    pub(crate) fn forward_saving<A: Element>(
+        &self,
+        inputs: &[ArrayViewD<'_, A>],
+    ) -> Result<(ArrayD<A>, Option<ArrayD<A>>)> {
+        match self {
+            TensorOp::SoftmaxCrossEntropy(labels) if inputs.len() == 1 => {
+                let (loss, probs) = sm::softmax_cross_entropy_with_probs(&inputs[0], labels)?;
+                Ok((loss, Some(probs)))
+            }
+            _ => Ok((self.forward(inputs)?, None)),
+        }
+    }
+
+    /// [`vjp_wanted`](TensorOp::vjp_wanted) using what
+    /// [`forward_saving`](TensorOp::forward_saving) kept, if anything.
+    pub(crate) fn vjp_saved<A: Element>(
+        &self,
+        inputs: &[ArrayViewD<'_, A>],
+        output: &ArrayViewD<'_, A>,
+        upstream: &ArrayViewD<'_, A>,
+        wanted: &[bool],
+        saved: Option<&ArrayD<A>>,
+    ) -> Result<Vec<Option<Grad<A>>>> {
+        match (self, saved) {
+            // ds = dL · (p - one_hot(y)) / N, p as the forward pass left it.
+            (TensorOp::SoftmaxCrossEntropy(labels), Some(probs)) if wanted == [true] => {
+                let ds = sm::cross_entropy_vjp_from_probs(&probs.view(), labels, upstream)?;
+                Ok(vec![Some(Grad::New(ds))])
+            }
+            _ => self.vjp_wanted(inputs, output, upstream, wanted),
+        }
+    }
+
     /// The vector-Jacobian product: given the inputs, the op's `output` on
     /// them and the upstream gradient `dL/d output`, the gradient `dL/d
     /// input` for each input (each with its input's shape).
