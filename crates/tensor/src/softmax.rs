@@ -371,8 +371,10 @@ pub(crate) fn cross_entropy_vjp_from_probs<A: Element>(
     same_shape("softmax_cross_entropy", &[], dl.shape())?;
     let upstream = dl[[]];
     let n = A::from_f64(probs.shape()[0] as f64);
-    let mut ds = probs.to_owned();
-    for (mut row, &label) in ds.outer_iter_mut().zip(labels.iter()) {
+    let classes = probs.shape()[1];
+    let mut ds = probs.as_standard_layout().into_owned();
+    let rows = ds.as_slice_mut().expect("standard layout");
+    for (row, &label) in rows.chunks_exact_mut(classes.max(1)).zip(labels.iter()) {
         for (j, o) in row.iter_mut().enumerate() {
             let local = if j == label {
                 *o - <A as Real>::one()
