@@ -399,7 +399,6 @@ impl fmt::Display for Binary {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::Gate;
 
     /// A gate that declares constant derivatives must return exactly them

@@ -62,12 +62,12 @@ pub fn unary_vjp<A: Element>(
             // `df` reads only the value its rule names (checked for every
             // gate in backprop-gates), so one operand less is read.
             match R::DERIVATIVE_FROM {
-                DerivativeFrom::Input => {
-                    zip_map2(x.shape(), x, dy, |x, upstream| chain(rule.df(x, x), upstream))
-                }
-                DerivativeFrom::Output => {
-                    zip_map2(y.shape(), y, dy, |y, upstream| chain(rule.df(y, y), upstream))
-                }
+                DerivativeFrom::Input => zip_map2(x.shape(), x, dy, |x, upstream| {
+                    chain(rule.df(x, x), upstream)
+                }),
+                DerivativeFrom::Output => zip_map2(y.shape(), y, dy, |y, upstream| {
+                    chain(rule.df(y, y), upstream)
+                }),
             }
         }
     }
