@@ -17,6 +17,8 @@ mod timing;
 mod train;
 
 use std::path::PathBuf;
+
+use crate::workspace_root;
 use std::process::{Command, ExitCode};
 
 use serde::Serialize;
@@ -246,13 +248,6 @@ fn rerun(steady_heap: bool) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace root")
-        .to_path_buf()
 }
 
 /// Everything measured, for the human-readable report.

@@ -6,11 +6,15 @@
 //!   failure.
 //! - `bench`: matmul and scalar-graph benchmarks (`--json` for one JSON
 //!   object per line, `--numpy` to run NumPy side by side).
+//! - `audit candle`: check candle's gradients (runs `crates/candle`'s
+//!   `candle-audit` through cargo; xtask itself never depends on candle).
 
+mod audit;
 mod bench;
 mod notebook;
 mod verify;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +36,17 @@ enum Command {
     Verify(verify::Args),
     /// Benchmark matmul (forward and backward) and the scalar graph.
     Bench(bench::Args),
+    /// Audit another framework's gradients against finite differences and
+    /// write the same four reports (`cargo xtask audit candle`).
+    Audit(audit::Args),
+}
+
+/// The workspace root (xtask lives in it).
+pub(crate) fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace root")
+        .to_path_buf()
 }
 
 fn main() -> ExitCode {
@@ -39,5 +54,6 @@ fn main() -> ExitCode {
         Command::Notebook(args) => notebook::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }

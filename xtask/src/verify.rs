@@ -22,6 +22,8 @@ use similar::TextDiff;
 
 use backprop_report::{CellResult, CheckResult, Report, Status, ToCheckResult, format_worst};
 
+use crate::workspace_root;
+
 /// Options of `cargo xtask verify`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Args {
@@ -45,14 +47,6 @@ pub struct Args {
 
 /// The suite of the staged-versus-graph and graph-versus-differences checks.
 const CROSS_CHECK: &str = "cross-check";
-
-fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .parent()
-        .expect("xtask lives in the workspace root")
-        .to_path_buf()
-}
 
 fn selected(filter: Option<&str>, name: &str) -> bool {
     filter.is_none_or(|f| name.contains(f))
@@ -97,6 +91,16 @@ fn check_cell(cell: &Cell) -> CellResult {
             g.to_svg(f, Some(grads))
         })
     });
+    let stepper_html = cell.cross_check.map(|c| {
+        let circuit = c.circuit;
+        let at: Vec<String> = circuit
+            .inputs
+            .iter()
+            .map(|(name, value)| format!("{name} = {value:?}"))
+            .collect();
+        let title = format!("In [{}]: {}\nat {}", cell.number, cell.title, at.join(", "));
+        circuit.with_graph(&circuit.notebook_point(), |g, _, f, _| g.to_html(f, &title))
+    });
     CellResult {
         number: cell.number,
         title: cell.title.to_owned(),
@@ -104,6 +108,7 @@ fn check_cell(cell: &Cell) -> CellResult {
         output,
         diff,
         diagram_svg,
+        stepper_html,
     }
 }
 

@@ -103,3 +103,38 @@ fn seeds_reproduce_a_run() {
     };
     assert_eq!(checks(a.path()), checks(b.path()));
 }
+
+#[test]
+fn report_html_links_a_step_by_step_page_for_each_gradient_cell() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["verify", "--filter", "In [", "--report-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("xtask runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).expect("report.html");
+    for cell in [3, 4, 12] {
+        let file = format!("steps-in-{cell}.html");
+        let page = std::fs::read_to_string(dir.path().join(&file)).expect(&file);
+        assert!(page.starts_with("<!DOCTYPE html>"), "{file}");
+        assert!(
+            page.contains("id=\"bp-data\"") && page.contains(&format!("In [{cell}]")),
+            "{file} is the cell's stepper"
+        );
+        assert!(
+            html.contains(&format!("<a href=\"{file}\">")),
+            "report.html links {file}"
+        );
+    }
+    for cell in [8, 16] {
+        assert!(
+            !dir.path().join(format!("steps-in-{cell}.html")).exists(),
+            "In [{cell}] has no gradient circuit"
+        );
+    }
+}

@@ -70,7 +70,9 @@ Examples:
 Examples:
   backprop explain '(x + y) * z' x=-2 y=5 z=-4
   backprop explain '(x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)' x=3 y=-4 --dot f.dot --svg f.svg
-  dot -Tpng f.dot -o f.png      # the DOT file needs Graphviz; the SVG does not")]
+  dot -Tpng f.dot -o f.png      # the DOT file needs Graphviz; the SVG does not
+  backprop explain '(x + sigmoid(y)) / (sigmoid(x) + (x + y)^2)' x=3 y=-4 --html f.html
+                                # open f.html in a browser; f.html#step=9 links step 9")]
     Explain {
         /// Expression and values.
         #[command(flatten)]
@@ -83,6 +85,11 @@ Examples:
         /// to FILE (drawn without any external program).
         #[arg(long, value_name = "FILE")]
         svg: Option<PathBuf>,
+        /// Also write a self-contained HTML page to FILE that steps through
+        /// the forward and backward pass on the circuit (buttons or arrow
+        /// keys; #step=N links a step; nothing is fetched).
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
     },
     /// Check the backpropagated gradients against central finite
     /// differences (backprop-gradcheck) and print a verdict per variable.

@@ -137,7 +137,7 @@ impl Prepared {
 }
 
 /// The expression text: the argument itself, or standard input for `-`.
-fn read_expression(argument: &str) -> Result<String, Failure> {
+pub fn read_expression(argument: &str) -> Result<String, Failure> {
     if argument != "-" {
         return Ok(argument.to_owned());
     }

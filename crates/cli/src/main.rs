@@ -21,6 +21,7 @@ mod grad;
 mod input;
 mod output;
 mod report;
+mod stepper;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -36,9 +37,18 @@ use report::Failure;
 fn run(cli: Cli, stdout: &mut dyn Write) -> Result<Output, Failure> {
     match cli.command {
         Command::Grad { input, json } => grad::run(&input, json),
-        Command::Explain { input, dot, svg } => {
-            explain::run(&input, dot.as_deref(), svg.as_deref(), stdout)
-        }
+        Command::Explain {
+            input,
+            dot,
+            svg,
+            html,
+        } => stepper::explain(
+            &input,
+            dot.as_deref(),
+            svg.as_deref(),
+            html.as_deref(),
+            stdout,
+        ),
         Command::Check { input, rtol, atol } => check::run(&input, rtol, atol),
     }
 }

@@ -47,6 +47,7 @@ mod catalog;
 mod chain;
 mod dual;
 mod edges;
+mod notation;
 mod real;
 mod ulps;
 mod unary;

@@ -41,6 +41,7 @@
 //! gradient included. Nothing recurses, so a chain of 10 million nodes
 //! records, backpropagates and drops on any stack.
 
+pub mod diagram;
 pub mod engine;
 mod scalar;
 

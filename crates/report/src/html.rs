@@ -115,6 +115,15 @@ fn notebook(h: &mut String, r: &Report) {
         if let Some(svg) = &c.diagram_svg {
             let _ = writeln!(h, "<div class=\"diagram\">{}</div>", inline_svg(svg));
         }
+        if c.stepper_html.is_some() {
+            let _ = writeln!(
+                h,
+                "<p><a href=\"{}\">Step through In [{}]'s forward and backward pass</a> \
+                 (a page beside this report)</p>",
+                esc(&c.stepper_file()),
+                c.number
+            );
+        }
     }
 }
 

@@ -204,6 +204,7 @@ pub struct Property {
 ///     output: "dfdq = -4\n".into(),
 ///     diff: None,
 ///     diagram_svg: None,
+///     stepper_html: None,
 /// };
 /// let report = Report::new("backprop verify").with_notebook(vec![cell]);
 /// assert!(report.to_markdown().contains("| notebook | 1 | 1 | 0 | 0 | - |"));
@@ -225,6 +226,35 @@ pub struct CellResult {
     /// shown in `report.html` only.
     #[serde(skip)]
     pub diagram_svg: Option<String>,
+    /// A self-contained page that steps through the cell's forward and
+    /// backward pass (`backprop_graph::Graph::to_html`), for gradient
+    /// cells. [`Report::write_all`] writes it beside `report.html` as
+    /// [`CellResult::stepper_file`], and `report.html` links it.
+    #[serde(skip)]
+    pub stepper_html: Option<String>,
+}
+
+impl CellResult {
+    /// The file name of the cell's step-by-step page in a report folder
+    /// (`steps-in-12.html` for `In [12]`).
+    ///
+    /// ```
+    /// use backprop_report::{CellResult, Status};
+    ///
+    /// let cell = CellResult {
+    ///     number: 12,
+    ///     title: "staged backward".into(),
+    ///     status: Status::Pass,
+    ///     output: String::new(),
+    ///     diff: None,
+    ///     diagram_svg: None,
+    ///     stepper_html: Some("<!DOCTYPE html>...".into()),
+    /// };
+    /// assert_eq!(cell.stepper_file(), "steps-in-12.html");
+    /// ```
+    pub fn stepper_file(&self) -> String {
+        format!("steps-in-{}.html", self.number)
+    }
 }
 
 /// A known problem in the code under test, committed with its reproducer

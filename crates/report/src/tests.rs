@@ -35,6 +35,7 @@ fn sample() -> Report {
             diagram_svg: Some(
                 "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>".into(),
             ),
+            stepper_html: Some("<!DOCTYPE html><title>In [3] step by step</title>".into()),
         }]),
         known_findings: Vec::new(),
         checks: vec![
@@ -145,6 +146,7 @@ fn json_round_trips_except_the_diagrams() {
         if let Some(cells) = &mut expected.notebook {
             for c in cells {
                 c.diagram_svg = None;
+                c.stepper_html = None;
             }
         }
         assert_eq!(back, expected);
@@ -239,11 +241,18 @@ fn all_four_files_are_written() {
         let text = std::fs::read_to_string(dir.path().join(f)).expect(f);
         assert!(text.contains("deliberate failure"), "{f} names the failure");
     }
+    let page = std::fs::read_to_string(dir.path().join("steps-in-3.html")).expect("the page");
+    assert_eq!(page, "<!DOCTYPE html><title>In [3] step by step</title>");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("<a href=\"steps-in-3.html\">"),
+        "report.html links the page"
+    );
     let left: Vec<_> = std::fs::read_dir(dir.path())
         .expect("lists")
         .map(|e| e.expect("entry").file_name())
         .collect();
-    assert_eq!(left.len(), 4, "no temporary files are left: {left:?}");
+    assert_eq!(left.len(), 5, "no temporary files are left: {left:?}");
 }
 
 #[test]

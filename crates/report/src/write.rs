@@ -28,7 +28,9 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportEr
 
 impl Report {
     /// Writes `report.json`, `junit.xml`, `report.md` and `report.html`
-    /// into `dir`, creating it if needed. Each file is replaced atomically.
+    /// into `dir`, creating it if needed, and the notebook cells'
+    /// step-by-step pages ([`CellResult::stepper_file`](crate::CellResult::stepper_file))
+    /// that `report.html` links. Each file is replaced atomically.
     ///
     /// ```
     /// use backprop_report::{CheckResult, Report, Status, REPORT_FILES};
@@ -48,6 +50,11 @@ impl Report {
         write_atomically(&dir.join(json), self.to_json().as_bytes())?;
         write_atomically(&dir.join(junit), self.to_junit().as_bytes())?;
         write_atomically(&dir.join(md), self.to_markdown().as_bytes())?;
+        for cell in self.notebook.iter().flatten() {
+            if let Some(page) = &cell.stepper_html {
+                write_atomically(&dir.join(cell.stepper_file()), page.as_bytes())?;
+            }
+        }
         write_atomically(&dir.join(html), self.to_html().as_bytes())
     }
 }

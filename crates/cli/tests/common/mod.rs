@@ -2,6 +2,9 @@
 
 #![allow(dead_code)] // each test file uses its own part
 
+pub mod chromium;
+pub mod page;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 

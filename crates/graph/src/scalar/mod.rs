@@ -1,10 +1,10 @@
 //! Scalar graphs: [`Graph`] records `f64` operations through [`Var`] handles.
 
 mod arith;
-mod dot;
+mod diagram;
 pub(crate) mod op;
-#[cfg(feature = "svg")]
-mod svg;
+#[cfg(feature = "html")]
+mod stepper;
 mod trace;
 
 use std::cell::{Ref, RefCell};
@@ -174,7 +174,7 @@ impl Graph {
     /// diagrams).
     pub fn to_dot(&self, output: Var<'_>, gradients: Option<&Gradients>) -> String {
         self.check_same(output);
-        dot::render(self, output.id, gradients)
+        diagram::plain(self, output.id, gradients).to_dot()
     }
 
     /// An SVG rendering of the graph up to `output`, laid out without any
@@ -194,7 +194,7 @@ impl Graph {
     #[cfg(feature = "svg")]
     pub fn to_svg(&self, output: Var<'_>, gradients: Option<&Gradients>) -> String {
         self.check_same(output);
-        svg::render(self, output.id, gradients)
+        diagram::plain(self, output.id, gradients).to_svg()
     }
 
     /// The node's name, or `#index` if it has none.
@@ -367,42 +367,4 @@ impl Index<Var<'_>> for Gradients {
     fn index(&self, var: Var<'_>) -> &f64 {
         self.0.get(var.id).unwrap_or(&0.0)
     }
-}
-
-/// One wire of a circuit diagram: input `from` feeds operand `port` (of
-/// `arity`) of node `to` (creation indices).
-#[cfg_attr(not(feature = "svg"), allow(dead_code))]
-pub(crate) struct Wire {
-    pub from: usize,
-    pub to: usize,
-    pub port: usize,
-    pub arity: usize,
-}
-
-/// The part of the tape `output` depends on, for diagrams: which nodes
-/// (`needed[i]`, up to the output) and the wires between them in creation
-/// order, operands in order. One reverse sweep over the tape, no recursion.
-pub(crate) fn circuit(tape: &Tape<ScalarOp>, output: NodeId) -> (Vec<bool>, Vec<Wire>) {
-    let values = tape.values();
-    let n = output.index() + 1;
-    let mut needed = vec![false; n];
-    needed[n - 1] = true;
-    let mut wires = Vec::new();
-    for to in (0..n).rev() {
-        if !needed[to] {
-            continue;
-        }
-        let (inputs, arity) = tape.op(tape.node(to).expect("to < len")).inputs(values);
-        for (port, x) in inputs[..arity].iter().enumerate().rev() {
-            needed[x.index()] = true;
-            wires.push(Wire {
-                from: x.index(),
-                to,
-                port,
-                arity,
-            });
-        }
-    }
-    wires.reverse();
-    (needed, wires)
 }

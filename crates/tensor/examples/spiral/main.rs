@@ -5,13 +5,17 @@
 //! ```sh
 //! cargo run --release --example spiral                  # from the workspace root
 //! cargo run --release --example spiral -- --json run.json --seed 7
+//! cargo run --release --example spiral -- --graph network-graph.svg
 //! ```
 //!
 //! It writes three SVG pictures (the decision regions of both models and
 //! the loss curves) into `crates/tensor/images/` unless told otherwise, and
 //! with `--json FILE` the data set, the initial parameters, the
 //! hyperparameters and every iteration's loss, so that the run can be
-//! replayed in NumPy (`python3 xtask/scripts/replay_spiral.py FILE`).
+//! replayed in NumPy (`python3 xtask/scripts/replay_spiral.py FILE`). With
+//! `--graph FILE` it draws the trained network's computational graph (one
+//! step's loss, every node's op and shape, small tensors' values and
+//! gradients) as SVG, or as Graphviz DOT if FILE ends in `.dot`.
 
 mod plots;
 
@@ -22,6 +26,7 @@ use backprop_tensor::case_study::{
     self, Classifier, Hyperparameters, LinearClassifier, Spiral, TwoLayerNet,
 };
 use backprop_tensor::optim::Parameters;
+use backprop_tensor::{TensorError, TensorGraph};
 use clap::Parser;
 use rand::SeedableRng;
 use serde_json::{Value, json};
@@ -51,6 +56,11 @@ struct Args {
     /// Do not draw the pictures.
     #[arg(long, conflicts_with = "plots")]
     no_plots: bool,
+    /// Also draw the trained network's computational graph (one step's
+    /// loss with every shape, and small tensors' values and gradients) to
+    /// FILE: SVG, or Graphviz DOT if FILE ends in `.dot`.
+    #[arg(long, value_name = "FILE")]
+    graph: Option<PathBuf>,
 }
 
 /// One model's run, for the JSON dump and the pictures.
@@ -89,6 +99,13 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut net = TwoLayerNet::new(D, HIDDEN, K, &mut rng);
     let net_run = train(&mut net, &data, Hyperparameters::NETWORK, 1000)?;
 
+    if let Some(path) = &args.graph {
+        let dot = path.extension().is_some_and(|e| e == "dot");
+        let drawing = network_graph(&net, &data, Hyperparameters::NETWORK.reg, dot)?;
+        std::fs::write(path, drawing)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("\nwrote the network's graph to {}", path.display());
+    }
     if let Some(path) = &args.json {
         let dump = dump(&data, &linear_run, &net_run);
         std::fs::write(path, serde_json::to_string(&dump)? + "\n")
@@ -125,6 +142,31 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     Ok(())
+}
+
+/// The two-layer network's loss on the whole data set, recorded on a new
+/// graph with named parameters and backpropagated, drawn as SVG (or DOT).
+fn network_graph(
+    net: &TwoLayerNet,
+    data: &Spiral,
+    reg: f64,
+    dot: bool,
+) -> Result<String, TensorError> {
+    let g = TensorGraph::new();
+    let p = net.parameters().record(&g);
+    for (id, name) in net.ids().into_iter().zip(["W", "b", "W2", "b2"]) {
+        p[id].named(name);
+    }
+    let x = g
+        .constant_shared(data.x.clone().into_dyn().into_shared())
+        .named("X");
+    let loss = case_study::loss(net, &p, x, &data.y, reg)?.named("loss");
+    let grads = g.backward(loss)?;
+    Ok(if dot {
+        g.to_dot(loss, Some(&grads))
+    } else {
+        g.to_svg(loss, Some(&grads))
+    })
 }
 
 /// Trains `model` with `hyper`, printing the loss every `every` iterations

@@ -2,6 +2,7 @@
 //! [`Tensor`] handles onto the same tape engine as scalar graphs.
 
 mod arith;
+mod diagram;
 mod methods;
 mod node;
 

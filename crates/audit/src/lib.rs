@@ -1,0 +1,83 @@
+//! The framework-independent half of a gradient audit of a deep-learning
+//! framework (`backprop-candle`, `backprop-burn`).
+//!
+//! An adapter supplies only what needs the framework: how to run a
+//! function forward in `f64`/`f32`, how to get the framework's gradients
+//! (or its error or panic), and its catalog of cases ([`AuditCase`]). This
+//! crate owns the rest:
+//!
+//! * [`Status`] and [`Phase`]: the ways a framework's gradient can be wrong,
+//!   with their report names;
+//! * [`GradientReport`] and [`GradientReport::classify`]: one check's
+//!   verdict per input, from the numerical comparison and what the backward
+//!   run gave ([`Observed`]);
+//! * [`Reference`], [`forward_check`] and [`confirm`]: the second route, an
+//!   op's naive loop, that confirms a finding;
+//! * [`Finding`] and [`known_findings`]: the known-findings files
+//!   (RustSec-style Markdown with TOML front matter) and which finding
+//!   claims a check ([`claim`], [`glob`]);
+//! * [`Audit`]: the case loop with filter, seed and progress, the report
+//!   folder through `backprop-report`, and the exit rule
+//!   ([`Audit::passed`]);
+//! * [`AuditArgs`] and [`finish`]: the audit binary's shared command line.
+//!
+//! ```
+//! use backprop_audit::{Audit, AuditCase, AuditOptions};
+//! use backprop_gradcheck::Dtype;
+//! use backprop_report::{CheckResult, Status};
+//!
+//! /// A catalog entry of some framework.
+//! struct Exp;
+//!
+//! impl AuditCase for Exp {
+//!     fn function(&self) -> &str {
+//!         "exp"
+//!     }
+//!     fn name(&self, dtype: Dtype) -> String {
+//!         format!("exp x[3] [{dtype}]")
+//!     }
+//!     fn check(&self, dtype: Dtype, _seed: u64) -> CheckResult {
+//!         // An adapter runs the framework here (e.g. `backprop_candle::check`).
+//!         CheckResult::new("framework", self.name(dtype), Status::Pass, "pass")
+//!             .with_rule(self.function())
+//!             .with_dtype(dtype.name())
+//!     }
+//! }
+//!
+//! let audit = Audit::run(&[Exp], &AuditOptions::default(), Vec::new(), &mut |p| {
+//!     eprintln!("{}", p.line())
+//! });
+//! assert_eq!(audit.checks.len(), 2); // f64 and f32
+//! assert!(audit.passed());
+//! let report = audit.to_report("framework gradient audit", &[("framework", "1.0")]);
+//! assert_eq!(report.checks[1].name, "exp x[3] [f32]");
+//! ```
+
+mod classify;
+mod cli;
+mod confirm;
+mod findings;
+mod reference;
+mod report;
+mod run;
+mod status;
+mod verdict;
+
+pub use classify::{Observed, classify_input};
+pub use cli::{AuditArgs, EXIT_CHANGED, EXIT_PASSED, EXIT_REPORT, EXIT_USAGE, finish};
+pub use confirm::{
+    Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, forward_check, tolerance,
+};
+pub use findings::{
+    Advisory, Affected, Finding, FindingError, Versions, claim, glob, known_findings,
+};
+pub use reference::{Forward, Reference, Vjp};
+pub use report::{GradientReport, InputResult};
+pub use run::{Audit, AuditCase, AuditOptions, Progress};
+pub use status::{Phase, Status};
+pub use verdict::cpu_model;
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeExamples;

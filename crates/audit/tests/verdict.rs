@@ -1,0 +1,326 @@
+//! The exit rule, the case loop and the finding files, without any
+//! framework: a toy catalog whose checks fail or pass as told.
+
+use backprop_audit::{
+    Audit, AuditCase, AuditOptions, Finding, FindingError, claim, glob, known_findings,
+};
+use backprop_gradcheck::Dtype;
+use backprop_report::{CheckResult, Status};
+
+/// A toy case: `function` checked at `size`, failing in the dtypes listed.
+struct Toy {
+    function: &'static str,
+    size: usize,
+    fails_in: &'static [Dtype],
+    skipped_in: &'static [Dtype],
+}
+
+impl AuditCase for Toy {
+    fn function(&self) -> &str {
+        self.function
+    }
+    fn name(&self, dtype: Dtype) -> String {
+        format!("{}() x[{}] [{dtype}]", self.function, self.size)
+    }
+    fn check(&self, dtype: Dtype, seed: u64) -> CheckResult {
+        let status = if self.skipped_in.contains(&dtype) {
+            Status::Skipped
+        } else if self.fails_in.contains(&dtype) {
+            Status::Fail
+        } else {
+            Status::Pass
+        };
+        CheckResult::new("toy", self.name(dtype), status, format!("seed {seed}"))
+            .with_rule(self.function)
+            .with_dtype(dtype.name())
+    }
+}
+
+fn finding(id: &str, status: &str, cases: &[&str]) -> String {
+    let cases: Vec<String> = cases.iter().map(|c| format!("{c:?}")).collect();
+    format!(
+        "```toml\n[advisory]\nid = \"{id}\"\npackage = \"toy\"\ndate = \"2026-11-30\"\ntitle = \"{id} title\"\nstatus = \"{status}\"\ncases = [{}]\n\n[affected]\nfunctions = [\"toy::f\"]\n\n[versions]\naffected = [\"=1.0.0\"]\n```\n\n# {id} title\n\nBody.\n",
+        cases.join(", ")
+    )
+}
+
+fn findings(list: &[(&str, &[&str])]) -> Vec<Finding> {
+    let texts: Vec<(String, String)> = list
+        .iter()
+        .map(|(id, cases)| (format!("{id}.md"), finding(id, "wrong-value", cases)))
+        .collect();
+    let files: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    known_findings("crates/toy/findings", &files).unwrap()
+}
+
+fn catalog() -> Vec<Toy> {
+    vec![
+        Toy {
+            function: "exp",
+            size: 3,
+            fails_in: &[],
+            skipped_in: &[],
+        },
+        Toy {
+            function: "pool",
+            size: 4,
+            fails_in: &[Dtype::F64, Dtype::F32],
+            skipped_in: &[],
+        },
+        Toy {
+            function: "norm",
+            size: 3,
+            fails_in: &[Dtype::F32],
+            skipped_in: &[Dtype::F64],
+        },
+        Toy {
+            function: "exp",
+            size: 5,
+            fails_in: &[],
+            skipped_in: &[],
+        },
+    ]
+}
+
+fn run(options: &AuditOptions, known: Vec<Finding>) -> Audit {
+    Audit::run(&catalog(), options, known, &mut |_| {})
+}
+
+#[test]
+fn failures_equal_to_the_known_findings_pass() {
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
+    let audit = run(&AuditOptions::default(), known);
+    assert!(audit.passed());
+    let claims: Vec<Option<&str>> = audit.checks.iter().map(|c| c.known.as_deref()).collect();
+    // Grouped by function in order of first appearance: exp (both sizes),
+    // pool, norm; a skipped check is claimed by nothing.
+    assert_eq!(
+        claims,
+        [
+            None,
+            None,
+            None,
+            None,
+            Some("TOY-0001"),
+            Some("TOY-0001"),
+            None,
+            Some("TOY-0002")
+        ]
+    );
+    assert_eq!(audit.checks[2].name, "exp() x[5] [f64]");
+}
+
+#[test]
+fn a_new_failure_fails() {
+    let known = findings(&[("TOY-0001", &["pool() *"])]);
+    let audit = run(&AuditOptions::default(), known);
+    assert!(!audit.passed(), "norm [f32] fails and no finding claims it");
+    let report = audit.to_report("toy audit", &[]);
+    assert_eq!(report.summary().known, 2);
+}
+
+#[test]
+fn a_known_finding_that_no_longer_reproduces_fails() {
+    // Its check passes now.
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+        ("TOY-0003", &["exp() x[3] [f64]"]),
+    ]);
+    assert!(!run(&AuditOptions::default(), known).passed());
+    // No check matches it at all (in an unfiltered run).
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+        ("TOY-0003", &["gone() *"]),
+    ]);
+    assert!(!run(&AuditOptions::default(), known).passed());
+}
+
+#[test]
+fn a_filter_or_a_dtype_holds_the_run_to_the_findings_its_checks_claim() {
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
+    let options = AuditOptions {
+        filter: Some("POOL".into()),
+        ..AuditOptions::default()
+    };
+    let audit = run(&options, known.clone());
+    assert_eq!(audit.checks.len(), 2);
+    assert_eq!(audit.findings.len(), 1);
+    assert!(audit.passed());
+
+    let options = AuditOptions {
+        dtype: Some(Dtype::F64),
+        ..AuditOptions::default()
+    };
+    let audit = run(&options, known);
+    assert!(
+        audit
+            .checks
+            .iter()
+            .all(|c| c.dtype.as_deref() == Some("f64"))
+    );
+    let ids: Vec<&str> = audit
+        .findings
+        .iter()
+        .map(|f| f.advisory.id.as_str())
+        .collect();
+    assert_eq!(ids, ["TOY-0001"], "norm's finding shows only in f32");
+    assert!(audit.passed());
+}
+
+#[test]
+fn progress_comes_once_per_function_with_new_failures_named() {
+    let known = findings(&[("TOY-0001", &["pool() *"])]);
+    let mut lines = Vec::new();
+    let options = AuditOptions {
+        seed: 9,
+        ..AuditOptions::default()
+    };
+    let audit = Audit::run(&catalog(), &options, known, &mut |p| {
+        lines.push((
+            p.function.to_string(),
+            p.checks.len(),
+            p.line(),
+            p.new_failures(),
+        ));
+    });
+    let functions: Vec<(&str, usize)> = lines.iter().map(|(f, n, _, _)| (f.as_str(), *n)).collect();
+    assert_eq!(functions, [("exp", 4), ("pool", 2), ("norm", 2)]);
+    assert!(lines[1].2.contains("2 known"), "{}", lines[1].2);
+    assert!(lines[2].2.contains("1 NEW FAILURE(S)") && lines[2].2.contains("1 skipped"));
+    assert_eq!(lines[2].3, ["new: norm() x[3] [f32] — seed 9"]);
+    assert!(
+        audit.checks.iter().all(|c| c.message == "seed 9"),
+        "the seed reaches every check"
+    );
+}
+
+#[test]
+fn the_longest_matching_pattern_claims_a_check() {
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["pool() x[4] [f32]"]),
+    ]);
+    assert_eq!(
+        claim(&known, "pool() x[4] [f32]").unwrap().advisory.id,
+        "TOY-0002"
+    );
+    assert_eq!(
+        claim(&known, "pool() x[4] [f64]").unwrap().advisory.id,
+        "TOY-0001"
+    );
+    assert!(claim(&known, "exp() x[3] [f64]").is_none());
+    assert!(glob("a*c*e", "abcde") && !glob("a*c*e", "abde") && glob("*", ""));
+}
+
+#[test]
+fn malformed_finding_files_are_errors() {
+    let good = finding("TOY-0001", "wrong-value", &["pool() *"]);
+    let parsed = Finding::parse("TOY-0001.md", &good).unwrap();
+    assert_eq!(parsed.advisory.title, "TOY-0001 title");
+    assert_eq!(parsed.path(), "TOY-0001.md");
+    assert!(matches!(
+        Finding::parse("TOY-0001.md", "# no front matter\n"),
+        Err(FindingError::NoFrontMatter { .. })
+    ));
+    assert!(matches!(
+        Finding::parse("TOY-0002.md", &good),
+        Err(FindingError::Name { .. })
+    ));
+    assert!(matches!(
+        Finding::parse("TOY-0001.md", &good.replace("# TOY-0001 title", "# other")),
+        Err(FindingError::Title { .. })
+    ));
+    assert!(matches!(
+        Finding::parse("TOY-0001.md", &finding("TOY-0001", "bad", &["x"])),
+        Err(FindingError::Status { .. })
+    ));
+    let extra = good.replacen("[affected]", "[affected]\nextra = 1", 1);
+    assert!(matches!(
+        Finding::parse("TOY-0001.md", &extra),
+        Err(FindingError::Toml { .. })
+    ));
+}
+
+#[test]
+fn finish_writes_the_report_folder_and_exits_by_the_rule() {
+    use std::process::ExitCode;
+
+    let dir = std::env::temp_dir().join(format!("backprop-audit-finish-{}", std::process::id()));
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
+    let audit = run(&AuditOptions::default(), known);
+    let report = audit.to_report("toy audit", &[("toy", "1.0")]);
+    assert_eq!(
+        backprop_audit::finish(&audit, &report, &dir),
+        ExitCode::SUCCESS
+    );
+    for file in ["report.json", "junit.xml", "report.md", "report.html"] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("name=\"pool() x[4] [f64]\""),
+        "JUnit names the check as called"
+    );
+
+    let new_failure = run(
+        &AuditOptions::default(),
+        findings(&[("TOY-0001", &["pool() *"])]),
+    );
+    let report = new_failure.to_report("toy audit", &[]);
+    assert_eq!(
+        backprop_audit::finish(&new_failure, &report, &dir),
+        ExitCode::from(backprop_audit::EXIT_CHANGED)
+    );
+    // A folder that cannot be created: the report's own exit status.
+    let blocked = dir.join("report.json").join("inside-a-file");
+    assert_eq!(
+        backprop_audit::finish(&new_failure, &report, &blocked),
+        ExitCode::from(backprop_audit::EXIT_REPORT)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_case_may_yield_several_entries() {
+    /// A case with a second entry per dtype (like burn's forward-precision
+    /// check).
+    struct Twice;
+    impl AuditCase for Twice {
+        fn function(&self) -> &str {
+            "twice"
+        }
+        fn name(&self, dtype: Dtype) -> String {
+            format!("twice() [{dtype}]")
+        }
+        fn check(&self, dtype: Dtype, _seed: u64) -> CheckResult {
+            CheckResult::new("toy", self.name(dtype), Status::Pass, "pass")
+        }
+        fn checks(&self, dtype: Dtype, seed: u64) -> Vec<CheckResult> {
+            let extra = CheckResult::new(
+                "toy",
+                format!("{} precision", self.name(dtype)),
+                Status::Fail,
+                "low",
+            );
+            vec![self.check(dtype, seed), extra]
+        }
+    }
+    let known = findings(&[("TOY-0001", &["twice() * precision"])]);
+    let audit = Audit::run(&[Twice], &AuditOptions::default(), known, &mut |_| {});
+    assert_eq!(audit.checks.len(), 4);
+    assert!(audit.passed());
+}

@@ -1,0 +1,103 @@
+//! A check of the audit as a `backprop-report` entry, and the audit's
+//! report (`report.json`, `junit.xml`, `report.md`, `report.html`).
+
+use backprop_audit::Audit;
+use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
+
+use super::run::{CaseResult, Outcome};
+use crate::{CANDLE_VERSION, CandleReport};
+
+/// Where a check puts the blame: the worst element of the numerical
+/// comparison, else the naive loop's gap.
+fn location(result: &CaseResult, report: &CandleReport) -> Option<Location> {
+    if report.status.is_ok() {
+        return None;
+    }
+    let from_gradcheck = report.gradcheck.as_ref().and_then(|g| {
+        g.worst().map(|(input, e)| {
+            let mut at = Location::new(
+                report
+                    .inputs
+                    .get(input)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+                e.index.clone(),
+            )
+            .with_values(e.analytic, e.numeric);
+            at.output_index = e.output_index.clone();
+            at.input_value = e.input_value;
+            at
+        })
+    });
+    from_gradcheck.or_else(|| {
+        let gap = result.confirmation.as_ref()?.gap.as_ref()?;
+        let at = Location::new(gap.input.clone(), gap.index.clone());
+        Some(match gap.framework {
+            Some(c) => at.with_values(c, gap.naive),
+            None => at,
+        })
+    })
+}
+
+impl CaseResult {
+    /// This check as a report entry: suite = the package, rule = the
+    /// function, name = the check's name, the whole result as details.
+    pub fn to_check_result(&self) -> CheckResult {
+        let message = self.message();
+        let (status, rel, location) = match &self.outcome {
+            Outcome::Checked { report } => {
+                let rel = report.gradcheck.as_ref().map(|g| g.max_rel_error());
+                match self.forward.as_ref().filter(|f| !f.agrees) {
+                    Some(f) => {
+                        let at =
+                            Location::new("out", f.index.clone()).with_values(f.framework, f.naive);
+                        (ReportStatus::Fail, rel, Some(at))
+                    }
+                    None => (report.status.to_report(), rel, location(self, report)),
+                }
+            }
+            Outcome::Skipped { .. } => (ReportStatus::Skipped, None, None),
+            Outcome::NotRun { .. } => (ReportStatus::Fail, None, None),
+        };
+        // Every figure for a failure; for a pass the verdicts without the
+        // numerical comparison's element lists (they would make the report
+        // tens of megabytes).
+        let details = if status.is_ok() {
+            let mut lean = self.clone();
+            if let Outcome::Checked { report } = &mut lean.outcome {
+                report.gradcheck = None;
+            }
+            serde_json::to_value(&lean)
+        } else {
+            serde_json::to_value(self)
+        };
+        let mut check = CheckResult::new(self.package, self.name.clone(), status, message)
+            .with_rule(self.function)
+            .with_dtype(self.dtype.name())
+            .with_details(details.unwrap_or_default());
+        if let Some(rel) = rel {
+            check = check.with_rel_error(rel);
+        }
+        if let Some(at) = location {
+            check = check.with_location(at);
+        }
+        check
+    }
+}
+
+/// The report of a candle audit: every check, the known findings, the
+/// candle version, device, oracle and CPU.
+pub fn audit_report(audit: &Audit) -> Report {
+    audit.to_report(
+        "candle gradient audit",
+        &[
+            ("candle-core", CANDLE_VERSION),
+            ("candle-nn", CANDLE_VERSION),
+            ("device", "cpu"),
+            (
+                "oracle",
+                "central differences of candle's forward in f64 (f32 where candle has no f64)",
+            ),
+        ],
+    )
+}
