@@ -25,6 +25,15 @@ pub trait BinaryRule {
     fn kink_convention(&self) -> Option<KinkConvention> {
         None
     }
+    /// The local derivatives `(∂y/∂a, ∂y/∂b)` when they are the same
+    /// constants for every `a` and `b` (the linear gates: `+` and `-`), so
+    /// that a tensor backward pass can pass the upstream gradient on
+    /// instead of multiplying it by `1` element by element. `None` (the
+    /// default) when they depend on the operands. Must agree with
+    /// [`df`](BinaryRule::df).
+    fn constant_df(&self) -> Option<(f64, f64)> {
+        None
+    }
 }
 
 /// Addition. `f = a + b`, `∂f/∂a = 1`, `∂f/∂b = 1`.
@@ -38,6 +47,9 @@ impl BinaryRule for Add {
     fn df<F: Real>(&self, _a: F, _b: F, _y: F) -> (F, F) {
         (F::one(), F::one())
     }
+    fn constant_df(&self) -> Option<(f64, f64)> {
+        Some((1.0, 1.0))
+    }
 }
 
 /// Subtraction. `f = a - b`, `∂f/∂a = 1`, `∂f/∂b = -1`.
@@ -50,6 +62,9 @@ impl BinaryRule for Sub {
     }
     fn df<F: Real>(&self, _a: F, _b: F, _y: F) -> (F, F) {
         (F::one(), -F::one())
+    }
+    fn constant_df(&self) -> Option<(f64, f64)> {
+        Some((1.0, -1.0))
     }
 }
 
@@ -352,6 +367,19 @@ impl Binary {
         with_rule!(self, r => r.domain())
     }
 
+    /// The local derivatives when they are constants (`+`, `-`; see
+    /// [`BinaryRule::constant_df`]).
+    ///
+    /// ```
+    /// use backprop_gates::Binary;
+    ///
+    /// assert_eq!(Binary::Sub.constant_derivatives(), Some((1.0, -1.0)));
+    /// assert_eq!(Binary::Mul.constant_derivatives(), None);
+    /// ```
+    pub fn constant_derivatives(self) -> Option<(f64, f64)> {
+        with_rule!(self, r => r.constant_df())
+    }
+
     /// Whether the derivative jumps where `a == b`.
     pub fn kinks_at_ties(self) -> bool {
         with_rule!(self, r => r.kinks_at_ties())
@@ -366,5 +394,32 @@ impl Binary {
 impl fmt::Display for Binary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Gate;
+
+    /// A gate that declares constant derivatives must return exactly them
+    /// from `df` wherever it is defined; the others must not declare any
+    /// (their derivatives vary: checked at two points where they differ).
+    #[test]
+    fn constant_derivatives_agree_with_df() {
+        let points = [(0.5, 2.0), (3.0, -1.25), (-4.0, 0.75), (1e-3, 7.0)];
+        for &gate in Gate::catalog() {
+            let Gate::Binary(g) = gate else { continue };
+            let at: Vec<(f64, f64)> = points
+                .iter()
+                .map(|&(a, b)| g.derivatives(a, b, g.forward(a, b)))
+                .collect();
+            match g.constant_derivatives() {
+                Some(c) => assert!(at.iter().all(|&d| d == c), "{g}: {c:?} vs {at:?}"),
+                None => assert!(
+                    at.iter().any(|&d| d != at[0]),
+                    "{g}'s derivatives look constant: {at:?}"
+                ),
+            }
+        }
     }
 }

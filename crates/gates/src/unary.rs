@@ -703,3 +703,33 @@ impl fmt::Display for Unary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Gate;
+
+    /// `DERIVATIVE_FROM` is exact: `df` reads the value it names and never
+    /// the other one (tensor backward passes read only that operand), so
+    /// replacing the other by anything leaves the derivative unchanged.
+    #[test]
+    fn df_reads_only_the_value_derivative_from_names() {
+        for &gate in Gate::catalog() {
+            let Gate::Unary(g) = gate else { continue };
+            for x in [0.25, 0.5, 1.5, 3.0, -0.75, -2.0] {
+                let y = g.forward(x);
+                let exact = g.derivative(x, y);
+                for junk in [17.0, -3.5, f64::NAN] {
+                    let swapped = match g.derivative_from() {
+                        DerivativeFrom::Input => g.derivative(x, junk),
+                        DerivativeFrom::Output => g.derivative(junk, y),
+                    };
+                    assert!(
+                        swapped == exact || (swapped.is_nan() && exact.is_nan()),
+                        "{g} at x = {x}: {exact} with y, {swapped} with {junk} in its place"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -6,11 +6,14 @@
 //! gates broadcast like NumPy, and their gradients are summed back to each
 //! operand's shape by [`sum_to`].
 
-use backprop_gates::{Binary, BinaryRule, BinaryVisitor, Unary, UnaryRule, UnaryVisitor, chain};
+use backprop_gates::{
+    Binary, BinaryRule, BinaryVisitor, DerivativeFrom, Unary, UnaryRule, UnaryVisitor, chain,
+};
 use ndarray::{ArrayD, ArrayViewD};
 
 use crate::broadcast::{broadcast_shapes, sum_to};
 use crate::kernel::{zip_map1, zip_map2, zip_map3, zip_map4};
+use crate::op::Grad;
 use crate::{Element, Result, TensorError};
 
 /// `y = f(x)` elementwise, with `f` the gate's forward function.
@@ -56,9 +59,16 @@ pub fn unary_vjp<A: Element>(
         type Output = ArrayD<A>;
         fn visit<R: UnaryRule>(self, rule: R) -> ArrayD<A> {
             let [x, y, dy] = self.0;
-            zip_map3(x.shape(), x, y, dy, |x, y, upstream| {
-                chain(rule.df(x, y), upstream)
-            })
+            // `df` reads only the value its rule names (checked for every
+            // gate in backprop-gates), so one operand less is read.
+            match R::DERIVATIVE_FROM {
+                DerivativeFrom::Input => zip_map2(x.shape(), x, dy, |x, upstream| {
+                    chain(rule.df(x, x), upstream)
+                }),
+                DerivativeFrom::Output => zip_map2(y.shape(), y, dy, |y, upstream| {
+                    chain(rule.df(y, y), upstream)
+                }),
+            }
         }
     }
     Ok(gate.visit(Vjp([x, y, dy])))
@@ -117,11 +127,16 @@ pub fn binary_vjp<A: Element>(
     dy: &ArrayViewD<'_, A>,
 ) -> Result<(ArrayD<A>, ArrayD<A>)> {
     let [da, db] = binary_vjp_wanted(gate, a, b, y, dy, [true, true])?;
-    Ok((da.expect("wanted"), db.expect("wanted")))
+    let array = |g: Option<Grad<A>>| g.expect("wanted").into_array(dy);
+    Ok((array(da), array(db)))
 }
 
 /// [`binary_vjp`] computing only the gradients `wanted` (an operand that
-/// needs no gradient, such as the data, costs nothing).
+/// needs no gradient, such as the data, costs nothing). Where the gate's
+/// local derivative is the constant 1 ([`Binary::constant_derivatives`]),
+/// the gradient is `sum_to(dy)` without an elementwise pass, and
+/// [`Grad::Upstream`] — `dy` itself, not copied — when the operand was not
+/// broadcast: the bias add of a network layer costs one row sum.
 pub(crate) fn binary_vjp_wanted<A: Element>(
     gate: Binary,
     a: &ArrayViewD<'_, A>,
@@ -129,7 +144,7 @@ pub(crate) fn binary_vjp_wanted<A: Element>(
     y: &ArrayViewD<'_, A>,
     dy: &ArrayViewD<'_, A>,
     wanted: [bool; 2],
-) -> Result<[Option<ArrayD<A>>; 2]> {
+) -> Result<[Option<Grad<A>>; 2]> {
     let op = gate.name();
     let shape = broadcast_shapes(op, a.shape(), b.shape())?;
     same_shape(op, &shape, y.shape())?;
@@ -152,13 +167,23 @@ pub(crate) fn binary_vjp_wanted<A: Element>(
             })
         }
     }
+    let constant = gate.constant_derivatives();
     let mut grads = [None, None];
     for (which, operand) in [a, b].into_iter().enumerate() {
-        if wanted[which] {
-            let operands = [&a_wide, &b_wide, y, dy];
-            let full = gate.visit(Partial { which, operands });
-            grads[which] = Some(sum_to(full, operand.shape())?);
+        if !wanted[which] {
+            continue;
         }
+        let local = constant.map(|(da, db)| if which == 0 { da } else { db });
+        grads[which] = Some(match local {
+            // chain(1, dy) = dy (up to the sign of a zero).
+            Some(1.0) if operand.shape() == shape.as_slice() => Grad::Upstream,
+            Some(1.0) => Grad::New(sum_to(dy.view(), operand.shape())?),
+            _ => {
+                let operands = [&a_wide, &b_wide, y, dy];
+                let full = gate.visit(Partial { which, operands });
+                Grad::New(sum_to(full, operand.shape())?)
+            }
+        });
     }
     Ok(grads)
 }

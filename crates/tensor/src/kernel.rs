@@ -28,6 +28,14 @@ macro_rules! zip_map {
             if let ($(Some($x),)+) = ($($x.as_slice(),)+) {
                 $(let $x = &$x[..n];)+
                 out.extend((0..n).map(|i| f($($x[i]),+)));
+            } else if let ($(Some($x),)+) = ($(rows_of($x, shape),)+) {
+                // Matrices whose rows are slices at a fixed step (0 for a
+                // row broadcast over the others, such as a bias).
+                let cols = shape[1];
+                for i in 0..shape[0] {
+                    $(let $x = &$x.0[i * $x.1..i * $x.1 + cols];)+
+                    out.extend((0..cols).map(|j| f($($x[j]),+)));
+                }
             } else if shape.len() == 2 {
                 $(let $x = $x.view().into_dimensionality::<Ix2>().expect("2 axes");)+
                 let cols = shape[1];
@@ -49,6 +57,28 @@ macro_rules! zip_map {
         }
     };
     (@elem $x:ident $a:ident) => { $a };
+}
+
+/// A matrix view of `shape` as one slice and the step between its rows:
+/// `cols` for a row-major matrix, `0` for one row broadcast over all rows.
+/// `None` for any other layout (or not two axes).
+fn rows_of<'a, A>(x: &ArrayViewD<'a, A>, shape: &[usize]) -> Option<(&'a [A], usize)> {
+    let &[rows, cols] = shape else { return None };
+    if rows == 0 || cols == 0 {
+        return None;
+    }
+    let strides = x.strides();
+    if strides[1] != 1 && cols != 1 {
+        return None;
+    }
+    match strides[0] {
+        0 => {
+            let row = x.clone().index_axis_move(ndarray::Axis(0), 0);
+            row.to_slice().map(|row| (row, 0))
+        }
+        s if s == cols as isize => x.to_slice().map(|all| (all, cols)),
+        _ => None,
+    }
 }
 
 zip_map!(

@@ -211,6 +211,43 @@ impl TensorOp {
         }
     }
 
+    /// [`forward`](TensorOp::forward), and what the backward pass can
+    /// reuse rather than recompute: the softmax probabilities of
+    /// [`SoftmaxCrossEntropy`](TensorOp::SoftmaxCrossEntropy) (`None` for
+    /// the other ops).
+    pub(crate) fn forward_saving<A: Element>(
+        &self,
+        inputs: &[ArrayViewD<'_, A>],
+    ) -> Result<(ArrayD<A>, Option<ArrayD<A>>)> {
+        match self {
+            TensorOp::SoftmaxCrossEntropy(labels) if inputs.len() == 1 => {
+                let (loss, probs) = sm::softmax_cross_entropy_with_probs(&inputs[0], labels)?;
+                Ok((loss, Some(probs)))
+            }
+            _ => Ok((self.forward(inputs)?, None)),
+        }
+    }
+
+    /// [`vjp_wanted`](TensorOp::vjp_wanted) using what
+    /// [`forward_saving`](TensorOp::forward_saving) kept, if anything.
+    pub(crate) fn vjp_saved<A: Element>(
+        &self,
+        inputs: &[ArrayViewD<'_, A>],
+        output: &ArrayViewD<'_, A>,
+        upstream: &ArrayViewD<'_, A>,
+        wanted: &[bool],
+        saved: Option<&ArrayD<A>>,
+    ) -> Result<Vec<Option<Grad<A>>>> {
+        match (self, saved) {
+            // ds = dL · (p - one_hot(y)) / N, p as the forward pass left it.
+            (TensorOp::SoftmaxCrossEntropy(labels), Some(probs)) if wanted == [true] => {
+                let ds = sm::cross_entropy_vjp_from_probs(&probs.view(), labels, upstream)?;
+                Ok(vec![Some(Grad::New(ds))])
+            }
+            _ => self.vjp_wanted(inputs, output, upstream, wanted),
+        }
+    }
+
     /// The vector-Jacobian product: given the inputs, the op's `output` on
     /// them and the upstream gradient `dL/d output`, the gradient `dL/d
     /// input` for each input (each with its input's shape).
@@ -230,7 +267,7 @@ impl TensorOp {
         let grads = self.vjp_wanted(inputs, output, upstream, &wanted)?;
         Ok(grads
             .into_iter()
-            .map(|g| g.expect("every gradient was wanted"))
+            .map(|g| g.expect("every gradient was wanted").into_array(upstream))
             .collect())
     }
 
@@ -243,19 +280,20 @@ impl TensorOp {
         output: &ArrayViewD<'_, A>,
         upstream: &ArrayViewD<'_, A>,
         wanted: &[bool],
-    ) -> Result<Vec<Option<ArrayD<A>>>> {
+    ) -> Result<Vec<Option<Grad<A>>>> {
         self.check_arity(inputs.len())?;
         let x = &inputs[0];
         let dy = upstream;
         let name = self.name();
         if !wanted.contains(&true) {
-            return Ok(vec![None; inputs.len()]);
+            return Ok(inputs.iter().map(|_| None).collect());
         }
-        let one = |grad: Result<ArrayD<A>>| grad.map(|g| vec![Some(g)]);
+        let one = |grad: Result<ArrayD<A>>| grad.map(|g| vec![Some(Grad::New(g))]);
         match self {
             // dx = f'(x, y) · dy, the gate's own derivative.
             TensorOp::Unary(g) => one(ew::unary_vjp(*g, x, output, dy)),
-            // da = ∂f/∂a · dy, db = ∂f/∂b · dy, each through sum_to.
+            // da = ∂f/∂a · dy, db = ∂f/∂b · dy, each through sum_to (dy
+            // itself when the derivative is 1 and nothing was broadcast).
             TensorOp::Binary(g) => {
                 Ok(
                     ew::binary_vjp_wanted(*g, x, &inputs[1], output, dy, [wanted[0], wanted[1]])?
@@ -270,7 +308,8 @@ impl TensorOp {
             } => one(ew::binary_const_vjp(*gate, x, *constant, *side, output, dy)),
             // dA = dC·Bᵀ, dB = Aᵀ·dC, each through sum_to.
             TensorOp::MatMul => {
-                Ok(mm::matmul_vjp_wanted(x, &inputs[1], dy, [wanted[0], wanted[1]])?.into())
+                let grads = mm::matmul_vjp_wanted(x, &inputs[1], dy, [wanted[0], wanted[1]])?;
+                Ok(grads.into_iter().map(|g| g.map(Grad::New)).collect())
             }
             // dx = dy broadcast over the reduced axes.
             TensorOp::Sum { axes, keepdims } => {
@@ -328,7 +367,7 @@ impl TensorOp {
                 Ok(grads
                     .into_iter()
                     .zip(wanted)
-                    .map(|(g, &w)| w.then_some(g))
+                    .map(|(g, &w)| w.then_some(Grad::New(g)))
                     .collect())
             }
             // dx[i, yᵢ] = dy[i], zero elsewhere (a scatter).
@@ -345,6 +384,27 @@ impl TensorOp {
             TensorOp::SoftmaxCrossEntropy(labels) => {
                 one(sm::softmax_cross_entropy_vjp(x, labels, dy))
             }
+        }
+    }
+}
+
+/// One input's gradient from [`TensorOp::vjp_wanted`].
+#[derive(Debug)]
+pub(crate) enum Grad<A> {
+    /// A new array of the input's shape.
+    New(ArrayD<A>),
+    /// Exactly the upstream gradient (the input has the output's shape and
+    /// its local derivative is 1, as for either side of `a + b`): the tape
+    /// shares it instead of copying it.
+    Upstream,
+}
+
+impl<A: Clone> Grad<A> {
+    /// The gradient as an array of its own, given the upstream gradient.
+    pub(crate) fn into_array(self, upstream: &ArrayViewD<'_, A>) -> ArrayD<A> {
+        match self {
+            Grad::New(grad) => grad,
+            Grad::Upstream => upstream.to_owned(),
         }
     }
 }

@@ -275,16 +275,6 @@ fn check_cross_entropy(shape: &[usize], labels: &Labels) -> Result<()> {
     Ok(())
 }
 
-/// The numbers both directions of the cross-entropy need for one row of
-/// scores: its shift `m` and `Σⱼ exp(sⱼ - m)`.
-fn row_totals<A: Element>(row: &ArrayView1<'_, A>) -> (A, A) {
-    let m = shift(lane_max(row));
-    let total = row
-        .iter()
-        .fold(<A as Real>::zero(), |s, &v| s + (v - m).exp());
-    (m, total)
-}
-
 /// The mean softmax cross-entropy of `scores` (N examples × K classes)
 /// against integer `labels`, fused:
 /// `L = (1/N) Σᵢ -ln softmax(sᵢ)[yᵢ] = (1/N) Σᵢ (ln Σⱼ exp(sᵢⱼ - mᵢ) - (sᵢ,yᵢ - mᵢ))`,
@@ -312,17 +302,38 @@ pub fn softmax_cross_entropy<A: Element>(
     scores: &ArrayViewD<'_, A>,
     labels: &Labels,
 ) -> Result<ArrayD<A>> {
+    Ok(softmax_cross_entropy_with_probs(scores, labels)?.0)
+}
+
+/// [`softmax_cross_entropy`] and the softmax probabilities `p` it passes
+/// through, which a graph keeps for the backward pass
+/// ([`cross_entropy_vjp_from_probs`]): each `exp` is taken once per step.
+pub(crate) fn softmax_cross_entropy_with_probs<A: Element>(
+    scores: &ArrayViewD<'_, A>,
+    labels: &Labels,
+) -> Result<(ArrayD<A>, ArrayD<A>)> {
     check_cross_entropy(scores.shape(), labels)?;
     let scores = scores.view().into_dimensionality::<Ix2>().expect("checked");
-    let total = scores.rows().into_iter().zip(labels.iter()).fold(
-        <A as Real>::zero(),
-        |acc, (row, &label)| {
-            let (m, sum) = row_totals(&row);
-            acc + (sum.ln() - (row[label] - m))
-        },
-    );
+    let mut probs = ndarray::Array2::<A>::zeros(scores.raw_dim());
+    let mut loss = <A as Real>::zero();
+    for ((row, mut p), &label) in scores
+        .rows()
+        .into_iter()
+        .zip(probs.rows_mut())
+        .zip(labels.iter())
+    {
+        // Σⱼ exp(sⱼ - m), keeping each term to divide in place.
+        let m = shift(lane_max(&row));
+        let mut total = <A as Real>::zero();
+        for (p, &s) in p.iter_mut().zip(row.iter()) {
+            *p = (s - m).exp();
+            total = total + *p;
+        }
+        loss = loss + (total.ln() - (row[label] - m));
+        p.mapv_inplace(|e| e / total);
+    }
     let n = A::from_f64(scores.nrows() as f64);
-    Ok(arr0(total / n).into_dyn())
+    Ok((arr0(loss / n).into_dyn(), probs.into_dyn()))
 }
 
 /// Gradient of [`softmax_cross_entropy`]:
@@ -342,26 +353,36 @@ pub fn softmax_cross_entropy_vjp<A: Element>(
     let op = "softmax_cross_entropy";
     check_cross_entropy(scores.shape(), labels)?;
     same_shape(op, &[], dl.shape())?;
+    let (_, probs) = softmax_cross_entropy_with_probs(scores, labels)?;
+    cross_entropy_vjp_from_probs(&probs.view(), labels, dl)
+}
+
+/// [`softmax_cross_entropy_vjp`] from the probabilities the forward pass
+/// kept: `dsᵢⱼ = dL · (pᵢⱼ - [j = yᵢ]) / N`.
+///
+/// # Errors
+///
+/// [`TensorError::ShapeMismatch`] when `dl` is not 0-d.
+pub(crate) fn cross_entropy_vjp_from_probs<A: Element>(
+    probs: &ArrayViewD<'_, A>,
+    labels: &Labels,
+    dl: &ArrayViewD<'_, A>,
+) -> Result<ArrayD<A>> {
+    same_shape("softmax_cross_entropy", &[], dl.shape())?;
     let upstream = dl[[]];
-    let scores = scores.view().into_dimensionality::<Ix2>().expect("checked");
-    let n = A::from_f64(scores.nrows() as f64);
-    let mut ds = ndarray::Array2::<A>::zeros(scores.raw_dim());
-    for ((row, mut out), &label) in scores
-        .rows()
-        .into_iter()
-        .zip(ds.rows_mut())
-        .zip(labels.iter())
-    {
-        let (m, total) = row_totals(&row);
-        for (j, (o, &s)) in out.iter_mut().zip(row.iter()).enumerate() {
-            let p = (s - m).exp() / total;
+    let n = A::from_f64(probs.shape()[0] as f64);
+    let classes = probs.shape()[1];
+    let mut ds = probs.as_standard_layout().into_owned();
+    let rows = ds.as_slice_mut().expect("standard layout");
+    for (row, &label) in rows.chunks_exact_mut(classes.max(1)).zip(labels.iter()) {
+        for (j, o) in row.iter_mut().enumerate() {
             let local = if j == label {
-                p - <A as Real>::one()
+                *o - <A as Real>::one()
             } else {
-                p
+                *o
             } / n;
             *o = chain(local, upstream);
         }
     }
-    Ok(ds.into_dyn())
+    Ok(ds)
 }

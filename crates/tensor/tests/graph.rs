@@ -179,3 +179,38 @@ fn a_branch_max_ignores_contributes_zero_not_nan() {
     assert_eq!(d.wrt(x), ndarray::array![1.0, 1.0].into_dyn());
     assert_eq!(d.wrt(zero), ndarray::array![0.0, 0.0].into_dyn());
 }
+
+/// `a + b` hands its upstream gradient on to a same-shaped operand without
+/// copying it; when that operand later receives a second contribution, the
+/// sum must go to the operand alone, the add node's own gradient staying
+/// as it was.
+#[test]
+fn a_shared_add_gradient_is_copied_before_accumulating() -> Result<(), TensorError> {
+    let g = TensorGraph::<f64>::new();
+    let x = g.leaf(det(&[2, 3], 0.1));
+    let y = g.leaf(det(&[2, 3], 0.2));
+    let c = det(&[2, 3], 0.3);
+    let d = det(&[2, 3], 0.4);
+    // Recorded after `x * d`, so its (shared) contribution reaches x first.
+    let p = (x * g.constant(d.clone()))?;
+    let h = (x + y)?;
+    let loss = ((h * g.constant(c.clone()))?.sum() + p.sum())?;
+    let grads = g.backward(loss)?;
+    assert_eq!(grads.wrt(h), c);
+    assert_eq!(grads.wrt(y), c);
+    assert_eq!(grads.wrt(x), &c + &d);
+    // A bias broadcast over rows receives the column sums.
+    let g = TensorGraph::<f64>::new();
+    let m = g.leaf(det(&[4, 3], 0.5));
+    let b = g.leaf(array![1.0, 2.0, 3.0]);
+    let grads = g.backward_with((m + b)?, det(&[4, 3], 0.6))?;
+    let upstream = det(&[4, 3], 0.6);
+    assert_eq!(grads.wrt(m), upstream);
+    assert_close(
+        "bias",
+        &grads.wrt(b),
+        &upstream.sum_axis(ndarray::Axis(0)),
+        1e-15,
+    );
+    Ok(())
+}

@@ -209,3 +209,23 @@ fn labels_are_checked() {
         Err(TensorError::EmptyReduction { .. })
     ));
 }
+
+/// The graph keeps the forward pass's probabilities for the backward pass;
+/// the free function recomputes them from the scores: the two routes must
+/// agree to the last bit, with an upstream gradient other than 1.
+#[test]
+fn the_kept_probabilities_give_the_recomputed_gradient_exactly() -> Result<(), TensorError> {
+    let s = scores(7, 5);
+    let labels = Labels::from([4, 0, 2, 2, 1, 3, 0]);
+    let g = TensorGraph::<f64>::new();
+    let x = g.leaf(s.clone());
+    let loss = x.softmax_cross_entropy(labels.clone())?;
+    let grads = g.backward_with(loss, ndarray::arr0(-2.5))?;
+    let recomputed = backprop_tensor::softmax_cross_entropy_vjp(
+        &s.into_dyn().view(),
+        &labels,
+        &ndarray::arr0(-2.5).into_dyn().view(),
+    )?;
+    assert_eq!(grads.wrt(x), recomputed);
+    Ok(())
+}

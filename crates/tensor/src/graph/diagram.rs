@@ -16,7 +16,7 @@ const DIGITS: usize = 4;
 fn wiring<A>(node: &Node<A>) -> (Option<&TensorOp>, bool, Vec<usize>) {
     match node {
         Node::Leaf { trainable, .. } => (None, !trainable, Vec::new()),
-        Node::Apply { op, inputs } => (
+        Node::Apply { op, inputs, .. } => (
             Some(op),
             false,
             inputs.iter().map(|(i, _)| i.index()).collect(),

@@ -172,7 +172,7 @@ impl<A: Element> TensorGraph<A> {
             self.check_same(t);
         }
         op.check_arity(inputs.len())?;
-        let (value, wiring) = {
+        let (value, saved, wiring) = {
             let tape = self.tape.borrow();
             let first = &tape.value(inputs[0].id).0;
             let view = match &op {
@@ -183,24 +183,27 @@ impl<A: Element> TensorGraph<A> {
                 TensorOp::ExpandDims(axis) => shape::view(ViewOp::ExpandDims(*axis), first),
                 _ => None,
             };
-            let value = match view {
-                Some(view) => view?,
+            let (value, saved) = match view {
+                Some(view) => (view?, None),
                 None => {
                     let views: Vec<ArrayViewD<'_, A>> =
                         inputs.iter().map(|t| tape.value(t.id).0.view()).collect();
-                    op.forward(&views)?.into_shared()
+                    let (value, saved) = op.forward_saving(&views)?;
+                    (value.into_shared(), saved)
                 }
             };
             let wiring: Box<[(NodeId, bool)]> = inputs
                 .iter()
                 .map(|t| (t.id, tape.op(t.id).wants_gradient()))
                 .collect();
-            (value, wiring)
+            (value, saved, wiring)
         };
-        let id = self
-            .tape
-            .borrow_mut()
-            .push(Node::Apply { op, inputs: wiring }, Value(value));
+        let node = Node::Apply {
+            op,
+            inputs: wiring,
+            saved,
+        };
+        let id = self.tape.borrow_mut().push(node, Value(value));
         Ok(Tensor { graph: self, id })
     }
 

@@ -3,8 +3,9 @@
 use std::marker::PhantomData;
 
 use backprop_graph::engine::{Cotangent, NodeId, Operation};
-use ndarray::{ArcArray, ArrayViewD, IxDyn};
+use ndarray::{ArcArray, ArrayD, ArrayViewD, IxDyn};
 
+use crate::op::Grad;
 use crate::{Element, TensorOp};
 
 /// A tensor value on the tape: forward values and gradients alike.
@@ -60,6 +61,10 @@ pub(crate) enum Node<A> {
     Apply {
         op: TensorOp,
         inputs: Box<[(NodeId, bool)]>,
+        /// What the forward pass kept for the backward pass
+        /// ([`TensorOp::forward_saving`]), such as the probabilities of
+        /// the fused softmax cross-entropy.
+        saved: Option<ArrayD<A>>,
     },
 }
 
@@ -84,7 +89,7 @@ impl<A: Element> Operation for Node<A> {
         upstream: &Value<A>,
         mut send: S,
     ) {
-        let Node::Apply { op, inputs } = self else {
+        let Node::Apply { op, inputs, saved } = self else {
             return;
         };
         if !self.wants_gradient() {
@@ -97,11 +102,15 @@ impl<A: Element> Operation for Node<A> {
         let wanted: Vec<bool> = inputs.iter().map(|&(_, w)| w).collect();
         let output = values[node.index()].0.view();
         let grads = op
-            .vjp_wanted(&args, &output, &upstream.0.view(), &wanted)
+            .vjp_saved(&args, &output, &upstream.0.view(), &wanted, saved.as_ref())
             .expect("shapes were checked when the node was recorded");
         for (&(input, _), grad) in inputs.iter().zip(grads) {
-            if let Some(grad) = grad {
-                send(input, Value(grad.into_shared()));
+            match grad {
+                Some(Grad::New(grad)) => send(input, Value(grad.into_shared())),
+                // Shared, not copied: a later contribution to the same slot
+                // copies it first (ArcArray is copy-on-write).
+                Some(Grad::Upstream) => send(input, upstream.clone()),
+                None => {}
             }
         }
     }
