@@ -13,9 +13,7 @@ mod sample;
 
 pub use case::Case;
 pub use confirm::{Confirmation, ForwardCheck, GradientGap, confirm, forward_check, tolerance};
-pub use findings::{
-    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, claim, glob, known_findings,
-};
+pub use findings::{FINDING_FILES, FINDINGS_DIR, known_findings};
 pub use report::{precision_check_name, report_status};
 pub use run::{Audit, AuditOptions, CaseResult, Outcome, function_of, package_of, run_dtype};
 pub use sample::Sampler;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::catalog;
 use super::confirm::{Confirmation, ForwardCheck, confirm, forward_check};
-use super::findings::{Finding, claim};
+use backprop_audit::{Finding, claim};
 use crate::{BurnReport, CheckOptions};
 
 /// What to audit.
