@@ -14,8 +14,8 @@ mod sample;
 pub use case::Case;
 pub use confirm::{Confirmation, ForwardCheck, GradientGap, confirm, forward_check, tolerance};
 pub use findings::{FINDING_FILES, FINDINGS_DIR, known_findings};
-pub use report::{precision_check_name, report_status};
-pub use run::{Audit, AuditOptions, CaseResult, Outcome, function_of, package_of, run_dtype};
+pub use report::{audit_report, precision_check_name, report_status};
+pub use run::{CaseResult, Outcome, collect_audit, function_of, package_of, run_dtype};
 pub use sample::Sampler;
 
 /// Every case of the audit, its inputs drawn from `seed`.

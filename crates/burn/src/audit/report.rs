@@ -2,9 +2,10 @@
 //! `report.md` and `report.html`.
 
 use backprop_gradcheck::Dtype;
-use backprop_report::{CheckResult, KnownFinding, Location, Report, Status as ReportStatus};
+use backprop_audit::Audit;
+use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
 
-use super::run::{Audit, CaseResult, Outcome};
+use super::run::{CaseResult, Outcome};
 use crate::{BURN_VERSION, BurnReport, Status};
 
 /// The report status of a check's status.
@@ -156,49 +157,19 @@ impl CaseResult {
     }
 }
 
-/// The CPU model, for the report's properties.
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
-}
-
-impl Audit {
-    /// The report of the audit, with every check, the known findings whose
-    /// checks ran, and the run's facts.
-    pub fn to_report(&self) -> Report {
-        let mut report = Report::new("burn gradient audit")
-            .with_seed(self.options.seed)
-            .with_filter(self.options.filter.clone())
-            .with_property("burn-tensor", BURN_VERSION)
-            .with_property("burn-nn", BURN_VERSION)
-            .with_property("backend", "ndarray (CPU), autodiff")
-            .with_property(
+/// The report of the audit: every check, the known findings whose checks
+/// ran, and the run's facts (burn's versions, backend, oracle).
+pub fn audit_report(audit: &Audit) -> Report {
+    audit.to_report(
+        "burn gradient audit",
+        &[
+            ("burn-tensor", BURN_VERSION),
+            ("burn-nn", BURN_VERSION),
+            ("backend", "ndarray (CPU), autodiff"),
+            (
                 "oracle",
                 "central differences of burn's forward in f64 (f32 where burn's f64 forward is not f64)",
-            )
-            .with_property("cpu", cpu_model())
-            .with_seconds(self.seconds)
-            .with_known_findings(
-                self.findings
-                    .iter()
-                    .map(|f| KnownFinding::new(f.advisory.id.clone(), f.advisory.title.clone()).with_reference(f.path()))
-                    .collect(),
-            );
-        for c in &self.checks {
-            report.push(c.clone());
-        }
-        report
-    }
-
-    /// The verdict: no new failure and every known finding reproduced.
-    pub fn passed(&self) -> bool {
-        self.to_report().passed()
-    }
+            ),
+        ],
+    )
 }

@@ -9,26 +9,8 @@ use serde::Serialize;
 
 use super::catalog;
 use super::confirm::{Confirmation, ForwardCheck, confirm, forward_check};
-use backprop_audit::{Finding, claim};
+use backprop_audit::{Audit, AuditOptions, Finding};
 use crate::{BurnReport, CheckOptions};
-
-/// What to audit.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AuditOptions {
-    /// Seed of every random input, upstream gradient and direction.
-    pub seed: u64,
-    /// Only checks whose name contains this text (case-insensitive).
-    pub filter: Option<String>,
-}
-
-impl AuditOptions {
-    /// Whether the check named `name` is selected.
-    pub fn selects(&self, name: &str) -> bool {
-        self.filter
-            .as_deref()
-            .is_none_or(|f| name.to_lowercase().contains(&f.to_lowercase()))
-    }
-}
 
 /// How one check came out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -97,7 +79,7 @@ pub fn package_of(name: &str) -> &'static str {
 pub fn run_dtype(options: &AuditOptions, dtype: Dtype, emit: &mut dyn FnMut(CaseResult)) {
     for case in catalog(options.seed) {
         let name = case.qualified_name(dtype);
-        if !options.selects(&name) {
+        if !options.selects(&name, dtype) {
             continue;
         }
         let start = Instant::now();
@@ -135,56 +117,21 @@ pub fn run_dtype(options: &AuditOptions, dtype: Dtype, emit: &mut dyn FnMut(Case
     }
 }
 
-/// The whole audit, as report checks.
-#[derive(Clone, Debug)]
-pub struct Audit {
-    /// The options it ran with.
-    pub options: AuditOptions,
-    /// Every check, in catalog order, known findings claimed.
-    pub checks: Vec<CheckResult>,
-    /// The known findings whose checks ran (all of them without a filter).
-    pub findings: Vec<Finding>,
-    /// Wall time.
-    pub seconds: f64,
-}
-
-impl Audit {
-    /// The audit of `checks` (in any order: they are put in catalog order,
-    /// `f64` before `f32`), each claimed by the known finding whose
-    /// pattern matches it best.
-    pub fn new(
-        options: &AuditOptions,
-        mut checks: Vec<CheckResult>,
-        all: Vec<Finding>,
-        seconds: f64,
-    ) -> Audit {
-        let order: Vec<String> = catalog(options.seed).into_iter().map(|c| c.name).collect();
-        let rank = |c: &CheckResult| {
-            let case = order.iter().position(|n| c.name.starts_with(n.as_str()));
-            let dtype = c.dtype.as_deref() == Some("f32");
-            (case.unwrap_or(usize::MAX), dtype, c.name.clone())
-        };
-        checks.sort_by_cached_key(rank);
-        for c in &mut checks {
-            c.known = claim(&all, &c.name).map(|f| f.advisory.id.clone());
-        }
-        // Without a filter every finding must be reproduced by some check (a
-        // finding no check claims fails the run as not checked); under a
-        // filter only those whose checks ran are listed.
-        let findings = all
-            .into_iter()
-            .filter(|f| {
-                options.filter.is_none()
-                    || checks
-                        .iter()
-                        .any(|c| c.known.as_deref() == Some(f.advisory.id.as_str()))
-            })
-            .collect();
-        Audit {
-            options: options.clone(),
-            checks,
-            findings,
-            seconds,
-        }
-    }
+/// The audit of `checks` run in the per-type processes (in any order: they
+/// are put in catalog order, `f64` before `f32`), each claimed by the known
+/// finding whose pattern matches it best ([`Audit::new`]).
+pub fn collect_audit(
+    options: &AuditOptions,
+    mut checks: Vec<CheckResult>,
+    findings: Vec<Finding>,
+    seconds: f64,
+) -> Audit {
+    let order: Vec<String> = catalog(options.seed).into_iter().map(|c| c.name).collect();
+    let rank = |c: &CheckResult| {
+        let case = order.iter().position(|n| c.name.starts_with(n.as_str()));
+        let dtype = c.dtype.as_deref() == Some("f32");
+        (case.unwrap_or(usize::MAX), dtype, c.name.clone())
+    };
+    checks.sort_by_cached_key(rank);
+    Audit::new(options, checks, findings, seconds)
 }
