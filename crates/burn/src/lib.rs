@@ -32,7 +32,6 @@ mod device;
 mod error;
 mod inputs;
 mod precision;
-mod report;
 
 /// The burn version this crate audits (burn-tensor and burn-nn).
 pub const BURN_VERSION: &str = "0.22.1";
@@ -45,8 +44,9 @@ pub use convert::MAX_RANK;
 pub use device::{BurnFloat, configure_device, device, device_default};
 pub use error::CheckError;
 pub use inputs::Inputs;
-pub use precision::{LOW_PRECISION_NOISE, Noise, forward_noise};
-pub use report::{BurnReport, ForwardPrecision, InputResult};
+pub use precision::{ForwardPrecision, LOW_PRECISION_NOISE, Noise, forward_noise};
+/// A check's result is `backprop-audit`'s, shared with the candle adapter.
+pub use backprop_audit::{GradientReport, InputResult};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -187,7 +187,7 @@ fn correct_burn_ops_pass_over_many_seeds_in_f64_and_f32() {
             for r in run(&ops, dtype, seed) {
                 checked += 1;
                 match &r.outcome {
-                    Outcome::Checked { report } => {
+                    Outcome::Checked { report, .. } => {
                         assert!(report.status.is_ok(), "seed {seed}: {report}");
                         assert!(!r.forward_disagrees(), "seed {seed}: {}", r.message());
                     }
@@ -206,7 +206,7 @@ fn a_known_finding_is_found_and_confirmed_in_process() {
         .iter()
         .find(|r| r.name == "activation::gelu [f64]")
         .expect("the gelu check");
-    let Outcome::Checked { report } = &gelu.outcome else {
+    let Outcome::Checked { report, .. } = &gelu.outcome else {
         panic!("not run")
     };
     assert_eq!(report.status, Status::WrongValue, "{report}");

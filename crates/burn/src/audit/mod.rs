@@ -11,10 +11,10 @@ mod report;
 mod run;
 mod sample;
 
-pub use case::Case;
-pub use confirm::{Confirmation, ForwardCheck, GradientGap, confirm, forward_check, tolerance};
+pub use case::{Case, Checked};
+pub use confirm::{confirm, forward_check, forward_tolerance};
 pub use findings::{FINDING_FILES, FINDINGS_DIR, known_findings};
-pub use report::{audit_report, precision_check_name, report_status};
+pub use report::{audit_report, precision_check_name};
 pub use run::{CaseResult, Outcome, collect_audit, function_of, package_of, run_dtype};
 pub use sample::Sampler;
 
