@@ -13,8 +13,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::classify::{Gradients, classify};
 use crate::convert::{float_tensor, to_f64_array, with_rank};
-use crate::precision::forward_noise;
 use crate::precision::ForwardPrecision;
+use crate::precision::forward_noise;
 use crate::{BurnFloat, CheckError, Inputs, MAX_RANK, Phase, device, device_default};
 use backprop_audit::GradientReport;
 

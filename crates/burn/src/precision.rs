@@ -106,7 +106,6 @@ pub struct ForwardPrecision {
     pub message: String,
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
-use backprop_burn::Status;
 use backprop_audit::AuditOptions;
+use backprop_burn::Status;
 use backprop_burn::audit::{
     Outcome, audit_report, catalog, collect_audit, function_of, known_findings, run_dtype,
 };

@@ -1,8 +1,8 @@
 //! The audit as a `backprop-report` report: `report.json`, `junit.xml`,
 //! `report.md` and `report.html`.
 
-use backprop_gradcheck::Dtype;
 use backprop_audit::Audit;
+use backprop_gradcheck::Dtype;
 use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
 
 use super::run::{CaseResult, Outcome};

@@ -217,7 +217,9 @@ fn main() -> ExitCode {
             .map(|f| format!(", filter {f:?}"))
             .unwrap_or_default()
     );
-    let dtypes: Vec<Dtype> = options.dtype.map_or_else(|| Dtype::ALL.to_vec(), |d| vec![d]);
+    let dtypes: Vec<Dtype> = options
+        .dtype
+        .map_or_else(|| Dtype::ALL.to_vec(), |d| vec![d]);
     let mut tracker = Tracker::new(&options, &dtypes, findings.clone());
     let mut checks = Vec::new();
     let mut failure = None;
