@@ -8,6 +8,8 @@
 //!   object per line, `--numpy` to run NumPy side by side).
 //! - `audit candle`: check candle's gradients (runs `crates/candle`'s
 //!   `candle-audit` through cargo; xtask itself never depends on candle).
+//! - `audit burn`: check burn's gradients (runs `crates/burn`'s
+//!   `burn-audit` through cargo; xtask itself never depends on burn).
 
 mod audit;
 mod bench;
@@ -37,7 +39,7 @@ enum Command {
     /// Benchmark matmul (forward and backward) and the scalar graph.
     Bench(bench::Args),
     /// Audit another framework's gradients against finite differences and
-    /// write the same four reports (`cargo xtask audit candle`).
+    /// write the same four reports (`cargo xtask audit candle|burn`).
     Audit(audit::Args),
 }
 

@@ -1,0 +1,40 @@
+//! The audit of burn's ops: every differentiable public op of burn-tensor
+//! (and the losses and norms of burn-nn) at several configurations, in
+//! `f64` and `f32` (`cargo xtask audit burn`).
+
+mod case;
+mod confirm;
+mod findings;
+pub mod naive;
+pub mod ops;
+mod report;
+mod run;
+mod sample;
+
+pub use case::Case;
+pub use confirm::{Confirmation, ForwardCheck, GradientGap, confirm, forward_check, tolerance};
+pub use findings::{
+    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, claim, glob, known_findings,
+};
+pub use report::{precision_check_name, report_status};
+pub use run::{Audit, AuditOptions, CaseResult, Outcome, function_of, package_of, run_dtype};
+pub use sample::Sampler;
+
+/// Every case of the audit, its inputs drawn from `seed`.
+pub fn catalog(seed: u64) -> Vec<Case> {
+    let mut cases = Vec::new();
+    cases.extend(ops::elementwise::cases(seed));
+    cases.extend(ops::activation::cases(seed));
+    cases.extend(ops::arithmetic::cases(seed));
+    cases.extend(ops::matmul::cases(seed));
+    cases.extend(ops::reduce::cases(seed));
+    cases.extend(ops::indexing::cases(seed));
+    cases.extend(ops::shape::cases(seed));
+    cases.extend(ops::conv::cases(seed));
+    cases.extend(ops::pool::cases(seed));
+    cases.extend(ops::resize::cases(seed));
+    cases.extend(ops::nn::cases(seed));
+    cases.extend(ops::order::cases(seed));
+    cases.extend(ops::advanced::cases(seed));
+    cases
+}

@@ -1,0 +1,204 @@
+//! The audit as a `backprop-report` report: `report.json`, `junit.xml`,
+//! `report.md` and `report.html`.
+
+use backprop_gradcheck::Dtype;
+use backprop_report::{CheckResult, KnownFinding, Location, Report, Status as ReportStatus};
+
+use super::run::{Audit, CaseResult, Outcome};
+use crate::{BURN_VERSION, BurnReport, Status};
+
+/// The report status of a check's status.
+pub fn report_status(status: Status) -> ReportStatus {
+    match status {
+        Status::Pass => ReportStatus::Pass,
+        Status::Kink => ReportStatus::Kink,
+        Status::NonFinite => ReportStatus::NonFinite,
+        Status::WrongValue => ReportStatus::Fail,
+        Status::SilentZero => ReportStatus::SilentZero,
+        Status::MissingGradient => ReportStatus::MissingGradient,
+        Status::WrongShape => ReportStatus::WrongShape,
+        Status::BackwardError => ReportStatus::BackwardError,
+        Status::Panic => ReportStatus::Panic,
+    }
+}
+
+/// Where a check puts the blame: the worst element of the numerical
+/// comparison.
+fn location(report: &BurnReport) -> Option<Location> {
+    if report.status.is_ok() {
+        return None;
+    }
+    report.gradcheck.as_ref().and_then(|g| {
+        g.worst().map(|(input, e)| {
+            let mut at = Location::new(
+                report
+                    .inputs
+                    .get(input)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_default(),
+                e.index.clone(),
+            )
+            .with_values(e.analytic, e.numeric);
+            at.output_index = e.output_index.clone();
+            at.input_value = e.input_value;
+            at
+        })
+    })
+}
+
+/// The name of the check that burn's `f64` forward pass of a case really
+/// computes in `f64`.
+pub fn precision_check_name(case_name: &str) -> String {
+    format!("{case_name} [f64] forward precision")
+}
+
+impl CaseResult {
+    /// One line saying what was found: the verdict and every note.
+    pub fn message(&self) -> String {
+        let mut message = match &self.outcome {
+            Outcome::Checked { report } => {
+                let mut m = report.message.clone();
+                for note in &report.notes {
+                    m.push_str(" | ");
+                    m.push_str(note);
+                }
+                m
+            }
+            Outcome::NotRun { reason } => reason.clone(),
+        };
+        if let Some(f) = self.forward.as_ref().filter(|f| !f.agrees) {
+            message = format!("{} | gradient check: {message}", f.describe());
+        }
+        if let Some(c) = &self.confirmation {
+            message.push_str(" | ");
+            message.push_str(&c.summary);
+        }
+        message
+    }
+
+    /// Whether burn's forward pass disagrees with the naive loop.
+    pub fn forward_disagrees(&self) -> bool {
+        self.forward.as_ref().is_some_and(|f| !f.agrees)
+    }
+
+    /// This check as report entries (suite = the package): the gradient
+    /// check, and for an `f64` forward that computes in lower precision, a
+    /// second, failing check of the forward pass itself.
+    pub fn to_check_results(&self) -> Vec<CheckResult> {
+        let (status, rel, location) = match &self.outcome {
+            Outcome::Checked { report } if self.forward_disagrees() => {
+                let f = self.forward.as_ref().expect("a disagreeing forward check");
+                (
+                    ReportStatus::Fail,
+                    report.gradcheck.as_ref().map(|g| g.max_rel_error()),
+                    Some(Location::new("out", f.index.clone()).with_values(f.burn, f.naive)),
+                )
+            }
+            Outcome::Checked { report } => (
+                report_status(report.status),
+                report.gradcheck.as_ref().map(|g| g.max_rel_error()),
+                location(report),
+            ),
+            Outcome::NotRun { .. } => (ReportStatus::Fail, None, None),
+        };
+        // Every figure for a failure; for a pass the verdicts without the
+        // numerical comparison's element lists.
+        let details = if status.is_ok() {
+            let mut lean = self.clone();
+            if let Outcome::Checked { report } = &mut lean.outcome {
+                report.gradcheck = None;
+            }
+            serde_json::to_value(&lean)
+        } else {
+            serde_json::to_value(self)
+        };
+        let mut check = CheckResult::new(self.package, self.name.clone(), status, self.message())
+            .with_rule(self.function.clone())
+            .with_dtype(self.dtype.name())
+            .with_details(details.unwrap_or_default());
+        if let Some(rel) = rel {
+            check = check.with_rel_error(rel);
+        }
+        if let Some(at) = location {
+            check = check.with_location(at);
+        }
+        let mut checks = vec![check];
+        if let Outcome::Checked { report } = &self.outcome
+            && self.dtype == Dtype::F64
+            && let Some(forward) = &report.forward
+        {
+            let case = self.name.strip_suffix(" [f64]").unwrap_or(&self.name);
+            checks.push(
+                CheckResult::new(
+                    self.package,
+                    precision_check_name(case),
+                    ReportStatus::Fail,
+                    format!(
+                        "{}{}; the gradient, judged at that precision: {}",
+                        forward.message,
+                        self.precision
+                            .as_ref()
+                            .map(|p| format!(
+                                "; against the f64 definition out{:?} is {:e}, not {:e} (relative difference {:.1e})",
+                                p.index, p.burn, p.naive, p.error
+                            ))
+                            .unwrap_or_default(),
+                        report.status
+                    ),
+                )
+                .with_rule(self.function.clone())
+                .with_dtype("f64")
+                .with_rel_error(forward.noise)
+                .with_details(serde_json::to_value(forward).unwrap_or_default()),
+            );
+        }
+        checks
+    }
+}
+
+/// The CPU model, for the report's properties.
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|m| m.trim().to_string())
+        })
+        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
+}
+
+impl Audit {
+    /// The report of the audit, with every check, the known findings whose
+    /// checks ran, and the run's facts.
+    pub fn to_report(&self) -> Report {
+        let mut report = Report::new("burn gradient audit")
+            .with_seed(self.options.seed)
+            .with_filter(self.options.filter.clone())
+            .with_property("burn-tensor", BURN_VERSION)
+            .with_property("burn-nn", BURN_VERSION)
+            .with_property("backend", "ndarray (CPU), autodiff")
+            .with_property(
+                "oracle",
+                "central differences of burn's forward in f64 (f32 where burn's f64 forward is not f64)",
+            )
+            .with_property("cpu", cpu_model())
+            .with_seconds(self.seconds)
+            .with_known_findings(
+                self.findings
+                    .iter()
+                    .map(|f| KnownFinding::new(f.advisory.id.clone(), f.advisory.title.clone()).with_reference(f.path()))
+                    .collect(),
+            );
+        for c in &self.checks {
+            report.push(c.clone());
+        }
+        report
+    }
+
+    /// The verdict: no new failure and every known finding reproduced.
+    pub fn passed(&self) -> bool {
+        self.to_report().passed()
+    }
+}
