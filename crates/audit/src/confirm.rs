@@ -142,12 +142,38 @@ pub fn forward_check(
     naive: &ArrayD<f64>,
     dtype: Dtype,
 ) -> Result<ForwardCheck, String> {
+    forward_check_within(framework, naive, tolerance(dtype))
+}
+
+/// [`forward_check`] with a relative tolerance of the adapter's own, for an
+/// adapter that holds a framework's forward pass tighter than
+/// [`tolerance`] (burn's `f32` forward to `1e-4`).
+///
+/// ```
+/// use backprop_audit::forward_check_within;
+/// use ndarray::arr1;
+///
+/// let naive = arr1(&[1.0, 2.0]).into_dyn();
+/// let framework = arr1(&[1.0, 2.0 + 4e-4]).into_dyn();
+/// assert!(forward_check_within(&framework, &naive, 1e-3)?.agrees);
+/// assert!(!forward_check_within(&framework, &naive, 1e-4)?.agrees);
+/// # Ok::<(), String>(())
+/// ```
+///
+/// # Errors
+///
+/// When the shapes differ, in words.
+pub fn forward_check_within(
+    framework: &ArrayD<f64>,
+    naive: &ArrayD<f64>,
+    tolerance: f64,
+) -> Result<ForwardCheck, String> {
     match worst_gap(framework, naive) {
         Some((d, index)) => {
             let error = d / scale(naive);
             Ok(ForwardCheck {
                 error,
-                agrees: error <= tolerance(dtype),
+                agrees: error <= tolerance,
                 framework: framework[IxDyn(&index)],
                 naive: naive[IxDyn(&index)],
                 index,

@@ -66,7 +66,8 @@ mod verdict;
 pub use classify::{Observed, classify_input};
 pub use cli::{AuditArgs, EXIT_CHANGED, EXIT_PASSED, EXIT_REPORT, EXIT_USAGE, finish};
 pub use confirm::{
-    Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, forward_check, tolerance,
+    Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, forward_check,
+    forward_check_within, tolerance,
 };
 pub use findings::{
     Advisory, Affected, Finding, FindingError, Versions, claim, glob, known_findings,

@@ -13,9 +13,10 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::classify::{Gradients, classify};
 use crate::convert::{float_tensor, to_f64_array, with_rank};
+use crate::precision::ForwardPrecision;
 use crate::precision::forward_noise;
-use crate::report::ForwardPrecision;
-use crate::{BurnFloat, BurnReport, CheckError, Inputs, MAX_RANK, Phase, device, device_default};
+use crate::{BurnFloat, CheckError, Inputs, MAX_RANK, Phase, device, device_default};
+use backprop_audit::GradientReport;
 
 /// How far two backward runs of a function computed in `f32` may differ
 /// (16 `f32` epsilons, absolute): a parallel reduction in `f32` may add in
@@ -145,7 +146,7 @@ pub fn check<const D: usize, F>(
     f: F,
     inputs: &[TensorData],
     options: &CheckOptions,
-) -> Result<BurnReport, CheckError>
+) -> Result<GradientReport, CheckError>
 where
     F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
 {
@@ -183,11 +184,31 @@ pub fn check_arrays<const D: usize, T, F>(
     f: F,
     inputs: &[ArrayD<T>],
     options: &CheckOptions,
-) -> Result<BurnReport, CheckError>
+) -> Result<GradientReport, CheckError>
 where
     T: BurnFloat,
     F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
 {
+    check_arrays_with_precision(f, inputs, options).map(|(report, _)| report)
+}
+
+/// [`check_arrays`], with how burn's `f64` forward falls short of `f64`
+/// when it does (the audit reports that as a check of its own).
+pub(crate) fn check_arrays_with_precision<const D: usize, T, F>(
+    f: F,
+    inputs: &[ArrayD<T>],
+    options: &CheckOptions,
+) -> Result<(GradientReport, Option<ForwardPrecision>), CheckError>
+where
+    T: BurnFloat,
+    F: Fn(&Inputs) -> Result<Tensor<D>, CheckError>,
+{
+    validate(inputs)?;
+    run::<D, T>(&f, inputs, options)
+}
+
+/// Inputs the checker takes: at least one, each of rank 1 to [`MAX_RANK`].
+fn validate<T>(inputs: &[ArrayD<T>]) -> Result<(), CheckError> {
     if inputs.is_empty() {
         return Err(CheckError::NoInputs);
     }
@@ -199,7 +220,7 @@ where
             });
         }
     }
-    run::<D, T>(&f, inputs, options)
+    Ok(())
 }
 
 /// The checked function behind a reference: every check of one output rank
@@ -278,14 +299,17 @@ fn run<const D: usize, T: BurnFloat>(
     f: &Function<'_, D>,
     values: &[ArrayD<T>],
     options: &CheckOptions,
-) -> Result<BurnReport, CheckError> {
-    let name = if options.name.is_empty() {
-        "function".to_string()
-    } else {
-        options.name.clone()
-    };
+) -> Result<(GradientReport, Option<ForwardPrecision>), CheckError> {
     let shapes: Vec<Vec<usize>> = values.iter().map(|v| v.shape().to_vec()).collect();
-    let mut report = BurnReport::new(name, T::DTYPE, options, &shapes);
+    let mut report = GradientReport::new(
+        "burn",
+        options.name.clone(),
+        T::DTYPE,
+        options.gradcheck.seed,
+        &options.input_names,
+        &shapes,
+    );
+    let mut precision = None;
     let values64: Vec<ArrayD<f64>> = values.iter().map(|v| v.mapv(|x| x.to_f64())).collect();
 
     // The function in the checked type must run at all.
@@ -303,7 +327,7 @@ fn run<const D: usize, T: BurnFloat>(
         Err(Fault::Panic(message)) => {
             let mut report = report.panicked(Phase::Forward, &message);
             mixed_types_note(&mut report, &message);
-            return Ok(report);
+            return Ok((report, None));
         }
         Err(Fault::Error(e)) => return Err(e),
     };
@@ -327,7 +351,10 @@ fn run<const D: usize, T: BurnFloat>(
                 ));
                 oracle.dtype = Dtype::F32;
             }
-            Some(m) => return Ok(report.panicked(Phase::Forward, &format!("(in f64) {m}"))),
+            Some(m) => {
+                let report = report.panicked(Phase::Forward, &format!("(in f64) {m}"));
+                return Ok((report, None));
+            }
             None => return Err(CheckError::Function(message)),
         }
     } else if oracle_shape != out_shape {
@@ -361,7 +388,7 @@ fn run<const D: usize, T: BurnFloat>(
             report.notes.push(format!(
                 "{message}; the finite differences use f32 steps and the gradient is held to f32 tolerances (two backward runs may differ by f32 rounding)"
             ));
-            report.forward = Some(ForwardPrecision {
+            precision = Some(ForwardPrecision {
                 noise: noise.upper_quartile,
                 returned: (returned != DType::F64).then(|| format!("{returned:?}").to_lowercase()),
                 message,
@@ -389,7 +416,7 @@ fn run<const D: usize, T: BurnFloat>(
         Err(Fault::Panic(message)) => {
             let mut report = report.panicked(Phase::Backward, &message);
             mixed_types_note(&mut report, &message);
-            return Ok(report);
+            return Ok((report, precision));
         }
         Err(Fault::Error(e)) => return Err(e),
     };
@@ -426,7 +453,9 @@ fn run<const D: usize, T: BurnFloat>(
         return Err(CheckError::ForwardAtPerturbation { message });
     }
     match fault.into_inner() {
-        Some(Fault::Panic(message)) => return Ok(report.panicked(Phase::Backward, &message)),
+        Some(Fault::Panic(message)) => {
+            return Ok((report.panicked(Phase::Backward, &message), precision));
+        }
         Some(Fault::Error(e)) => return Err(e),
         None => {}
     }
@@ -434,7 +463,7 @@ fn run<const D: usize, T: BurnFloat>(
         .with_name(report.name.clone())
         .with_input_names(&report.input_names());
     classify(&mut report, &probe, checked);
-    Ok(report)
+    Ok((report, precision))
 }
 
 /// `f`'s forward values at `values` in `T` (untracked), as `f64`; or
@@ -505,7 +534,7 @@ impl<const D: usize> Oracle<'_, D> {
 /// Explain a panic about mixed float types when the check's type is not
 /// the device's default: burn ops that create tensors of the default type
 /// then meet the inputs' type.
-fn mixed_types_note(report: &mut BurnReport, message: &str) {
+fn mixed_types_note(report: &mut GradientReport, message: &str) {
     let default = device_default();
     if message.contains("type mismatch") && report.dtype != default {
         report.notes.push(format!(

@@ -32,11 +32,12 @@ mod device;
 mod error;
 mod inputs;
 mod precision;
-mod report;
 
 /// The burn version this crate audits (burn-tensor and burn-nn).
 pub const BURN_VERSION: &str = "0.22.1";
 
+/// A check's result is `backprop-audit`'s, shared with the candle adapter.
+pub use backprop_audit::{GradientReport, InputResult};
 /// The statuses and their names are `backprop-audit`'s, shared with the
 /// candle adapter: both audits report the same ways of being wrong.
 pub use backprop_audit::{Phase, Status};
@@ -45,8 +46,7 @@ pub use convert::MAX_RANK;
 pub use device::{BurnFloat, configure_device, device, device_default};
 pub use error::CheckError;
 pub use inputs::Inputs;
-pub use precision::{LOW_PRECISION_NOISE, Noise, forward_noise};
-pub use report::{BurnReport, ForwardPrecision, InputResult};
+pub use precision::{ForwardPrecision, LOW_PRECISION_NOISE, Noise, forward_noise};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

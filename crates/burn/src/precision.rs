@@ -12,6 +12,7 @@ use ndarray::ArrayD;
 use ndarray_rand::rand_distr::StandardNormal;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
 
 /// Relative noise above which a forward pass is not `f64`: five decades
 /// above `f64` rounding (~1e-16), three below `f32` rounding (~6e-8).
@@ -91,6 +92,18 @@ pub fn forward_noise(
         upper_quartile: relative[(3 * n) / 4],
         median: relative[n / 2],
     }
+}
+
+/// How burn's `f64` forward falls short of `f64`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ForwardPrecision {
+    /// The relative rounding noise a quarter of the outputs exceed (see
+    /// [`forward_noise`](crate::forward_noise)).
+    pub noise: f64,
+    /// The float type the forward returns, when it is not `f64`.
+    pub returned: Option<String>,
+    /// What was seen, in one line.
+    pub message: String,
 }
 
 #[cfg(test)]

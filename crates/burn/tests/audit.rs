@@ -4,9 +4,10 @@
 
 use std::collections::HashSet;
 
+use backprop_audit::AuditOptions;
 use backprop_burn::Status;
 use backprop_burn::audit::{
-    Audit, AuditOptions, Outcome, catalog, function_of, known_findings, run_dtype,
+    Outcome, audit_report, catalog, collect_audit, function_of, known_findings, run_dtype,
 };
 use backprop_gradcheck::Dtype;
 use backprop_report::{CheckResult, Status as ReportStatus};
@@ -152,6 +153,7 @@ fn run(prefixes: &[&str], dtype: Dtype, seed: u64) -> Vec<backprop_burn::audit::
         let options = AuditOptions {
             seed,
             filter: Some(prefix.to_string()),
+            dtype: None,
         };
         run_dtype(&options, dtype, &mut |r| {
             if r.name.starts_with(prefix) {
@@ -185,7 +187,7 @@ fn correct_burn_ops_pass_over_many_seeds_in_f64_and_f32() {
             for r in run(&ops, dtype, seed) {
                 checked += 1;
                 match &r.outcome {
-                    Outcome::Checked { report } => {
+                    Outcome::Checked { report, .. } => {
                         assert!(report.status.is_ok(), "seed {seed}: {report}");
                         assert!(!r.forward_disagrees(), "seed {seed}: {}", r.message());
                     }
@@ -204,7 +206,7 @@ fn a_known_finding_is_found_and_confirmed_in_process() {
         .iter()
         .find(|r| r.name == "activation::gelu [f64]")
         .expect("the gelu check");
-    let Outcome::Checked { report } = &gelu.outcome else {
+    let Outcome::Checked { report, .. } = &gelu.outcome else {
         panic!("not run")
     };
     assert_eq!(report.status, Status::WrongValue, "{report}");
@@ -217,9 +219,10 @@ fn a_known_finding_is_found_and_confirmed_in_process() {
     let options = AuditOptions {
         seed: 0,
         filter: Some("activation::gelu".into()),
+        dtype: None,
     };
-    let audit = Audit::new(&options, checks, known_findings().unwrap(), 0.0);
-    let report = audit.to_report();
+    let audit = collect_audit(&options, checks, known_findings().unwrap(), 0.0);
+    let report = audit_report(&audit);
     let claimed: Vec<_> = report
         .checks
         .iter()
@@ -242,9 +245,10 @@ fn the_verdict_fails_on_a_new_finding_and_on_a_known_one_that_stopped_reproducin
     let options = AuditOptions {
         seed: 0,
         filter: Some("gelu".into()),
+        dtype: None,
     };
     // The known finding reproduces: pass.
-    let audit = Audit::new(
+    let audit = collect_audit(
         &options,
         vec![check("activation::gelu [f64]", ReportStatus::Fail)],
         findings.clone(),
@@ -252,7 +256,7 @@ fn the_verdict_fails_on_a_new_finding_and_on_a_known_one_that_stopped_reproducin
     );
     assert!(audit.passed());
     // It no longer reproduces: fail.
-    let audit = Audit::new(
+    let audit = collect_audit(
         &options,
         vec![check("activation::gelu [f64]", ReportStatus::Pass)],
         findings.clone(),
@@ -260,7 +264,7 @@ fn the_verdict_fails_on_a_new_finding_and_on_a_known_one_that_stopped_reproducin
     );
     assert!(!audit.passed());
     // A failure no finding claims: fail.
-    let audit = Audit::new(
+    let audit = collect_audit(
         &options,
         vec![
             check("activation::gelu [f64]", ReportStatus::Fail),
@@ -271,7 +275,7 @@ fn the_verdict_fails_on_a_new_finding_and_on_a_known_one_that_stopped_reproducin
     );
     assert!(!audit.passed());
     // Without a filter, a finding no check ran is not checked: fail.
-    let audit = Audit::new(
+    let audit = collect_audit(
         &AuditOptions::default(),
         vec![check("activation::gelu [f64]", ReportStatus::Fail)],
         findings,

@@ -26,10 +26,11 @@ mod b0006;
 #[path = "../findings/BURN-0007.rs"]
 mod b0007;
 
+use backprop_audit::glob;
 use backprop_burn::audit::naive::conv::Conv1d;
 use backprop_burn::audit::naive::deform::Deform;
 use backprop_burn::audit::naive::{elementwise, norm, resample};
-use backprop_burn::audit::{FINDING_FILES, catalog, glob, known_findings, precision_check_name};
+use backprop_burn::audit::{FINDING_FILES, catalog, known_findings, precision_check_name};
 use backprop_gradcheck::Dtype;
 use burn_tensor::ops::InterpolateMode;
 use ndarray::{ArrayD, IxDyn};

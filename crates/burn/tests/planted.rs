@@ -101,7 +101,7 @@ fn input(seed: u64) -> ArrayD<f64> {
     })
 }
 
-fn run(plant: Plant, seed: u64, mode: Mode) -> backprop_burn::BurnReport {
+fn run(plant: Plant, seed: u64, mode: Mode) -> backprop_burn::GradientReport {
     let mut options = CheckOptions::default();
     options.gradcheck.seed = seed;
     options.gradcheck.mode = mode;

@@ -5,8 +5,13 @@ use burn_tensor::Tensor;
 use ndarray::ArrayD;
 
 use super::naive::Reference;
-use crate::check::{forward_values, gradient_values, random_upstream};
-use crate::{BurnReport, CheckError, CheckOptions, Inputs, check_arrays};
+use crate::check::{check_arrays_with_precision, forward_values, gradient_values, random_upstream};
+use crate::{CheckError, CheckOptions, ForwardPrecision, Inputs};
+use backprop_audit::GradientReport;
+
+/// A check's report, and how burn's `f64` forward falls short of `f64`
+/// when it does.
+pub type Checked = (GradientReport, Option<ForwardPrecision>);
 
 /// A checked function of any output rank, behind one object type.
 trait Runner {
@@ -15,7 +20,7 @@ trait Runner {
         inputs: &[ArrayD<f64>],
         dtype: Dtype,
         options: &CheckOptions,
-    ) -> Result<BurnReport, CheckError>;
+    ) -> Result<Checked, CheckError>;
 
     /// burn's forward values in `dtype` at `inputs`.
     fn forward(&self, inputs: &[ArrayD<f64>], dtype: Dtype) -> Result<ArrayD<f64>, String>;
@@ -46,10 +51,10 @@ where
         inputs: &[ArrayD<f64>],
         dtype: Dtype,
         options: &CheckOptions,
-    ) -> Result<BurnReport, CheckError> {
+    ) -> Result<Checked, CheckError> {
         match dtype {
-            Dtype::F64 => check_arrays(&self.0, inputs, options),
-            Dtype::F32 => check_arrays(&self.0, &narrow(inputs), options),
+            Dtype::F64 => check_arrays_with_precision(&self.0, inputs, options),
+            Dtype::F32 => check_arrays_with_precision(&self.0, &narrow(inputs), options),
         }
     }
 
@@ -135,6 +140,16 @@ impl Case {
         self.runner.forward(&self.inputs, dtype)
     }
 
+    /// burn's forward values in `dtype` at `values` (the case's inputs as
+    /// a check had them).
+    ///
+    /// # Errors
+    ///
+    /// burn's panic or the function's error, in words.
+    pub fn forward_at(&self, values: &[ArrayD<f64>], dtype: Dtype) -> Result<ArrayD<f64>, String> {
+        self.runner.forward(values, dtype)
+    }
+
     /// burn's gradients in `dtype` at the case's inputs with the upstream
     /// gradient of a check seeded with `seed`, and that upstream gradient.
     ///
@@ -160,9 +175,9 @@ impl Case {
     ///
     /// # Errors
     ///
-    /// As [`check_arrays`]: a broken case (its function refusing its own
+    /// As [`check_arrays`](crate::check_arrays): a broken case (its function refusing its own
     /// inputs), never a finding about burn.
-    pub fn check(&self, dtype: Dtype, options: &CheckOptions) -> Result<BurnReport, CheckError> {
+    pub fn check(&self, dtype: Dtype, options: &CheckOptions) -> Result<Checked, CheckError> {
         let options = CheckOptions {
             name: self.qualified_name(dtype),
             input_names: self.input_names.clone(),

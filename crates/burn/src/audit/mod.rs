@@ -11,13 +11,11 @@ mod report;
 mod run;
 mod sample;
 
-pub use case::Case;
-pub use confirm::{Confirmation, ForwardCheck, GradientGap, confirm, forward_check, tolerance};
-pub use findings::{
-    Advisory, Affected, FINDING_FILES, Finding, FindingError, Versions, claim, glob, known_findings,
-};
-pub use report::{precision_check_name, report_status};
-pub use run::{Audit, AuditOptions, CaseResult, Outcome, function_of, package_of, run_dtype};
+pub use case::{Case, Checked};
+pub use confirm::{confirm, forward_check, forward_tolerance};
+pub use findings::{FINDING_FILES, FINDINGS_DIR, known_findings};
+pub use report::{audit_report, precision_check_name};
+pub use run::{CaseResult, Outcome, collect_audit, function_of, package_of, run_dtype};
 pub use sample::Sampler;
 
 /// Every case of the audit, its inputs drawn from `seed`.

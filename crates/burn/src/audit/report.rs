@@ -1,30 +1,16 @@
 //! The audit as a `backprop-report` report: `report.json`, `junit.xml`,
 //! `report.md` and `report.html`.
 
+use backprop_audit::Audit;
 use backprop_gradcheck::Dtype;
-use backprop_report::{CheckResult, KnownFinding, Location, Report, Status as ReportStatus};
+use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
 
-use super::run::{Audit, CaseResult, Outcome};
-use crate::{BURN_VERSION, BurnReport, Status};
-
-/// The report status of a check's status.
-pub fn report_status(status: Status) -> ReportStatus {
-    match status {
-        Status::Pass => ReportStatus::Pass,
-        Status::Kink => ReportStatus::Kink,
-        Status::NonFinite => ReportStatus::NonFinite,
-        Status::WrongValue => ReportStatus::Fail,
-        Status::SilentZero => ReportStatus::SilentZero,
-        Status::MissingGradient => ReportStatus::MissingGradient,
-        Status::WrongShape => ReportStatus::WrongShape,
-        Status::BackwardError => ReportStatus::BackwardError,
-        Status::Panic => ReportStatus::Panic,
-    }
-}
+use super::run::{CaseResult, Outcome};
+use crate::{BURN_VERSION, GradientReport};
 
 /// Where a check puts the blame: the worst element of the numerical
 /// comparison.
-fn location(report: &BurnReport) -> Option<Location> {
+fn location(report: &GradientReport) -> Option<Location> {
     if report.status.is_ok() {
         return None;
     }
@@ -56,7 +42,7 @@ impl CaseResult {
     /// One line saying what was found: the verdict and every note.
     pub fn message(&self) -> String {
         let mut message = match &self.outcome {
-            Outcome::Checked { report } => {
+            Outcome::Checked { report, .. } => {
                 let mut m = report.message.clone();
                 for note in &report.notes {
                     m.push_str(" | ");
@@ -67,7 +53,7 @@ impl CaseResult {
             Outcome::NotRun { reason } => reason.clone(),
         };
         if let Some(f) = self.forward.as_ref().filter(|f| !f.agrees) {
-            message = format!("{} | gradient check: {message}", f.describe());
+            message = format!("{} | gradient check: {message}", f.describe("burn"));
         }
         if let Some(c) = &self.confirmation {
             message.push_str(" | ");
@@ -86,16 +72,16 @@ impl CaseResult {
     /// second, failing check of the forward pass itself.
     pub fn to_check_results(&self) -> Vec<CheckResult> {
         let (status, rel, location) = match &self.outcome {
-            Outcome::Checked { report } if self.forward_disagrees() => {
+            Outcome::Checked { report, .. } if self.forward_disagrees() => {
                 let f = self.forward.as_ref().expect("a disagreeing forward check");
                 (
                     ReportStatus::Fail,
                     report.gradcheck.as_ref().map(|g| g.max_rel_error()),
-                    Some(Location::new("out", f.index.clone()).with_values(f.burn, f.naive)),
+                    Some(Location::new("out", f.index.clone()).with_values(f.framework, f.naive)),
                 )
             }
-            Outcome::Checked { report } => (
-                report_status(report.status),
+            Outcome::Checked { report, .. } => (
+                report.status.to_report(),
                 report.gradcheck.as_ref().map(|g| g.max_rel_error()),
                 location(report),
             ),
@@ -105,7 +91,7 @@ impl CaseResult {
         // numerical comparison's element lists.
         let details = if status.is_ok() {
             let mut lean = self.clone();
-            if let Outcome::Checked { report } = &mut lean.outcome {
+            if let Outcome::Checked { report, .. } = &mut lean.outcome {
                 report.gradcheck = None;
             }
             serde_json::to_value(&lean)
@@ -123,9 +109,11 @@ impl CaseResult {
             check = check.with_location(at);
         }
         let mut checks = vec![check];
-        if let Outcome::Checked { report } = &self.outcome
+        if let Outcome::Checked {
+            report,
+            low_precision: Some(forward),
+        } = &self.outcome
             && self.dtype == Dtype::F64
-            && let Some(forward) = &report.forward
         {
             let case = self.name.strip_suffix(" [f64]").unwrap_or(&self.name);
             checks.push(
@@ -140,7 +128,7 @@ impl CaseResult {
                             .as_ref()
                             .map(|p| format!(
                                 "; against the f64 definition out{:?} is {:e}, not {:e} (relative difference {:.1e})",
-                                p.index, p.burn, p.naive, p.error
+                                p.index, p.framework, p.naive, p.error
                             ))
                             .unwrap_or_default(),
                         report.status
@@ -156,49 +144,19 @@ impl CaseResult {
     }
 }
 
-/// The CPU model, for the report's properties.
-fn cpu_model() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|m| m.trim().to_string())
-        })
-        .unwrap_or_else(|| std::env::consts::ARCH.to_string())
-}
-
-impl Audit {
-    /// The report of the audit, with every check, the known findings whose
-    /// checks ran, and the run's facts.
-    pub fn to_report(&self) -> Report {
-        let mut report = Report::new("burn gradient audit")
-            .with_seed(self.options.seed)
-            .with_filter(self.options.filter.clone())
-            .with_property("burn-tensor", BURN_VERSION)
-            .with_property("burn-nn", BURN_VERSION)
-            .with_property("backend", "ndarray (CPU), autodiff")
-            .with_property(
+/// The report of the audit: every check, the known findings whose checks
+/// ran, and the run's facts (burn's versions, backend, oracle).
+pub fn audit_report(audit: &Audit) -> Report {
+    audit.to_report(
+        "burn gradient audit",
+        &[
+            ("burn-tensor", BURN_VERSION),
+            ("burn-nn", BURN_VERSION),
+            ("backend", "ndarray (CPU), autodiff"),
+            (
                 "oracle",
                 "central differences of burn's forward in f64 (f32 where burn's f64 forward is not f64)",
-            )
-            .with_property("cpu", cpu_model())
-            .with_seconds(self.seconds)
-            .with_known_findings(
-                self.findings
-                    .iter()
-                    .map(|f| KnownFinding::new(f.advisory.id.clone(), f.advisory.title.clone()).with_reference(f.path()))
-                    .collect(),
-            );
-        for c in &self.checks {
-            report.push(c.clone());
-        }
-        report
-    }
-
-    /// The verdict: no new failure and every known finding reproduced.
-    pub fn passed(&self) -> bool {
-        self.to_report().passed()
-    }
+            ),
+        ],
+    )
 }

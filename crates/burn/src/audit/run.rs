@@ -8,27 +8,9 @@ use backprop_report::CheckResult;
 use serde::Serialize;
 
 use super::catalog;
-use super::confirm::{Confirmation, ForwardCheck, confirm, forward_check};
-use super::findings::{Finding, claim};
-use crate::{BurnReport, CheckOptions};
-
-/// What to audit.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct AuditOptions {
-    /// Seed of every random input, upstream gradient and direction.
-    pub seed: u64,
-    /// Only checks whose name contains this text (case-insensitive).
-    pub filter: Option<String>,
-}
-
-impl AuditOptions {
-    /// Whether the check named `name` is selected.
-    pub fn selects(&self, name: &str) -> bool {
-        self.filter
-            .as_deref()
-            .is_none_or(|f| name.to_lowercase().contains(&f.to_lowercase()))
-    }
-}
+use super::confirm::{confirm, forward_check};
+use crate::{CheckOptions, ForwardPrecision};
+use backprop_audit::{Audit, AuditOptions, Confirmation, Finding, ForwardCheck, GradientReport};
 
 /// How one check came out.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -37,7 +19,10 @@ pub enum Outcome {
     /// The gradient check ran.
     Checked {
         /// Its report.
-        report: Box<BurnReport>,
+        report: Box<GradientReport>,
+        /// How burn's `f64` forward falls short of `f64`, when it does (a
+        /// failing check of its own, `... [f64] forward precision`).
+        low_precision: Option<ForwardPrecision>,
     },
     /// The audit could not run the case (a mistake in the catalog).
     NotRun {
@@ -97,24 +82,32 @@ pub fn package_of(name: &str) -> &'static str {
 pub fn run_dtype(options: &AuditOptions, dtype: Dtype, emit: &mut dyn FnMut(CaseResult)) {
     for case in catalog(options.seed) {
         let name = case.qualified_name(dtype);
-        if !options.selects(&name) {
+        if !options.selects(&name, dtype) {
             continue;
         }
         let start = Instant::now();
         let mut check = CheckOptions::default();
         check.gradcheck.seed = backprop_gradcheck::entry_seed(options.seed, &case.name);
         let outcome = match case.check(dtype, &check) {
-            Ok(report) => Outcome::Checked {
+            Ok((report, low_precision)) => Outcome::Checked {
                 report: Box::new(report),
+                low_precision,
             },
             Err(e) => Outcome::NotRun {
                 reason: format!("the audit could not run this case: {e}"),
             },
         };
         let (mut forward, mut precision, mut confirmation) = (None, None, None);
-        if let (Some(reference), Outcome::Checked { report }) = (&case.reference, &outcome) {
+        if let (
+            Some(reference),
+            Outcome::Checked {
+                report,
+                low_precision,
+            },
+        ) = (&case.reference, &outcome)
+        {
             forward = forward_check(&case, reference, dtype, report.oracle.min(dtype)).ok();
-            if report.forward.is_some() && dtype == Dtype::F64 {
+            if low_precision.is_some() && dtype == Dtype::F64 {
                 precision = forward_check(&case, reference, Dtype::F64, Dtype::F64).ok();
             }
             if !report.status.is_ok() || forward.as_ref().is_some_and(|f| !f.agrees) {
@@ -135,56 +128,21 @@ pub fn run_dtype(options: &AuditOptions, dtype: Dtype, emit: &mut dyn FnMut(Case
     }
 }
 
-/// The whole audit, as report checks.
-#[derive(Clone, Debug)]
-pub struct Audit {
-    /// The options it ran with.
-    pub options: AuditOptions,
-    /// Every check, in catalog order, known findings claimed.
-    pub checks: Vec<CheckResult>,
-    /// The known findings whose checks ran (all of them without a filter).
-    pub findings: Vec<Finding>,
-    /// Wall time.
-    pub seconds: f64,
-}
-
-impl Audit {
-    /// The audit of `checks` (in any order: they are put in catalog order,
-    /// `f64` before `f32`), each claimed by the known finding whose
-    /// pattern matches it best.
-    pub fn new(
-        options: &AuditOptions,
-        mut checks: Vec<CheckResult>,
-        all: Vec<Finding>,
-        seconds: f64,
-    ) -> Audit {
-        let order: Vec<String> = catalog(options.seed).into_iter().map(|c| c.name).collect();
-        let rank = |c: &CheckResult| {
-            let case = order.iter().position(|n| c.name.starts_with(n.as_str()));
-            let dtype = c.dtype.as_deref() == Some("f32");
-            (case.unwrap_or(usize::MAX), dtype, c.name.clone())
-        };
-        checks.sort_by_cached_key(rank);
-        for c in &mut checks {
-            c.known = claim(&all, &c.name).map(|f| f.advisory.id.clone());
-        }
-        // Without a filter every finding must be reproduced by some check (a
-        // finding no check claims fails the run as not checked); under a
-        // filter only those whose checks ran are listed.
-        let findings = all
-            .into_iter()
-            .filter(|f| {
-                options.filter.is_none()
-                    || checks
-                        .iter()
-                        .any(|c| c.known.as_deref() == Some(f.advisory.id.as_str()))
-            })
-            .collect();
-        Audit {
-            options: options.clone(),
-            checks,
-            findings,
-            seconds,
-        }
-    }
+/// The audit of `checks` run in the per-type processes (in any order: they
+/// are put in catalog order, `f64` before `f32`), each claimed by the known
+/// finding whose pattern matches it best ([`Audit::new`]).
+pub fn collect_audit(
+    options: &AuditOptions,
+    mut checks: Vec<CheckResult>,
+    findings: Vec<Finding>,
+    seconds: f64,
+) -> Audit {
+    let order: Vec<String> = catalog(options.seed).into_iter().map(|c| c.name).collect();
+    let rank = |c: &CheckResult| {
+        let case = order.iter().position(|n| c.name.starts_with(n.as_str()));
+        let dtype = c.dtype.as_deref() == Some("f32");
+        (case.unwrap_or(usize::MAX), dtype, c.name.clone())
+    };
+    checks.sort_by_cached_key(rank);
+    Audit::new(options, checks, findings, seconds)
 }
