@@ -66,7 +66,7 @@ mod verdict;
 pub use classify::{Observed, classify_input};
 pub use cli::{AuditArgs, EXIT_CHANGED, EXIT_PASSED, EXIT_REPORT, EXIT_USAGE, finish};
 pub use confirm::{
-    Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, forward_check,
+    Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, confirm_within, forward_check,
     forward_check_within, tolerance,
 };
 pub use findings::{

@@ -56,5 +56,8 @@ pub fn confirm(case: &Case, reference: &Reference, report: &GradientReport) -> C
     let values = values(case, report.dtype);
     let forward = case.forward_at(&values, report.oracle);
     let gradients = case.gradients(report.dtype, report.seed);
-    backprop_audit::confirm(report, reference, &values, forward, gradients)
+    // The gradient is held to the same tolerance as the forward pass: the
+    // shared 1e-3 would not confirm BURN-0001's f32 GELU derivative.
+    let tolerance = forward_tolerance(report.dtype);
+    backprop_audit::confirm_within(report, reference, &values, forward, gradients, tolerance)
 }
