@@ -4,6 +4,7 @@
 use std::fmt;
 
 use backprop_gradcheck::{Dtype, Mode, Report};
+use backprop_report::Location;
 use serde::Serialize;
 
 use crate::{Phase, Status};
@@ -177,6 +178,22 @@ impl GradientReport {
     pub fn panicked(self, phase: Phase, message: &str) -> GradientReport {
         let text = format!("{} panicked in {phase}: {message}", self.framework);
         self.stopped(Status::Panic, text)
+    }
+
+    /// Where a failing check puts the blame in a report: the worst element
+    /// of the numerical comparison, with both values; `None` when the check
+    /// passed or made no comparison.
+    pub fn worst_location(&self) -> Option<Location> {
+        if self.status.is_ok() {
+            return None;
+        }
+        let (input, e) = self.gradcheck.as_ref()?.worst()?;
+        let name = self.inputs.get(input).map(|i| i.name.clone());
+        let mut at = Location::new(name.unwrap_or_default(), e.index.clone())
+            .with_values(e.analytic, e.numeric);
+        at.output_index = e.output_index.clone();
+        at.input_value = e.input_value;
+        Some(at)
     }
 }
 

@@ -6,31 +6,7 @@ use backprop_gradcheck::Dtype;
 use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
 
 use super::run::{CaseResult, Outcome};
-use crate::{BURN_VERSION, GradientReport};
-
-/// Where a check puts the blame: the worst element of the numerical
-/// comparison.
-fn location(report: &GradientReport) -> Option<Location> {
-    if report.status.is_ok() {
-        return None;
-    }
-    report.gradcheck.as_ref().and_then(|g| {
-        g.worst().map(|(input, e)| {
-            let mut at = Location::new(
-                report
-                    .inputs
-                    .get(input)
-                    .map(|i| i.name.clone())
-                    .unwrap_or_default(),
-                e.index.clone(),
-            )
-            .with_values(e.analytic, e.numeric);
-            at.output_index = e.output_index.clone();
-            at.input_value = e.input_value;
-            at
-        })
-    })
-}
+use crate::BURN_VERSION;
 
 /// The name of the check that burn's `f64` forward pass of a case really
 /// computes in `f64`.
@@ -83,7 +59,7 @@ impl CaseResult {
             Outcome::Checked { report, .. } => (
                 report.status.to_report(),
                 report.gradcheck.as_ref().map(|g| g.max_rel_error()),
-                location(report),
+                report.worst_location(),
             ),
             Outcome::NotRun { .. } => (ReportStatus::Fail, None, None),
         };

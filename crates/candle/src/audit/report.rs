@@ -13,23 +13,7 @@ fn location(result: &CaseResult, report: &CandleReport) -> Option<Location> {
     if report.status.is_ok() {
         return None;
     }
-    let from_gradcheck = report.gradcheck.as_ref().and_then(|g| {
-        g.worst().map(|(input, e)| {
-            let mut at = Location::new(
-                report
-                    .inputs
-                    .get(input)
-                    .map(|i| i.name.clone())
-                    .unwrap_or_default(),
-                e.index.clone(),
-            )
-            .with_values(e.analytic, e.numeric);
-            at.output_index = e.output_index.clone();
-            at.input_value = e.input_value;
-            at
-        })
-    });
-    from_gradcheck.or_else(|| {
+    report.worst_location().or_else(|| {
         let gap = result.confirmation.as_ref()?.gap.as_ref()?;
         let at = Location::new(gap.input.clone(), gap.index.clone());
         Some(match gap.framework {
