@@ -204,6 +204,79 @@ fn f32_gradients_match_the_naive_loop_in_every_layout() {
     gradients_in_every_layout::<f32>();
 }
 
+/// Rows of exactly 4 KiB (512 `f64`s, 1024 `f32`s): `dB = Aᵀ·dC` then reads
+/// `Aᵀ` through a padded copy (the kernel would otherwise walk one cache
+/// set), in every layout of `A`, some of them not copied.
+fn gradients_with_rows_of_4_kib<A: Element>() {
+    let (m, k, n) = (70, 4096 / std::mem::size_of::<A>(), 66);
+    let dc = values::<A>(m, n, 3);
+    let b = values::<A>(k, n, 2);
+    with_views::<A>(m, k, 1, |la, a| {
+        let (da, db) =
+            matmul_vjp(&a.into_dyn(), &b.view().into_dyn(), &dc.view().into_dyn()).unwrap();
+        let what = format!("{} {m}x{k}x{n}, A {la}", A::NAME);
+        let da = da.into_dimensionality().unwrap();
+        let db = db.into_dimensionality().unwrap();
+        check(&format!("dA of {what}"), da.view(), dc.view(), b.t());
+        check(&format!("dB of {what}"), db.view(), a.t(), dc.view());
+    });
+}
+
+#[test]
+fn f64_gradients_with_rows_of_4_kib_match_the_naive_loop() {
+    gradients_with_rows_of_4_kib::<f64>();
+}
+
+#[test]
+fn f32_gradients_with_rows_of_4_kib_match_the_naive_loop() {
+    gradients_with_rows_of_4_kib::<f32>();
+}
+
+/// Batched gradients: the products of every item interleaved (dA_i next to
+/// dB_i), and for one item each product cut into blocks of rows; 8 items
+/// share out one per thread, 3 items give 6 products cut into blocks.
+fn batched_gradients<A: Element>() {
+    for (items, m, k, n) in [(8, 65, 40, 63), (3, 90, 65, 66), (1, 200, 90, 80)] {
+        let a3 = Array3::from_shape_fn((items, m, k), |(b, i, p)| {
+            A::from_f64((((b * 7 + i * 3 + p * 5) % 23) as f64) / 11.5 - 1.0)
+        });
+        let b3 = Array3::from_shape_fn((items, k, n), |(b, p, j)| {
+            A::from_f64((((b * 11 + p * 13 + j * 2) % 29) as f64) / 14.5 - 1.0)
+        });
+        let dc3 = Array3::from_shape_fn((items, m, n), |(b, i, j)| {
+            A::from_f64((((b * 5 + i * 17 + j * 3) % 31) as f64) / 15.5 - 1.0)
+        });
+        let (da, db) = matmul_vjp(
+            &a3.view().into_dyn(),
+            &b3.view().into_dyn(),
+            &dc3.view().into_dyn(),
+        )
+        .unwrap();
+        for i in 0..items {
+            let what = format!("{} batch of {items}, item {i}", A::NAME);
+            let (a, b, dc) = (
+                a3.index_axis(Axis(0), i),
+                b3.index_axis(Axis(0), i),
+                dc3.index_axis(Axis(0), i),
+            );
+            let da_i = da.index_axis(Axis(0), i).into_dimensionality().unwrap();
+            let db_i = db.index_axis(Axis(0), i).into_dimensionality().unwrap();
+            check(&format!("dA of {what}"), da_i, dc, b.t());
+            check(&format!("dB of {what}"), db_i, a.t(), dc);
+        }
+    }
+}
+
+#[test]
+fn f64_batched_gradients_match_the_naive_loop() {
+    batched_gradients::<f64>();
+}
+
+#[test]
+fn f32_batched_gradients_match_the_naive_loop() {
+    batched_gradients::<f32>();
+}
+
 /// Batches: enough items to run one per thread, a count that does not share
 /// out evenly (each product then uses every thread), a reversed batch axis,
 /// and a broadcast (zero-stride) batch axis.
