@@ -313,7 +313,7 @@ fn split_rows<'v, 'c, A>(task: Task<'v, 'c, A>, parts: usize) -> Vec<Task<'v, 'c
         let at = rows * part / parts;
         let (a_top, a_rest) = a.split_at(Axis(0), at);
         let (c_top, c_rest) = c.split_at(Axis(0), at);
-        blocks.push((a_rest, b.clone(), c_rest));
+        blocks.push((a_rest, b, c_rest));
         a = a_top;
         c = c_top;
     }
