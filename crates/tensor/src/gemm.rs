@@ -7,13 +7,18 @@
 //! FMA otherwise, and the `gemm` crate's portable kernels elsewhere. It is
 //! pure Rust to build, needs no system library, and reads any strides, so
 //! transposed and broadcast operands are passed as strided views
-//! (`faer-ext` converts the ndarray views without copying) and never copied
-//! here. With the `blas` cargo feature, ndarray's `general_mat_mul` calls the
-//! BLAS the user links instead.
+//! (`faer-ext` converts the ndarray views without copying). One exception:
+//! a transposed left operand whose rows are a multiple of 4 KiB is read
+//! through a padded copy (`unaliased_copy`). With the `blas` cargo
+//! feature, ndarray's `general_mat_mul` calls the BLAS the user links
+//! instead.
 //!
-//! Parallelism comes from rayon's pool: one task per batch item when there
-//! are enough items to go round, otherwise each product uses every thread
-//! itself. The measurements behind these choices are in the crate README.
+//! Parallelism comes from rayon's pool: one task per product when there are
+//! enough to go round, the products of one batch item next to each other;
+//! several products of too few items (a backward pass's two gradients of
+//! one matrix) are cut into blocks of rows, one block of each per thread;
+//! a lone product uses every thread itself. The measurements behind these
+//! choices are in the crate README.
 
 use ndarray::{ArrayD, ArrayView2, ArrayViewD, ArrayViewMut2, Axis, Dimension, Ix2};
 use rayon::prelude::*;

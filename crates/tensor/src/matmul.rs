@@ -12,7 +12,9 @@
 //! broadcast shapes): `dA = dC·Bᵀ` and `dB = Aᵀ·dC`, each then reduced to its
 //! operand's shape by [`sum_to`] (summing the batch axes broadcasting added
 //! or stretched) and the promoted axis removed. Transposes and broadcasts
-//! are strided views; nothing is copied before the GEMM kernel.
+//! are strided views, handed to the GEMM kernel as they are (which copies
+//! only a transposed operand whose rows are a multiple of 4 KiB, see
+//! `gemm.rs`).
 
 use ndarray::{ArrayD, ArrayViewD, Axis};
 
@@ -181,7 +183,7 @@ fn transposed<'a, A>(v: &ArrayViewD<'a, A>) -> ArrayViewD<'a, A> {
 ///   the batch axes before them broadcast (NumPy rules): `(B,1,M,K) @
 ///   (1,H,K,N)` gives `(B,H,M,N)`, `(M,K) @ (B,K,N)` gives `(B,M,N)`.
 ///
-/// Transposed and broadcast operands are read through their strides, never
+/// Transposed and broadcast operands are read through their strides, not
 /// copied; batch items (and panels of large products) run in parallel.
 ///
 /// ```
