@@ -108,20 +108,21 @@ impl Graph {
     /// Applies a one-input gate to `x`.
     pub fn unary<'g>(&'g self, gate: Unary, x: Var<'g>) -> Var<'g> {
         self.check_same(x);
-        let y = gate.forward(x.value());
-        let param = ScalarOp::unary_needs_param(gate).map(|c| self.constant(c).id);
-        self.push(ScalarOp::unary(gate, x.id, param), y)
+        let mut tape = self.tape.borrow_mut();
+        let y = gate.forward(*tape.value(x.id));
+        let param = ScalarOp::unary_needs_param(gate).map(|c| tape.push(ScalarOp::CONSTANT, c));
+        let id = tape.push(ScalarOp::unary(gate, x.id, param), y);
+        Var { graph: self, id }
     }
 
     /// Applies a two-input gate to `x` and `z`.
     pub fn binary<'g>(&'g self, gate: Binary, x: Var<'g>, z: Var<'g>) -> Var<'g> {
         self.check_same(x);
         self.check_same(z);
-        let y = {
-            let tape = self.tape.borrow();
-            gate.forward(*tape.value(x.id), *tape.value(z.id))
-        };
-        self.push(ScalarOp::binary(gate, x.id, z.id), y)
+        let mut tape = self.tape.borrow_mut();
+        let y = gate.forward(*tape.value(x.id), *tape.value(z.id));
+        let id = tape.push(ScalarOp::binary(gate, x.id, z.id), y);
+        Var { graph: self, id }
     }
 
     /// Gradients of `output` with respect to every node it depends on.
