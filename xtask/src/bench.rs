@@ -153,10 +153,16 @@ pub fn run(args: &Args) -> ExitCode {
         }
     }
     if !args.skip_scalar {
-        eprintln!("bench: scalar graph, {} nodes ...", args.nodes);
-        let result = scalar::measure(args.nodes, runs);
-        emit(args.json, &result);
-        table.scalar = Some(result);
+        for dag in scalar::Dag::ALL {
+            eprintln!(
+                "bench: scalar graph, {} nodes, {} DAG ...",
+                args.nodes,
+                dag.name()
+            );
+            let result = scalar::measure(dag, args.nodes, runs);
+            emit(args.json, &result);
+            table.scalar.push(result);
+        }
     }
     let mut train_row = None;
     if !args.skip_train {
@@ -257,7 +263,7 @@ struct Table {
     load_before: String,
     load_after: String,
     matmul: Vec<(matmul::Measurement, Option<numpy::Measurement>)>,
-    scalar: Option<scalar::Measurement>,
+    scalar: Vec<scalar::Measurement>,
 }
 
 impl Table {
@@ -312,11 +318,13 @@ impl Table {
             }
             println!("(gain = NumPy time / our time: above 1 means we are faster)");
         }
-        if let Some(s) = &self.scalar {
+        for s in &self.scalar {
             println!();
             println!(
-                "scalar graph, {} nodes: record+forward {}, backward {}, native {}",
+                "scalar graph, {} nodes, {} DAG ({:.0}% zero gradients): record+forward {}, backward {}, native {}",
                 s.nodes,
+                s.dag,
+                s.zero_gradients * 100.0,
                 ms(s.record_forward_s),
                 ms(s.backward_s),
                 ms(s.native_s)

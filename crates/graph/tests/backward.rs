@@ -177,3 +177,24 @@ fn a_path_the_output_ignores_contributes_zero_not_nan() {
     let d = g.backward(f);
     assert_eq!((d[x], d[y]), (1.0, 1.0));
 }
+
+#[test]
+fn zero_gradients_still_reach_their_inputs_as_positive_zero() {
+    // f = relu(√x - 1) at x = 0: relu'(-1) = 0, so √x's upstream is 0 and
+    // 0 · √'(0) = 0 · inf must give 0. Backward skips the work for a zero
+    // upstream; x must still be reached, with +0 (not NaN, not -0).
+    let g = Graph::new();
+    let x = g.var(0.0);
+    let f = (x.sqrt() - 1.0).relu();
+    let d = g.backward(f);
+    assert!(d.reached(x.id()));
+    assert_eq!(d[x].to_bits(), 0.0f64.to_bits());
+
+    // h = y · (-0): the contribution to y is -0 · 1 = -0; a sum that starts
+    // at +0 stays +0, as it did when every contribution was added.
+    let y = g.var(2.0);
+    let h = y * g.constant(-0.0);
+    let d = g.backward(h);
+    assert!(d.reached(y.id()));
+    assert_eq!(d[y].to_bits(), 0.0f64.to_bits());
+}

@@ -1,12 +1,22 @@
-//! The scalar graph against plain `f64` code on the same random DAG.
+//! The scalar graph against plain `f64` code on the same random DAGs.
 //!
-//! The DAG mixes two-input gates (add, sub, mul, max, min) and one-input
-//! gates (neg, sigmoid, tanh, relu, softplus, abs, sin, cos) half and half.
-//! Every gate reads the node just before it — so the output depends on
-//! every node and backward visits the whole tape — and a two-input gate
-//! also reads an earlier node chosen uniformly at random. The gates are
-//! ones whose outputs stay finite on any finite input, so no NaN skews the
-//! timings.
+//! Both DAGs mix two-input gates (add, sub, mul, max, min) and one-input
+//! gates (neg, sigmoid, tanh, relu, softplus, abs, sin, cos) half and half,
+//! and a two-input gate also reads an earlier node chosen uniformly at
+//! random (a far read, as a large graph's backward pass makes). The gates
+//! are ones whose outputs stay finite on any finite input, so no NaN skews
+//! the timings. Every node is an input of a later one, so the output
+//! depends on every node and backward visits the whole tape.
+//!
+//! - [`Dag::Chain`]: every gate reads the node just before it, a chain a
+//!   million gates deep. Along it the gradient vanishes: products of
+//!   derivatives below one underflow, and ReLUs and the losing side of
+//!   max/min send exact zeros, so 96% of its nodes get a zero gradient
+//!   and backward mostly runs the zero path (`zero_gradients` in the row).
+//! - [`Dag::Layers`]: twenty layers, as a deep network has; every gate
+//!   reads the gate at its place in the layer before, and the last layer
+//!   sums the one before it. Most gradients are non-zero (about 73%), so
+//!   backward does the full work of the chain rule on most nodes.
 
 use backprop_gates::{Binary, Unary};
 use backprop_graph::Graph;
@@ -43,7 +53,38 @@ enum Node {
     Binary(Binary, u32, u32),
 }
 
-/// One JSON line: `{"op":"scalar_graph","dtype":"f64","nodes":..,"record_forward_s":..,"backward_s":..,"native_s":..,"bytes_per_node":..}`
+/// Which random DAG to measure (see the module's documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dag {
+    /// Each gate reads the one before it: a million-deep chain.
+    Chain,
+    /// Twenty layers, each gate reading its place in the layer before.
+    Layers,
+}
+
+impl Dag {
+    /// Both DAGs, in the order the benchmark measures them.
+    pub const ALL: [Dag; 2] = [Dag::Chain, Dag::Layers];
+    /// Layers of [`Dag::Layers`], the last one summing the one before.
+    const LAYERS: usize = 20;
+
+    /// `"chain"` or `"layers"`, as in the JSON rows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dag::Chain => "chain",
+            Dag::Layers => "layers",
+        }
+    }
+
+    fn build(self, nodes: usize) -> Vec<Node> {
+        match self {
+            Dag::Chain => random_dag(nodes),
+            Dag::Layers => layered_dag(nodes),
+        }
+    }
+}
+
+/// One JSON line: `{"op":"scalar_graph","dtype":"f64","nodes":..,"record_forward_s":..,"backward_s":..,"native_s":..,"bytes_per_node":..,"dag":..,"zero_gradients":..}`
 /// (the machine's fields follow, see `machine.rs`).
 #[derive(Serialize, Clone, Debug)]
 pub struct Measurement {
@@ -60,8 +101,15 @@ pub struct Measurement {
     /// Peak heap bytes of recording plus backward, per node, measured by
     /// xtask's counting allocator.
     pub bytes_per_node: f64,
+    /// `"chain"` or `"layers"`.
+    pub dag: &'static str,
+    /// Fraction of the nodes whose gradient is exactly zero: backward
+    /// skips the chain rule's work for them.
+    pub zero_gradients: f64,
 }
 
+/// [`Dag::Chain`]: `nodes / 1000` inputs (1 to 1000), then gates each
+/// reading the node just before it.
 fn random_dag(nodes: usize) -> Vec<Node> {
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     let inputs = (nodes / 1000).clamp(1, 1000).min(nodes);
@@ -75,6 +123,31 @@ fn random_dag(nodes: usize) -> Vec<Node> {
             Node::Binary(gate, previous, rng.random_range(0..i) as u32)
         } else {
             Node::Unary(UNARY[rng.random_range(0..UNARY.len())], previous)
+        });
+    }
+    dag
+}
+
+/// [`Dag::Layers`]: `nodes / 20` inputs, then layers of as many gates, each
+/// reading the node one layer back; the last layer is a running sum of the
+/// layer before it.
+fn layered_dag(nodes: usize) -> Vec<Node> {
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let width = (nodes / Dag::LAYERS).max(1);
+    let mut dag: Vec<Node> = (0..width.min(nodes))
+        .map(|_| Node::Input(rng.random_range(-2.0..2.0)))
+        .collect();
+    let sum_from = nodes.saturating_sub(width).max(width);
+    for i in width..nodes {
+        let above = (i - width) as u32;
+        dag.push(if i >= sum_from {
+            let running = if i == sum_from { above } else { (i - 1) as u32 };
+            Node::Binary(Binary::Add, running, above)
+        } else if rng.random_bool(0.5) {
+            let gate = BINARY[rng.random_range(0..BINARY.len())];
+            Node::Binary(gate, above, rng.random_range(0..i) as u32)
+        } else {
+            Node::Unary(UNARY[rng.random_range(0..UNARY.len())], above)
         });
     }
     dag
@@ -108,8 +181,11 @@ fn record(dag: &[Node]) -> Graph {
     g
 }
 
-pub fn measure(nodes: usize, runs: usize) -> Measurement {
-    let dag = random_dag(nodes.max(2));
+/// Times recording, backward and plain evaluation of `dag` with `nodes`
+/// nodes.
+pub fn measure(dag: Dag, nodes: usize, runs: usize) -> Measurement {
+    let kind = dag;
+    let dag = kind.build(nodes.max(2));
     let nodes = dag.len();
     let last = nodes - 1;
 
@@ -144,6 +220,9 @@ pub fn measure(nodes: usize, runs: usize) -> Measurement {
     let graph = record(&dag);
     let grads = graph.backward(graph.node(last).expect("node exists"));
     let bytes = alloc::peak() - baseline;
+    let zeros = (0..nodes)
+        .filter(|&i| grads.of(graph.node(i).expect("node exists").id()) == 0.0)
+        .count();
     drop(grads);
     drop(graph);
 
@@ -155,6 +234,8 @@ pub fn measure(nodes: usize, runs: usize) -> Measurement {
         backward_s,
         native_s,
         bytes_per_node: bytes as f64 / nodes as f64,
+        dag: kind.name(),
+        zero_gradients: zeros as f64 / nodes as f64,
     }
 }
 
@@ -163,26 +244,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_graph_and_plain_code_evaluate_the_same_dag() {
-        let dag = random_dag(5000);
-        let plain = native(&dag);
-        let graph = record(&dag);
-        for (i, &v) in plain.iter().enumerate() {
-            assert_eq!(
-                graph.node(i).unwrap().value().to_bits(),
-                v.to_bits(),
-                "node {i}"
+    fn the_graph_and_plain_code_evaluate_the_same_dags() {
+        for kind in Dag::ALL {
+            let dag = kind.build(5000);
+            assert_eq!(dag.len(), 5000);
+            let plain = native(&dag);
+            let graph = record(&dag);
+            for (i, &v) in plain.iter().enumerate() {
+                assert_eq!(
+                    graph.node(i).unwrap().value().to_bits(),
+                    v.to_bits(),
+                    "{kind:?} node {i}"
+                );
+            }
+            assert!(plain.iter().all(|v| v.is_finite()), "{kind:?}");
+            // Every node is read by a later one, so backward reaches them all.
+            let grads = graph.backward(graph.node(dag.len() - 1).unwrap());
+            assert!(
+                (0..dag.len()).all(|i| grads.reached(graph.node(i).unwrap().id())),
+                "{kind:?}"
             );
         }
-        assert!(plain.iter().all(|v| v.is_finite()));
-        // Every gate reads the node before it, so backward reaches every node.
-        let grads = graph.backward(graph.node(dag.len() - 1).unwrap());
-        assert!((0..dag.len()).all(|i| grads.reached(graph.node(i).unwrap().id())));
+    }
+
+    #[test]
+    fn the_layered_dag_keeps_most_gradients_and_the_chain_loses_them() {
+        let chain = measure(Dag::Chain, 100_000, 7);
+        let layers = measure(Dag::Layers, 100_000, 7);
+        assert!(chain.zero_gradients > 0.9, "{chain:?}");
+        assert!(layers.zero_gradients < 0.5, "{layers:?}");
     }
 
     #[test]
     fn json_line_has_the_issue_format() {
-        let m = measure(3000, 7);
+        let m = measure(Dag::Layers, 3000, 7);
         let line = serde_json::to_string(&m).unwrap();
         assert!(
             line.starts_with(
@@ -194,11 +289,13 @@ mod tests {
             r#","backward_s":"#,
             r#","native_s":"#,
             r#","bytes_per_node":"#,
+            r#","dag":"layers""#,
+            r#","zero_gradients":"#,
         ];
         let positions: Vec<usize> = fields.iter().map(|f| line.find(f).expect(f)).collect();
         assert!(positions.is_sorted(), "fields out of order: {line}");
         assert!(
-            line.ends_with('}') && !line[positions[2] + 1..].contains(','),
+            line.ends_with('}') && !line[positions[4] + 1..].contains(','),
             "{line}"
         );
         assert!(m.record_forward_s > 0.0 && m.backward_s > 0.0 && m.native_s > 0.0);

@@ -73,6 +73,7 @@ impl Graph {
     }
 
     /// A new input variable.
+    #[inline]
     pub fn var(&self, value: f64) -> Var<'_> {
         self.push(ScalarOp::LEAF, value)
     }
@@ -100,28 +101,32 @@ impl Graph {
     }
 
     /// The handle of the node with this creation index, if it exists.
+    #[inline]
     pub fn node(&self, index: usize) -> Option<Var<'_>> {
         let id = self.tape.borrow().node(index)?;
         Some(Var { graph: self, id })
     }
 
     /// Applies a one-input gate to `x`.
+    #[inline]
     pub fn unary<'g>(&'g self, gate: Unary, x: Var<'g>) -> Var<'g> {
         self.check_same(x);
-        let y = gate.forward(x.value());
-        let param = ScalarOp::unary_needs_param(gate).map(|c| self.constant(c).id);
-        self.push(ScalarOp::unary(gate, x.id, param), y)
+        let mut tape = self.tape.borrow_mut();
+        let y = gate.forward(*tape.value(x.id));
+        let param = ScalarOp::unary_needs_param(gate).map(|c| tape.push(ScalarOp::CONSTANT, c));
+        let id = tape.push(ScalarOp::unary(gate, x.id, param), y);
+        Var { graph: self, id }
     }
 
     /// Applies a two-input gate to `x` and `z`.
+    #[inline]
     pub fn binary<'g>(&'g self, gate: Binary, x: Var<'g>, z: Var<'g>) -> Var<'g> {
         self.check_same(x);
         self.check_same(z);
-        let y = {
-            let tape = self.tape.borrow();
-            gate.forward(*tape.value(x.id), *tape.value(z.id))
-        };
-        self.push(ScalarOp::binary(gate, x.id, z.id), y)
+        let mut tape = self.tape.borrow_mut();
+        let y = gate.forward(*tape.value(x.id), *tape.value(z.id));
+        let id = tape.push(ScalarOp::binary(gate, x.id, z.id), y);
+        Var { graph: self, id }
     }
 
     /// Gradients of `output` with respect to every node it depends on.
@@ -217,6 +222,7 @@ impl Graph {
     pub const BYTES_PER_NODE: usize =
         size_of::<ScalarOp>() + size_of::<f64>() + size_of::<f64>() + size_of::<bool>();
 
+    #[inline]
     fn push(&self, op: ScalarOp, value: f64) -> Var<'_> {
         let id = self.tape.borrow_mut().push(op, value);
         Var { graph: self, id }
@@ -236,6 +242,7 @@ impl Graph {
 
 impl<'g> Var<'g> {
     /// The forward value.
+    #[inline]
     pub fn value(self) -> f64 {
         *self.graph.tape().value(self.id)
     }

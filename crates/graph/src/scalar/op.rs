@@ -191,6 +191,7 @@ impl ScalarOp {
     }
 
     /// The node's inputs, in order (`.1` of them are valid).
+    #[inline(always)]
     pub(crate) fn inputs(&self, values: &[f64]) -> ([NodeId; 2], usize) {
         match self.wiring(values) {
             Wiring::Source => ([id(0); 2], 0),
@@ -220,7 +221,13 @@ impl ScalarOp {
                 ([(x, d), (x, 0.0)], 1)
             }
             Wiring::Binary(g, x, z) => {
-                let (dx, dz) = g.derivatives(values[x.index()], values[z.index()], y);
+                // `+` and `-` read no value: on a large graph the other
+                // operand is often far away on the tape, and reading it
+                // would cost a cache miss for nothing.
+                let (dx, dz) = match g.constant_derivatives() {
+                    Some(constants) => constants,
+                    None => g.derivatives(values[x.index()], values[z.index()], y),
+                };
                 ([(x, dx), (z, dz)], 2)
             }
         }
@@ -238,6 +245,15 @@ impl Operation for ScalarOp {
         upstream: &f64,
         mut send: S,
     ) {
+        if *upstream == 0.0 {
+            // chain(local, 0) is 0 whatever the local derivative, so it is
+            // not computed (no transcendental, no read of a far operand).
+            let (inputs, n) = self.inputs(values);
+            for &input in &inputs[..n] {
+                send(input, 0.0);
+            }
+            return;
+        }
         let (locals, n) = self.local_derivatives(node, values);
         for &(input, local) in &locals[..n] {
             // chain rule: contribution = local derivative · upstream gradient
