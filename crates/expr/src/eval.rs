@@ -307,7 +307,7 @@ impl Expr {
     /// should not cost an allocation per name.
     ///
     /// ```
-    /// let expr = backprop_expr::parse("(x  +\n y) * z").unwrap();
+    /// let expr = backprop_expr::Expr::parse("(x  +\n y) * z").unwrap();
     /// let mut name = String::new();
     /// expr.write_name_of(expr.nodes()[2].span(), &mut name).unwrap();
     /// assert_eq!(name, "x + y");
