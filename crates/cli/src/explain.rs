@@ -184,10 +184,65 @@ impl<'a, 'g, 'e> Labels<'a, 'g, 'e> {
     /// Writes `[k]` for a stage, the name otherwise.
     fn write_reference(&self, id: NodeId, out: &mut String) {
         match self.stage(id) {
-            Some(k) => {
-                let _ = write!(out, "[{k}]");
-            }
+            Some(k) => push_stage(out, k),
             None => self.write_name(id, out),
+        }
+    }
+}
+
+/// Appends `[k]` (digits by hand: `write!` would cost as much as the rest
+/// of a line's references together).
+fn push_stage(out: &mut String, mut k: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (k % 10) as u8;
+        k /= 10;
+        if k == 0 {
+            break;
+        }
+    }
+    out.push('[');
+    out.push_str(std::str::from_utf8(&digits[start..]).expect("ASCII digits"));
+    out.push(']');
+}
+
+/// Numbers as [`push_number`] writes them, remembered by their bits in a
+/// small direct-mapped table: an explanation prints the same few values
+/// (`1.0`, a repeated local derivative) over and over, and looking one up
+/// costs a fraction of formatting it. The text is exactly
+/// [`push_number`]'s, since equal bits format alike.
+struct Numbers {
+    slots: Vec<Option<(u64, String)>>,
+}
+
+impl Numbers {
+    /// Slots, a power of two.
+    const SLOTS: usize = 64;
+
+    fn new() -> Self {
+        Numbers {
+            slots: vec![None; Self::SLOTS],
+        }
+    }
+
+    /// Appends `push_number(v)`'s text to `out`.
+    fn push(&mut self, out: &mut String, v: f64) {
+        let bits = v.to_bits();
+        // Fibonacci hashing: the top bits of the product mix every bit.
+        let index = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOTS.trailing_zeros()))
+            as usize;
+        let slot = &mut self.slots[index];
+        match slot {
+            Some((cached, text)) if *cached == bits => out.push_str(text),
+            _ => {
+                let (cached, text) = slot.get_or_insert_with(|| (bits, String::new()));
+                *cached = bits;
+                text.clear();
+                push_number(text, v);
+                out.push_str(text);
+            }
         }
     }
 }
@@ -307,19 +362,20 @@ fn write_explanation(
     // Forward pass: one row per input, then per stage.
     sink.text
         .push_str("\nforward pass (inputs, then each stage in evaluation order)\n");
+    let mut numbers = Numbers::new();
     let forward_rows = |row: &mut Row, each: &mut dyn FnMut(&Row) -> io::Result<()>| {
         for &(id, name) in &variables {
             row.clear();
             row.name.push_str(name);
             row.formula.push_str("input");
-            push_number(&mut row.value, graph.node(id.index()).expect("leaf").value());
+            row.set_value(graph.node(id.index()).expect("leaf").value(), &mut numbers);
             each(row)?;
         }
         if output_is_constant {
             row.clear();
             row.name.push('f');
             row.formula.push_str("constant");
-            push_number(&mut row.value, output.value());
+            row.set_value(output.value(), &mut numbers);
             each(row)?;
         }
         for id in labels.stages() {
@@ -332,7 +388,7 @@ fn write_explanation(
                 Some(&x) => labels.write_reference(x, out),
                 None => out.push('?'),
             });
-            push_number(&mut row.value, graph.node(id.index()).expect("stage").value());
+            row.set_value(graph.node(id.index()).expect("stage").value(), &mut numbers);
             each(row)?;
         }
         Ok(())
@@ -368,7 +424,7 @@ fn write_explanation(
             return;
         }
         upstream.clear();
-        push_number(&mut upstream, step.upstream);
+        numbers.push(&mut upstream, step.upstream);
         let text = &mut sink.text;
         text.push_str("  ");
         labels.write_reference(step.node, text);
@@ -390,17 +446,17 @@ fn write_explanation(
             text.push_str("      to ");
             labels.write_reference(send.to, text);
             text.push_str(": local ");
-            push_number(text, send.local);
+            numbers.push(text, send.local);
             text.push_str(" * upstream ");
             text.push_str(&upstream);
             text.push_str(" = ");
-            push_number(text, send.sent);
+            numbers.push(text, send.sent);
             if let Some(v) = variable {
                 received[v] += send.sent;
                 text.push_str("; d");
                 labels.write_name(send.to, text);
                 text.push_str(" is now ");
-                push_number(text, received[v]);
+                numbers.push(text, received[v]);
             }
             text.push('\n');
         }
@@ -421,7 +477,7 @@ fn write_explanation(
             row.clear();
             row.name.push_str("df/d");
             row.name.push_str(name);
-            push_number(&mut row.value, grads.of(id));
+            row.set_value(grads.of(id), &mut numbers);
             each(row)?;
         }
         Ok(())
@@ -437,6 +493,9 @@ struct Row {
     name: String,
     formula: String,
     value: String,
+    /// Whether the value is printed: the pass that measures the columns
+    /// does not need it (values are the last column).
+    printing: bool,
 }
 
 impl Row {
@@ -446,6 +505,13 @@ impl Row {
         self.formula.clear();
         self.value.clear();
     }
+
+    /// Sets the value cell, when the row is printed.
+    fn set_value(&mut self, v: f64, numbers: &mut Numbers) {
+        if self.printing {
+            numbers.push(&mut self.value, v);
+        }
+    }
 }
 
 /// Rows `[stage, name, formula, value]`, columns aligned:
@@ -453,10 +519,11 @@ impl Row {
 ///
 /// `rows` produces the rows by filling the row it is given and calling its
 /// second argument once per row; it runs twice, first to measure the
-/// columns and then to print, so no table is ever held in memory.
+/// columns and then to print, so no table is ever held in memory (the
+/// value cell is only filled for printing: see [`Row::set_value`]).
 fn table(
     sink: &mut Sink<'_>,
-    rows: impl Fn(&mut Row, &mut dyn FnMut(&Row) -> io::Result<()>) -> io::Result<()>,
+    mut rows: impl FnMut(&mut Row, &mut dyn FnMut(&Row) -> io::Result<()>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut row = Row::default();
     let mut widths = [0; 3];
@@ -467,6 +534,7 @@ fn table(
         Ok(())
     })?;
     let [w0, w1, w2] = widths;
+    row.printing = true;
     rows(&mut row, &mut |row| {
         let text = &mut sink.text;
         let start = text.len();
