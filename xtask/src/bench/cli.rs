@@ -346,12 +346,21 @@ pub fn print(rows: &[Measurement]) {
         let (rss_budget, aim) = targets(row.command);
         let aim = aim.map_or(String::new(), |s| format!(" (aim <= {s:.0} s)"));
         println!(
-            "  {:<8} {:>7.2} s{aim:<16} peak RSS {:>6.1} MB (target <= {rss_budget:.0} MB)  output {:.1} MB",
+            "  {:<8} {:>7.2} s{aim:<16} peak RSS {:>6.1} MB (target <= {rss_budget:.0} MB)  output {}",
             row.command,
             row.seconds,
             row.peak_rss_mb,
-            row.output_bytes as f64 / 1e6
+            size(row.output_bytes)
         );
+    }
+}
+
+/// Bytes, or MB (10^6 bytes) from 10 kB on.
+fn size(bytes: u64) -> String {
+    if bytes < 10_000 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1e6)
     }
 }
 
