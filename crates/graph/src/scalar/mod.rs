@@ -73,6 +73,7 @@ impl Graph {
     }
 
     /// A new input variable.
+    #[inline]
     pub fn var(&self, value: f64) -> Var<'_> {
         self.push(ScalarOp::LEAF, value)
     }
@@ -100,12 +101,14 @@ impl Graph {
     }
 
     /// The handle of the node with this creation index, if it exists.
+    #[inline]
     pub fn node(&self, index: usize) -> Option<Var<'_>> {
         let id = self.tape.borrow().node(index)?;
         Some(Var { graph: self, id })
     }
 
     /// Applies a one-input gate to `x`.
+    #[inline]
     pub fn unary<'g>(&'g self, gate: Unary, x: Var<'g>) -> Var<'g> {
         self.check_same(x);
         let mut tape = self.tape.borrow_mut();
@@ -116,6 +119,7 @@ impl Graph {
     }
 
     /// Applies a two-input gate to `x` and `z`.
+    #[inline]
     pub fn binary<'g>(&'g self, gate: Binary, x: Var<'g>, z: Var<'g>) -> Var<'g> {
         self.check_same(x);
         self.check_same(z);
@@ -218,6 +222,7 @@ impl Graph {
     pub const BYTES_PER_NODE: usize =
         size_of::<ScalarOp>() + size_of::<f64>() + size_of::<f64>() + size_of::<bool>();
 
+    #[inline]
     fn push(&self, op: ScalarOp, value: f64) -> Var<'_> {
         let id = self.tape.borrow_mut().push(op, value);
         Var { graph: self, id }
@@ -237,6 +242,7 @@ impl Graph {
 
 impl<'g> Var<'g> {
     /// The forward value.
+    #[inline]
     pub fn value(self) -> f64 {
         *self.graph.tape().value(self.id)
     }
