@@ -231,8 +231,8 @@ impl Numbers {
     fn push(&mut self, out: &mut String, v: f64) {
         let bits = v.to_bits();
         // Fibonacci hashing: the top bits of the product mix every bit.
-        let index = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOTS.trailing_zeros()))
-            as usize;
+        let index = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            >> (64 - Self::SLOTS.trailing_zeros())) as usize;
         let slot = &mut self.slots[index];
         match slot {
             Some((cached, text)) if *cached == bits => out.push_str(text),
@@ -472,16 +472,19 @@ fn write_explanation(
     if variables.is_empty() {
         sink.text.push_str("  (no variables)\n");
     }
-    table(sink, |row: &mut Row, each: &mut dyn FnMut(&Row) -> io::Result<()>| {
-        for &(id, name) in &variables {
-            row.clear();
-            row.name.push_str("df/d");
-            row.name.push_str(name);
-            row.set_value(grads.of(id), &mut numbers);
-            each(row)?;
-        }
-        Ok(())
-    })?;
+    table(
+        sink,
+        |row: &mut Row, each: &mut dyn FnMut(&Row) -> io::Result<()>| {
+            for &(id, name) in &variables {
+                row.clear();
+                row.name.push_str("df/d");
+                row.name.push_str(name);
+                row.set_value(grads.of(id), &mut numbers);
+                each(row)?;
+            }
+            Ok(())
+        },
+    )?;
     sink.finish()
 }
 
@@ -594,12 +597,21 @@ mod tests {
             formula(Gate::Unary(Unary::AddConst(-1.0)), &["x"]),
             "x - 1.0"
         );
-        assert_eq!(formula(Gate::Unary(Unary::AddConst(0.5)), &["x"]), "x + 0.5");
-        assert_eq!(formula(Gate::Unary(Unary::MulConst(2.0)), &["x"]), "2.0 * x");
+        assert_eq!(
+            formula(Gate::Unary(Unary::AddConst(0.5)), &["x"]),
+            "x + 0.5"
+        );
+        assert_eq!(
+            formula(Gate::Unary(Unary::MulConst(2.0)), &["x"]),
+            "2.0 * x"
+        );
         assert_eq!(formula(Gate::Unary(Unary::Powf(1e-5)), &["x"]), "x^1e-5");
         assert_eq!(formula(Gate::Unary(Unary::Neg), &["[1]"]), "-[1]");
         assert_eq!(formula(Gate::Unary(Unary::Sigmoid), &["y"]), "sigmoid(y)");
-        assert_eq!(formula(Gate::Binary(Binary::Div), &["[2]", "[6]"]), "[2] / [6]");
+        assert_eq!(
+            formula(Gate::Binary(Binary::Div), &["[2]", "[6]"]),
+            "[2] / [6]"
+        );
         assert_eq!(formula(Gate::Binary(Binary::Pow), &["x", "y"]), "x^y");
         assert_eq!(formula(Gate::Binary(Binary::Max), &["x", "2"]), "max(x, 2)");
         assert_eq!(formula(Gate::Binary(Binary::Sub), &["x"]), "x - ?");

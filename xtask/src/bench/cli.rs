@@ -271,10 +271,13 @@ fn children_peak_rss_kib() -> Result<u64, String> {
 ///
 /// When the helper cannot run, or reports a failure.
 pub fn sample_in_fresh_process(invocation: &Invocation) -> Result<Sample, String> {
-    let exe = std::env::current_exe()
-        .map_err(|e| format!("cannot find the running executable: {e}"))?;
+    let exe =
+        std::env::current_exe().map_err(|e| format!("cannot find the running executable: {e}"))?;
     let mut command = Command::new(exe);
-    command.arg("bench-sample").arg("--stdin").arg(&invocation.stdin);
+    command
+        .arg("bench-sample")
+        .arg("--stdin")
+        .arg(&invocation.stdin);
     if invocation.count_output {
         command.arg("--count-output");
     }
@@ -384,7 +387,10 @@ mod tests {
         let prefix = r#"{"op":"cli_million_terms","command":"explain","terms":10,"seconds":"#;
         assert!(text.starts_with(prefix), "{text}");
         let bytes = expression(10).len();
-        assert!(text.ends_with(&format!(r#","output_bytes":{bytes}}}"#)), "{text}");
+        assert!(
+            text.ends_with(&format!(r#","output_bytes":{bytes}}}"#)),
+            "{text}"
+        );
         assert!(text.contains(r#","peak_rss_mb":"#), "{text}");
         assert!(row.seconds > 0.0 && row.seconds.is_finite());
         assert!(row.peak_rss_mb > 0.0);
@@ -406,8 +412,15 @@ mod tests {
 
     #[test]
     fn a_failing_run_is_an_error_with_its_message() {
-        let err = measure(Path::new("sh"), &["-c", "echo broken >&2; exit 3"], "grad", 2, 1, &sample_here)
-            .unwrap_err();
+        let err = measure(
+            Path::new("sh"),
+            &["-c", "echo broken >&2; exit 3"],
+            "grad",
+            2,
+            1,
+            &sample_here,
+        )
+        .unwrap_err();
         assert!(err.contains("broken"), "{err}");
     }
 }
