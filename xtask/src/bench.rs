@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: matmul, scalar-graph and training-step benchmarks,
-//! side by side with NumPy.
+//! side by side with NumPy, and the `backprop` command on a million-term
+//! expression (`cli.rs`).
 //!
-//! Every timing is the best of at least 7 runs after one warm-up run.
+//! Every timing is the best of at least 7 runs after one warm-up run (the
+//! `backprop` command's, of 3: see `cli.rs`).
 //! Results go to stdout (a table, or one JSON object per line with
 //! `--json`); progress goes to stderr. Every JSON row carries the machine's
 //! CPU, the instruction set of the matrix kernels, the thread count and the
