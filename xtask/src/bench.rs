@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: matmul, scalar-graph and training-step benchmarks,
-//! side by side with NumPy.
+//! side by side with NumPy, and the `backprop` command on a million-term
+//! expression (`cli.rs`).
 //!
-//! Every timing is the best of at least 7 runs after one warm-up run.
+//! Every timing is the best of at least 7 runs after one warm-up run (the
+//! `backprop` command's, of 3: see `cli.rs`).
 //! Results go to stdout (a table, or one JSON object per line with
 //! `--json`); progress goes to stderr. Every JSON row carries the machine's
 //! CPU, the instruction set of the matrix kernels, the thread count and the
@@ -9,6 +11,7 @@
 //! row and passes it to [`emit`].
 
 mod alloc;
+pub(crate) mod cli;
 mod machine;
 mod matmul;
 mod numpy;
@@ -61,6 +64,14 @@ pub struct Args {
     /// Skip the training-step benchmark (`train_spiral`).
     #[arg(long)]
     skip_train: bool,
+    /// Skip the `backprop` command on a million-term expression
+    /// (`cli_million_terms`: builds the release binary, then runs `grad`
+    /// and `explain`).
+    #[arg(long)]
+    skip_cli: bool,
+    /// Terms of the expression the `backprop` command runs on.
+    #[arg(long, default_value_t = cli::TERMS)]
+    cli_terms: usize,
     /// Steps per timed batch of the training-step benchmark (short batches:
     /// on a busy machine the best of many short batches is the one that
     /// ran undisturbed; `--runs` × 8 batches per round).
@@ -180,6 +191,16 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
     }
+    let mut cli_rows = Vec::new();
+    if !args.skip_cli {
+        match run_cli(args.json, args.cli_terms) {
+            Ok(rows) => cli_rows = rows,
+            Err(e) => {
+                eprintln!("error: backprop command benchmark failed: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
     table.load_after = load_average();
     eprintln!("bench: load average after: {}", table.load_after);
     if !args.json {
@@ -187,8 +208,34 @@ pub fn run(args: &Args) -> ExitCode {
         if let Some(row) = &train_row {
             train::print(row);
         }
+        cli::print(&cli_rows);
     }
     ExitCode::SUCCESS
+}
+
+/// The `backprop` command's rows (`cli.rs`), emitted as they come.
+fn run_cli(json: bool, terms: usize) -> Result<Vec<cli::Measurement>, String> {
+    eprintln!("bench: building the backprop command (cargo build --release -p backprop-cli) ...");
+    let backprop = cli::build_backprop()?;
+    let mut rows = Vec::new();
+    for command in cli::COMMANDS {
+        eprintln!(
+            "bench: backprop {command} on {terms} terms ({} runs after an untimed one) ...",
+            cli::RUNS
+        );
+        let args = [command, "-", "x=2", "y=3"];
+        let row = cli::measure(
+            &backprop,
+            &args,
+            command,
+            terms,
+            cli::RUNS,
+            &cli::sample_in_fresh_process,
+        )?;
+        emit(json, &row);
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 /// The current `GLIBC_TUNABLES`, or an empty string.

@@ -4,8 +4,9 @@
 //! - `verify`: the main job; notebook snapshots, cross-checks and the
 //!   gradcheck catalog, written to a report folder; exits non-zero on any
 //!   failure.
-//! - `bench`: matmul and scalar-graph benchmarks (`--json` for one JSON
-//!   object per line, `--numpy` to run NumPy side by side).
+//! - `bench`: matmul, scalar-graph, training-step and `backprop` command
+//!   benchmarks (`--json` for one JSON object per line, `--numpy` to run
+//!   NumPy side by side).
 //! - `audit candle`: check candle's gradients (runs `crates/candle`'s
 //!   `candle-audit` through cargo; xtask itself never depends on candle).
 //! - `audit burn`: check burn's gradients (runs `crates/burn`'s
@@ -41,6 +42,10 @@ enum Command {
     /// Audit another framework's gradients against finite differences and
     /// write the same four reports (`cargo xtask audit candle|burn`).
     Audit(audit::Args),
+    /// Run one program once and print its wall time, peak RSS and output
+    /// size as JSON (used by `bench`: a fresh parent per measured child).
+    #[command(hide = true)]
+    BenchSample(bench::cli::SampleArgs),
 }
 
 /// The workspace root (xtask lives in it).
@@ -57,5 +62,6 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::BenchSample(args) => bench::cli::sample_command(&args),
     }
 }

@@ -32,7 +32,16 @@ pub struct Prepared {
 
 /// Shortest round-trip digits (`3.0`, `-4.0`, `0.1`, `1e-5`, `NaN`, `inf`).
 pub fn number(v: f64) -> String {
-    format!("{v:?}")
+    let mut text = String::new();
+    push_number(&mut text, v);
+    text
+}
+
+/// Appends [`number`]`(v)` to `text` (no allocation of its own: the
+/// explanation of a million-term expression prints millions of numbers).
+pub fn push_number(text: &mut String, v: f64) {
+    use std::fmt::Write as _;
+    let _ = write!(text, "{v:?}");
 }
 
 impl Prepared {

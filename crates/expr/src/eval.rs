@@ -1,6 +1,8 @@
 //! Building an expression as a `backprop-graph` [`Graph`], one node per
 //! operation, in the expression's own (flat) order.
 
+use std::fmt;
+
 use backprop_gates::{Binary, Domain, Gate, Unary};
 use backprop_graph::{Graph, NodeId, Var};
 use thiserror::Error;
@@ -294,43 +296,93 @@ impl Expr {
     /// Only about `NAME_LIMIT` characters at each end are read, so naming
     /// every node of a million-term expression stays linear.
     pub fn name_of(&self, span: Span) -> String {
+        let mut name = String::new();
+        self.write_name_of(span, &mut name)
+            .expect("writing to a String cannot fail");
+        name
+    }
+
+    /// Writes [`name_of`](Expr::name_of)`(span)` to `out` without
+    /// allocating: printing a name per line of a million-line explanation
+    /// should not cost an allocation per name.
+    ///
+    /// ```
+    /// let expr = backprop_expr::Expr::parse("(x  +\n y) * z").unwrap();
+    /// let mut name = String::new();
+    /// expr.write_name_of(expr.nodes()[2].span(), &mut name).unwrap();
+    /// assert_eq!(name, "x + y");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Only those of `out`.
+    pub fn write_name_of<W: fmt::Write + ?Sized>(&self, span: Span, out: &mut W) -> fmt::Result {
         let raw = &self.source[span.range()];
-        let (whole, complete) = collapsed(raw.chars(), NAME_LIMIT + 1);
-        if complete && whole.chars().count() <= NAME_LIMIT {
-            return whole;
+        let whole = Collapsed::new(raw.chars(), NAME_LIMIT + 1);
+        if whole.complete && whole.len <= NAME_LIMIT {
+            return whole.chars().iter().try_for_each(|&c| out.write_char(c));
         }
         let keep = (NAME_LIMIT - " … ".chars().count()) / 2;
-        let head: String = whole.chars().take(keep).collect();
-        let (tail, _) = collapsed(raw.chars().rev(), keep);
-        let tail: String = tail.chars().rev().collect();
-        format!("{} … {}", head.trim_end(), tail.trim_start())
+        let head = &whole.chars()[..keep.min(whole.len)];
+        let head_len = head.len() - head.iter().rev().take_while(|c| c.is_whitespace()).count();
+        head[..head_len]
+            .iter()
+            .try_for_each(|&c| out.write_char(c))?;
+        out.write_str(" … ")?;
+        // Read backwards from the end: the tail's characters come out last
+        // first, and its start is the end of that buffer.
+        let tail = Collapsed::new(raw.chars().rev(), keep);
+        tail.chars()
+            .iter()
+            .rev()
+            .skip_while(|c| c.is_whitespace())
+            .try_for_each(|&c| out.write_char(c))
     }
 }
 
-/// The first `max` characters of `chars` with every whitespace run turned
-/// into one space (leading and trailing whitespace dropped), and whether
-/// `chars` ran out before `max` was reached.
-fn collapsed(chars: impl Iterator<Item = char>, max: usize) -> (String, bool) {
-    let mut out = String::new();
-    let mut count = 0;
-    let mut pending_space = false;
-    for c in chars {
-        if c.is_whitespace() {
-            pending_space = count > 0;
-            continue;
+/// The first `max` (at most `NAME_LIMIT + 1`) characters of some text with
+/// every whitespace run turned into one space (leading and trailing
+/// whitespace dropped), held on the stack.
+struct Collapsed {
+    buffer: [char; NAME_LIMIT + 1],
+    len: usize,
+    /// Whether the text ran out before `max` was reached.
+    complete: bool,
+}
+
+impl Collapsed {
+    fn new(chars: impl Iterator<Item = char>, max: usize) -> Collapsed {
+        let max = max.min(NAME_LIMIT + 1);
+        let mut out = Collapsed {
+            buffer: ['\0'; NAME_LIMIT + 1],
+            len: 0,
+            complete: false,
+        };
+        let mut pending_space = false;
+        for c in chars {
+            if c.is_whitespace() {
+                pending_space = out.len > 0;
+                continue;
+            }
+            let needed = 1 + usize::from(pending_space);
+            if out.len + needed > max {
+                return out;
+            }
+            if pending_space {
+                out.buffer[out.len] = ' ';
+                out.len += 1;
+                pending_space = false;
+            }
+            out.buffer[out.len] = c;
+            out.len += 1;
         }
-        let needed = 1 + usize::from(pending_space);
-        if count + needed > max {
-            return (out, false);
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
-        count += needed;
+        out.complete = true;
+        out
     }
-    (out, true)
+
+    fn chars(&self) -> &[char] {
+        &self.buffer[..self.len]
+    }
 }
 
 struct Builder<'g, 'e> {
