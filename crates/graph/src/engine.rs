@@ -150,6 +150,7 @@ impl<O: Operation> Tape<O> {
     }
 
     /// Number of nodes.
+    #[inline]
     pub fn len(&self) -> usize {
         self.ops.len()
     }
@@ -160,11 +161,13 @@ impl<O: Operation> Tape<O> {
     }
 
     /// The node with this creation index, if it exists.
+    #[inline]
     pub fn node(&self, index: usize) -> Option<NodeId> {
         (index < self.len()).then_some(NodeId(index as u32))
     }
 
     /// Forward value of a node.
+    #[inline]
     pub fn value(&self, id: NodeId) -> &O::Value {
         &self.values[id.index()]
     }

@@ -232,6 +232,7 @@ impl Graph {
         self.tape.borrow()
     }
 
+    #[inline]
     fn check_same(&self, v: Var<'_>) {
         assert!(
             std::ptr::eq(self, v.graph),

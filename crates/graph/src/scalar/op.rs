@@ -85,6 +85,7 @@ impl ScalarOp {
 
     /// A one-input gate reading `x`; `param` is the constant node holding a
     /// real parameter, if the gate has one.
+    #[inline]
     pub(crate) fn unary(gate: Unary, x: NodeId, param: Option<NodeId>) -> ScalarOp {
         let p = param.map_or(0, |p| p.index() as u32);
         let (code, b) = match gate {
@@ -114,6 +115,7 @@ impl ScalarOp {
     }
 
     /// A two-input gate reading `x` and `y`.
+    #[inline]
     pub(crate) fn binary(gate: Binary, x: NodeId, y: NodeId) -> ScalarOp {
         let code = match gate {
             Binary::Add => Code::Add,
@@ -132,6 +134,7 @@ impl ScalarOp {
     }
 
     /// Whether the node has a real-valued gate parameter in slot `b`.
+    #[inline]
     pub(crate) fn unary_needs_param(gate: Unary) -> Option<f64> {
         match gate {
             Unary::AddConst(c) | Unary::MulConst(c) | Unary::Powf(c) | Unary::LeakyRelu(c) => {
