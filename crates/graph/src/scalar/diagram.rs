@@ -38,11 +38,10 @@ pub(crate) fn circuit(
     node: impl FnMut(usize) -> DiagramNode,
 ) -> Diagram {
     let tape = graph.tape();
-    let values = tape.values();
     Diagram::up_to(
         output.index(),
         |i, inputs| {
-            let (ids, arity) = tape.op(tape.node(i).expect("i < len")).inputs(values);
+            let (ids, arity) = tape.op(tape.node(i).expect("i < len")).inputs();
             inputs.extend(ids[..arity].iter().map(|id| id.index()));
         },
         node,

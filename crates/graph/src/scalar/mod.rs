@@ -170,7 +170,7 @@ impl Graph {
     /// an input).
     pub fn inputs(&self, id: NodeId) -> Vec<NodeId> {
         let tape = self.tape.borrow();
-        let (inputs, arity) = tape.op(id).inputs(tape.values());
+        let (inputs, arity) = tape.op(id).inputs();
         inputs[..arity].to_vec()
     }
 

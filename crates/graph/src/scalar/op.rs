@@ -7,7 +7,7 @@
 //! relu's slope) live on the tape as constant nodes referenced by slot `b`;
 //! `powi`'s integer exponent sits in slot `b` itself.
 
-use backprop_gates::{Binary, Gate, Unary, chain};
+use backprop_gates::{Binary, BinaryRule, Gate, Unary, UnaryRule, chain};
 
 use crate::engine::{NodeId, Operation};
 
@@ -193,13 +193,19 @@ impl ScalarOp {
         }
     }
 
-    /// The node's inputs, in order (`.1` of them are valid).
+    /// The node's inputs, in order (`.1` of them are valid). A gate's
+    /// parameter in slot `b` (a constant node, or `powi`'s exponent) is
+    /// not an input.
+    // Decided by comparisons on the code, not a jump per code: backward
+    // asks for the inputs of every node whose upstream gradient is zero.
     #[inline(always)]
-    pub(crate) fn inputs(&self, values: &[f64]) -> ([NodeId; 2], usize) {
-        match self.wiring(values) {
-            Wiring::Source => ([id(0); 2], 0),
-            Wiring::Unary(_, x) => ([x, x], 1),
-            Wiring::Binary(_, x, z) => ([x, z], 2),
+    pub(crate) fn inputs(&self) -> ([NodeId; 2], usize) {
+        match self.code {
+            Code::Leaf | Code::Constant => ([id(0); 2], 0),
+            Code::Add | Code::Sub | Code::Mul | Code::Div | Code::Pow | Code::Max | Code::Min => {
+                ([id(self.a), id(self.b)], 2)
+            }
+            _ => ([id(self.a); 2], 1),
         }
     }
 
@@ -210,29 +216,57 @@ impl ScalarOp {
 
     /// Each differentiable input with its local derivative `∂node/∂input`,
     /// straight from the gate's rule in `backprop-gates`.
+    ///
+    /// One `match` on the node's code, each arm naming its rule as a type:
+    /// decoding the node into a [`Wiring`] first and matching the gate
+    /// again cost a second unpredictable jump per node, and the compiler
+    /// did not fold the two (`cargo xtask bench`, layered DAG). The
+    /// code-to-rule table is the one in [`wiring`](ScalarOp::wiring); a
+    /// test holds the two to the same derivatives.
     #[inline(always)]
     pub(crate) fn local_derivatives(
         &self,
         node: NodeId,
         values: &[f64],
     ) -> ([(NodeId, f64); 2], usize) {
+        use backprop_gates as g;
         let y = values[node.index()];
-        match self.wiring(values) {
-            Wiring::Source => ([(node, 0.0); 2], 0),
-            Wiring::Unary(g, x) => {
-                let d = g.derivative(values[x.index()], y);
-                ([(x, d), (x, 0.0)], 1)
-            }
-            Wiring::Binary(g, x, z) => {
-                // `+` and `-` read no value: on a large graph the other
-                // operand is often far away on the tape, and reading it
-                // would cost a cache miss for nothing.
-                let (dx, dz) = match g.constant_derivatives() {
-                    Some(constants) => constants,
-                    None => g.derivatives(values[x.index()], values[z.index()], y),
-                };
-                ([(x, dx), (z, dz)], 2)
-            }
+        let (a, b) = (id(self.a), id(self.b));
+        let param = || values[self.b as usize];
+        // Operand values are read only by the arms whose rule reads them.
+        let x = || values[self.a as usize];
+        let z = || values[self.b as usize];
+        let one = |d: f64| ([(a, d), (a, 0.0)], 1);
+        let two = |(dx, dz): (f64, f64)| ([(a, dx), (b, dz)], 2);
+        match self.code {
+            Code::Leaf | Code::Constant => ([(node, 0.0); 2], 0),
+            Code::Neg => one(g::Neg.df(x(), y)),
+            Code::Recip => one(g::Recip.df(x(), y)),
+            Code::AddConst => one(g::AddConst(param()).df(x(), y)),
+            Code::MulConst => one(g::MulConst(param()).df(x(), y)),
+            Code::Powi => one(g::Powi(self.b as i32).df(x(), y)),
+            Code::Powf => one(g::Powf(param()).df(x(), y)),
+            Code::Exp => one(g::Exp.df(x(), y)),
+            Code::Ln => one(g::Ln.df(x(), y)),
+            Code::Sqrt => one(g::Sqrt.df(x(), y)),
+            Code::Sigmoid => one(g::Sigmoid.df(x(), y)),
+            Code::Tanh => one(g::Tanh.df(x(), y)),
+            Code::Relu => one(g::Relu.df(x(), y)),
+            Code::LeakyRelu => one(g::LeakyRelu(param()).df(x(), y)),
+            Code::Softplus => one(g::Softplus.df(x(), y)),
+            Code::Abs => one(g::Abs.df(x(), y)),
+            Code::Sin => one(g::Sin.df(x(), y)),
+            Code::Cos => one(g::Cos.df(x(), y)),
+            // `+` and `-` read no value: on a large graph the other operand
+            // is often far away on the tape, and reading it would cost a
+            // cache miss for nothing.
+            Code::Add => two(g::Add.constant_df().expect("add is linear")),
+            Code::Sub => two(g::Sub.constant_df().expect("sub is linear")),
+            Code::Mul => two(g::Mul.df(x(), z(), y)),
+            Code::Div => two(g::Div.df(x(), z(), y)),
+            Code::Pow => two(g::Pow.df(x(), z(), y)),
+            Code::Max => two(g::Max.df(x(), z(), y)),
+            Code::Min => two(g::Min.df(x(), z(), y)),
         }
     }
 }
@@ -251,7 +285,7 @@ impl Operation for ScalarOp {
         if *upstream == 0.0 {
             // chain(local, 0) is 0 whatever the local derivative, so it is
             // not computed (no transcendental, no read of a far operand).
-            let (inputs, n) = self.inputs(values);
+            let (inputs, n) = self.inputs();
             for &input in &inputs[..n] {
                 send(input, 0.0);
             }
@@ -261,6 +295,60 @@ impl Operation for ScalarOp {
         for &(input, local) in &locals[..n] {
             // chain rule: contribution = local derivative · upstream gradient
             send(input, chain(local, *upstream));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every gate of the catalog at a sample point, recorded as a node:
+    /// its values on a small tape, and the node.
+    fn each_gate_as_a_node() -> Vec<(Gate, Vec<f64>, ScalarOp)> {
+        let (x, z, param) = (0.7, 1.3, 0.25);
+        Gate::catalog()
+            .iter()
+            .map(|&gate| {
+                let mut values = vec![x, z, param];
+                let (op, y) = match gate {
+                    Gate::Unary(u) => {
+                        let param = ScalarOp::unary_needs_param(u).map(|_| id(2));
+                        let u = match u {
+                            Unary::AddConst(_) => Unary::AddConst(0.25),
+                            Unary::MulConst(_) => Unary::MulConst(0.25),
+                            Unary::Powf(_) => Unary::Powf(0.25),
+                            Unary::LeakyRelu(_) => Unary::LeakyRelu(0.25),
+                            other => other,
+                        };
+                        (ScalarOp::unary(u, id(0), param), u.forward(x))
+                    }
+                    Gate::Binary(b) => (ScalarOp::binary(b, id(0), id(1)), b.forward(x, z)),
+                };
+                values.push(y);
+                (gate, values, op)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn local_derivatives_agree_with_the_decoded_gate() {
+        for (gate, values, op) in each_gate_as_a_node() {
+            let node = id(3);
+            let (locals, n) = op.local_derivatives(node, &values);
+            let y = values[3];
+            let expected: Vec<(NodeId, f64)> = match op.wiring(&values) {
+                Wiring::Source => vec![],
+                Wiring::Unary(u, x) => vec![(x, u.derivative(values[x.index()], y))],
+                Wiring::Binary(b, x, z) => {
+                    let (dx, dz) = b.derivatives(values[x.index()], values[z.index()], y);
+                    vec![(x, dx), (z, dz)]
+                }
+            };
+            assert_eq!(locals[..n].to_vec(), expected, "{gate:?}");
+            let (inputs, arity) = op.inputs();
+            let wired: Vec<NodeId> = expected.iter().map(|&(i, _)| i).collect();
+            assert_eq!(inputs[..arity].to_vec(), wired, "{gate:?}");
         }
     }
 }

@@ -180,7 +180,7 @@ fn page_data(graph: &Graph, output: NodeId) -> PageData {
             let (kind, what) = describe(graph, i, output);
             let (gate, formula) = match tape.op(id).gate(tape.values()) {
                 Some(gate) => {
-                    let (ids, arity) = tape.op(id).inputs(tape.values());
+                    let (ids, arity) = tape.op(id).inputs();
                     let operands: Vec<String> =
                         ids[..arity].iter().map(|&x| reference(x)).collect();
                     let operands: Vec<&str> = operands.iter().map(String::as_str).collect();
