@@ -28,9 +28,11 @@
 //!
 //! `cases` are patterns of the audit's check names (`*` matches any run
 //! of characters) that reproduce the finding: every check they match must
-//! fail, and every failing check must be matched by a finding. A check
-//! several findings match belongs to the one with the longest matching
-//! pattern (the most specific).
+//! fail, and every failing check must be matched by a finding whose
+//! `status` (or one of its `also` statuses) is the way it failed. A check several such findings match
+//! belongs to the one with the longest matching pattern (the most
+//! specific). `debug_only = true` marks a finding only builds with debug
+//! assertions reproduce (an overflow panic): a release audit leaves it out.
 
 use serde::Deserialize;
 use thiserror::Error;
@@ -73,11 +75,21 @@ pub struct Advisory {
     /// How the audit's checks fail: a status name (`wrong-value`,
     /// `missing-gradient`, ...).
     pub status: String,
+    /// Other ways the same checks fail, for a finding with more than one
+    /// symptom (`also = ["backward-error"]`: `scatter_add` gives wrong
+    /// values, and a backward error when the source is smaller).
+    #[serde(default)]
+    pub also: Vec<String>,
     /// Patterns of the check names that reproduce it.
     pub cases: Vec<String>,
     /// Upstream issues or pull requests about it, if any.
     #[serde(default)]
     pub references: Vec<String>,
+    /// Whether it reproduces only where the framework is built with debug
+    /// assertions and overflow checks (`debug_only = true`: an arithmetic
+    /// overflow panic, say), so a release audit does not hold checks to it.
+    #[serde(default)]
+    pub debug_only: bool,
 }
 
 /// The `[affected]` table.
@@ -187,10 +199,14 @@ impl Finding {
                 front: finding.advisory.title.clone(),
             });
         }
-        if Status::from_name(&finding.advisory.status).is_none() {
+        let statuses = std::iter::once(&finding.advisory.status).chain(&finding.advisory.also);
+        if let Some(unknown) = statuses
+            .into_iter()
+            .find(|s| Status::from_name(s).is_none())
+        {
             return Err(FindingError::Status {
                 file: file.to_string(),
-                status: finding.advisory.status.clone(),
+                status: unknown.clone(),
             });
         }
         Ok(finding)
@@ -199,6 +215,23 @@ impl Finding {
     /// Whether the check `name` reproduces this finding.
     pub fn covers(&self, name: &str) -> bool {
         self.specificity(name).is_some()
+    }
+
+    /// Whether this build can reproduce it: always, unless it is
+    /// [`debug_only`](Advisory::debug_only) and this is a build without
+    /// debug assertions (the framework is compiled in the same profile as
+    /// this crate, so its overflow checks are off too).
+    pub fn applies_to_this_build(&self) -> bool {
+        !self.advisory.debug_only || cfg!(debug_assertions)
+    }
+
+    /// Whether a check failing with `status` is this finding failing the
+    /// way it says (its `status` or one of `also`).
+    pub fn fails_as(&self, status: backprop_report::Status) -> bool {
+        std::iter::once(&self.advisory.status)
+            .chain(&self.advisory.also)
+            .filter_map(|name| Status::from_name(name))
+            .any(|s| s.to_report() == status)
     }
 
     /// The length of the longest of this finding's patterns that matches
@@ -270,11 +303,29 @@ pub fn known_findings(dir: &str, files: &[(&str, &str)]) -> Result<Vec<Finding>,
         .collect()
 }
 
-/// The finding that claims the check `name`: of those matching it, the one
-/// with the longest matching pattern (the first listed on a tie).
-pub fn claim<'f>(findings: &'f [Finding], name: &str) -> Option<&'f Finding> {
+/// The finding that claims the check `name` that ended with `status`: of
+/// the findings this build can reproduce whose patterns match `name`, the
+/// one with the longest matching pattern (the first listed on a tie) —
+/// among those whose status is `status` when the check failed.
+///
+/// A failing check is claimed only by a finding that says it fails that
+/// way: the same call can fail one way for one reason and another way for
+/// another (`conv_transpose1d` has no backward pass, and some of its
+/// configurations also overflow in debug builds), and a check that fails
+/// in a way no finding describes is a new failure. A passing check is
+/// claimed by any finding whose pattern matches it, so that a fix upstream
+/// shows as a finding that no longer reproduces.
+pub fn claim<'f>(
+    findings: &'f [Finding],
+    name: &str,
+    status: backprop_report::Status,
+) -> Option<&'f Finding> {
+    let describes = |f: &Finding| status.is_ok() || f.fails_as(status);
     let mut best: Option<(&Finding, usize)> = None;
-    for f in findings {
+    for f in findings
+        .iter()
+        .filter(|f| f.applies_to_this_build() && describes(f))
+    {
         if let Some(s) = f.specificity(name)
             && best.is_none_or(|(_, b)| s > b)
         {

@@ -212,14 +212,20 @@ fn the_longest_matching_pattern_claims_a_check() {
         ("TOY-0002", &["pool() x[4] [f32]"]),
     ]);
     assert_eq!(
-        claim(&known, "pool() x[4] [f32]").unwrap().advisory.id,
+        claim(&known, "pool() x[4] [f32]", Status::Fail)
+            .unwrap()
+            .advisory
+            .id,
         "TOY-0002"
     );
     assert_eq!(
-        claim(&known, "pool() x[4] [f64]").unwrap().advisory.id,
+        claim(&known, "pool() x[4] [f64]", Status::Fail)
+            .unwrap()
+            .advisory
+            .id,
         "TOY-0001"
     );
-    assert!(claim(&known, "exp() x[3] [f64]").is_none());
+    assert!(claim(&known, "exp() x[3] [f64]", Status::Fail).is_none());
     assert!(glob("a*c*e", "abcde") && !glob("a*c*e", "abde") && glob("*", ""));
 }
 
@@ -244,6 +250,11 @@ fn malformed_finding_files_are_errors() {
     assert!(matches!(
         Finding::parse("TOY-0001.md", &finding("TOY-0001", "bad", &["x"])),
         Err(FindingError::Status { .. })
+    ));
+    let bad_also = good.replacen("cases = [", "also = [\"worse\"]\ncases = [", 1);
+    assert!(matches!(
+        Finding::parse("TOY-0001.md", &bad_also),
+        Err(FindingError::Status { status, .. }) if status == "worse"
     ));
     let extra = good.replacen("[affected]", "[affected]\nextra = 1", 1);
     assert!(matches!(
@@ -323,4 +334,67 @@ fn a_case_may_yield_several_entries() {
     let audit = Audit::run(&[Twice], &AuditOptions::default(), known, &mut |_| {});
     assert_eq!(audit.checks.len(), 4);
     assert!(audit.passed());
+}
+
+#[test]
+fn a_failing_check_is_claimed_only_by_a_finding_of_its_status() {
+    // TOY-0001: `pool` has no backward pass (every configuration);
+    // TOY-0002: one configuration also panics. A check of that
+    // configuration that reports the backward error (the panic did not
+    // happen) is TOY-0001's, not the more specific TOY-0002's.
+    let texts = [
+        (
+            "TOY-0001.md",
+            finding("TOY-0001", "backward-error", &["pool(*"]),
+        ),
+        (
+            "TOY-0002.md",
+            finding("TOY-0002", "panic", &["pool(padding=2) *"]),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = texts.iter().map(|(f, t)| (*f, t.as_str())).collect();
+    let known = known_findings("crates/toy/findings", &files).unwrap();
+    let id = |name, status| claim(&known, name, status).map(|f| f.advisory.id.as_str());
+    assert_eq!(
+        id("pool(padding=2) x[4] [f64]", Status::Panic),
+        Some("TOY-0002")
+    );
+    assert_eq!(
+        id("pool(padding=2) x[4] [f64]", Status::BackwardError),
+        Some("TOY-0001")
+    );
+    assert_eq!(
+        id("pool(padding=1) x[4] [f64]", Status::BackwardError),
+        Some("TOY-0001")
+    );
+    // A way of failing no finding describes is a new failure ...
+    assert_eq!(id("pool(padding=1) x[4] [f64]", Status::Fail), None);
+    // ... unless the finding lists it among its symptoms.
+    let two = finding("TOY-0005", "backward-error", &["pool(*"])
+        .replace("cases = [", "also = [\"wrong-value\"]\ncases = [");
+    let known = known_findings("crates/toy/findings", &[("TOY-0005.md", &two)]).unwrap();
+    for status in [Status::BackwardError, Status::Fail] {
+        assert!(claim(&known, "pool(padding=1) x[4] [f64]", status).is_some());
+    }
+    assert!(claim(&known, "pool(padding=1) x[4] [f64]", Status::Panic).is_none());
+    // ... and a passing check is claimed by its most specific pattern, so
+    // that a fix upstream shows as a finding that no longer reproduces.
+    assert_eq!(
+        id("pool(padding=2) x[4] [f64]", Status::Pass),
+        Some("TOY-0002")
+    );
+}
+
+#[test]
+fn a_debug_only_finding_holds_only_builds_with_debug_assertions() {
+    let text = finding("TOY-0003", "panic", &["pool(*"])
+        .replace("cases = [", "debug_only = true\ncases = [");
+    let known = known_findings("crates/toy/findings", &[("TOY-0003.md", &text)]).unwrap();
+    assert!(known[0].advisory.debug_only);
+    let claimed = claim(&known, "pool() x[4] [f64]", Status::Panic).is_some();
+    assert_eq!(claimed, cfg!(debug_assertions));
+    assert_eq!(known[0].applies_to_this_build(), cfg!(debug_assertions));
+    // Without the flag a finding holds every build.
+    let plain = findings(&[("TOY-0004", &["pool(*"])]);
+    assert!(!plain[0].advisory.debug_only && plain[0].applies_to_this_build());
 }

@@ -151,7 +151,8 @@ impl Tracker {
     fn record(&mut self, check: &CheckResult) {
         let function = check.rule.clone();
         let mut claimed = check.clone();
-        claimed.known = claim(&self.findings, &claimed.name).map(|f| f.advisory.id.clone());
+        claimed.known =
+            claim(&self.findings, &claimed.name, claimed.status).map(|f| f.advisory.id.clone());
         let checks = self.done.entry(function.clone()).or_default();
         checks.push(claimed);
         let precision = |c: &CheckResult| c.name.ends_with("forward precision");
