@@ -57,6 +57,7 @@ mod classify;
 mod cli;
 mod confirm;
 mod findings;
+mod guard;
 mod reference;
 mod report;
 mod run;
@@ -72,6 +73,7 @@ pub use confirm::{
 pub use findings::{
     Advisory, Affected, Finding, FindingError, Versions, claim, glob, known_findings,
 };
+pub use guard::{Fault, guarded};
 pub use reference::{Forward, Reference, Vjp};
 pub use report::{GradientReport, InputResult};
 pub use run::{Audit, AuditCase, AuditOptions, Progress};

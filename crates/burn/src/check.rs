@@ -2,7 +2,6 @@
 //! of burn's own forward pass.
 
 use std::cell::RefCell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use backprop_gradcheck::{Dtype, Options, Tolerances, Upstream, check_vjp};
 use burn_tensor::{DType, Tensor, TensorData};
@@ -16,7 +15,7 @@ use crate::convert::{float_tensor, to_f64_array, with_rank};
 use crate::precision::ForwardPrecision;
 use crate::precision::forward_noise;
 use crate::{BurnFloat, CheckError, Inputs, MAX_RANK, Phase, device, device_default};
-use backprop_audit::GradientReport;
+use backprop_audit::{GradientReport, guarded};
 
 /// How far two backward runs of a function computed in `f32` may differ
 /// (16 `f32` epsilons, absolute): a parallel reduction in `f32` may add in
@@ -46,34 +45,9 @@ pub struct CheckOptions {
     pub input_names: Vec<String>,
 }
 
-/// A panic's message, from its payload.
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
-}
-
-/// What went wrong in one call into burn.
-#[derive(Clone, Debug)]
-enum Fault {
-    /// The checked function returned an error (ours, e.g. a rank mismatch).
-    Error(CheckError),
-    /// burn panicked, with this message.
-    Panic(String),
-}
-
-/// Run `f`, turning a panic into a [`Fault`].
-fn guarded<T>(f: impl FnOnce() -> Result<T, CheckError>) -> Result<T, Fault> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(Fault::Error(e)),
-        Err(payload) => Err(Fault::Panic(panic_message(payload.as_ref()))),
-    }
-}
+/// What went wrong in one call into burn: its error, or its panic's
+/// message.
+type Fault = backprop_audit::Fault<CheckError>;
 
 /// An input's values as an array of `T`, or why they are not usable.
 fn input_array<T: BurnFloat>(index: usize, data: &TensorData) -> Result<ArrayD<T>, CheckError> {

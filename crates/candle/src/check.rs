@@ -2,8 +2,8 @@
 //! differences of candle's own forward pass.
 
 use std::cell::RefCell;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use backprop_audit::guarded;
 use backprop_gradcheck::{Dtype, Float, Options, Upstream, check_vjp};
 use candle_core::{DType, Device, Tensor};
 use ndarray::ArrayD;
@@ -41,34 +41,9 @@ pub struct CheckOptions {
     pub input_names: Vec<String>,
 }
 
-/// A panic's message, from its payload.
-pub(crate) fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_string()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
-}
-
-/// What went wrong in one call into candle.
-#[derive(Debug)]
-pub(crate) enum Fault {
-    /// candle returned an error.
-    Error(candle_core::Error),
-    /// candle panicked, with this message.
-    Panic(String),
-}
-
-/// Run `f`, turning a panic into a [`Fault`].
-fn guarded<T>(f: impl FnOnce() -> candle_core::Result<T>) -> Result<T, Fault> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(Fault::Error(e)),
-        Err(payload) => Err(Fault::Panic(panic_message(payload.as_ref()))),
-    }
-}
+/// What went wrong in one call into candle: its error, or its panic's
+/// message.
+pub(crate) type Fault = backprop_audit::Fault<candle_core::Error>;
 
 /// The checked function: its inputs as storage tensors (`Var`s) in the
 /// checked dtype, the views it receives, and its output, kept so every
