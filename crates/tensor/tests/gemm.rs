@@ -278,11 +278,12 @@ fn f32_batched_gradients_match_the_naive_loop() {
 }
 
 /// Batches: enough items to run one per thread, a count that does not share
-/// out evenly (each product then uses every thread), a reversed batch axis,
-/// and a broadcast (zero-stride) batch axis.
+/// out evenly (each product is then cut into blocks of rows, one per
+/// thread), a reversed batch axis, and a broadcast (zero-stride) batch axis.
 fn batches<A: Element>() {
-    // 8 items: one per thread; 3 items, and 1: each product on every
-    // thread (all three above the parallel threshold of 2^20 multiply-adds).
+    // 8 items: one per thread; 3 items, and 1: each product cut into a
+    // block of rows per thread (all three above the parallel threshold of
+    // 2^20 multiply-adds).
     for (items, m, k, n) in [(8, 65, 40, 63), (3, 90, 65, 66), (1, 200, 90, 80)] {
         let a3 = Array3::from_shape_fn((items, m, k), |(b, i, p)| {
             A::from_f64((((b * 7 + i * 3 + p * 5) % 23) as f64) / 11.5 - 1.0)
