@@ -215,58 +215,88 @@ impl ScalarOp {
     }
 
     /// Each differentiable input with its local derivative `∂node/∂input`,
-    /// straight from the gate's rule in `backprop-gates`.
-    ///
-    /// One `match` on the node's code, each arm naming its rule as a type:
-    /// decoding the node into a [`Wiring`] first and matching the gate
-    /// again cost a second unpredictable jump per node, and the compiler
-    /// did not fold the two (`cargo xtask bench`, layered DAG). The
-    /// code-to-rule table is the one in [`wiring`](ScalarOp::wiring); a
-    /// test holds the two to the same derivatives.
+    /// straight from the gate's rule in `backprop-gates` (see
+    /// [`each_local_derivative`](ScalarOp::each_local_derivative)).
     #[inline(always)]
     pub(crate) fn local_derivatives(
         &self,
         node: NodeId,
         values: &[f64],
     ) -> ([(NodeId, f64); 2], usize) {
+        let mut locals = [(node, 0.0); 2];
+        let mut n = 0;
+        self.each_local_derivative(node, values, |input, local| {
+            locals[n] = (input, local);
+            n += 1;
+        });
+        (locals, n)
+    }
+
+    /// Calls `each(input, ∂node/∂input)` for each differentiable input, in
+    /// operand order: [`local_derivatives`](ScalarOp::local_derivatives)
+    /// without the array.
+    ///
+    /// One `match` on the node's code, each arm naming its rule as a type
+    /// and calling `each` once or twice itself. Decoding the node into a
+    /// [`Wiring`] first and matching the gate again cost a second
+    /// unpredictable jump per node, which the compiler did not fold; a loop
+    /// over a returned array of one or two entries cost a third (its trip
+    /// count): backward over the layered DAG ran 9% slower with it (median
+    /// of 6 alternated runs of `cargo xtask bench`). The code-to-rule table
+    /// is the one in [`wiring`](ScalarOp::wiring); a test holds the two to
+    /// the same derivatives.
+    #[inline(always)]
+    fn each_local_derivative(
+        &self,
+        node: NodeId,
+        values: &[f64],
+        mut each: impl FnMut(NodeId, f64),
+    ) {
         use backprop_gates as g;
         let y = values[node.index()];
         let (a, b) = (id(self.a), id(self.b));
         let param = || values[self.b as usize];
-        // Operand values are read only by the arms whose rule reads them.
         let x = || values[self.a as usize];
         let z = || values[self.b as usize];
-        let one = |d: f64| ([(a, d), (a, 0.0)], 1);
-        let two = |(dx, dz): (f64, f64)| ([(a, dx), (b, dz)], 2);
+        // Macros, not closures: both arms' kinds call the one `each`.
+        macro_rules! one {
+            ($d:expr) => {
+                each(a, $d)
+            };
+        }
+        macro_rules! two {
+            ($d:expr) => {{
+                let (dx, dz) = $d;
+                each(a, dx);
+                each(b, dz);
+            }};
+        }
         match self.code {
-            Code::Leaf | Code::Constant => ([(node, 0.0); 2], 0),
-            Code::Neg => one(g::Neg.df(x(), y)),
-            Code::Recip => one(g::Recip.df(x(), y)),
-            Code::AddConst => one(g::AddConst(param()).df(x(), y)),
-            Code::MulConst => one(g::MulConst(param()).df(x(), y)),
-            Code::Powi => one(g::Powi(self.b as i32).df(x(), y)),
-            Code::Powf => one(g::Powf(param()).df(x(), y)),
-            Code::Exp => one(g::Exp.df(x(), y)),
-            Code::Ln => one(g::Ln.df(x(), y)),
-            Code::Sqrt => one(g::Sqrt.df(x(), y)),
-            Code::Sigmoid => one(g::Sigmoid.df(x(), y)),
-            Code::Tanh => one(g::Tanh.df(x(), y)),
-            Code::Relu => one(g::Relu.df(x(), y)),
-            Code::LeakyRelu => one(g::LeakyRelu(param()).df(x(), y)),
-            Code::Softplus => one(g::Softplus.df(x(), y)),
-            Code::Abs => one(g::Abs.df(x(), y)),
-            Code::Sin => one(g::Sin.df(x(), y)),
-            Code::Cos => one(g::Cos.df(x(), y)),
-            // `+` and `-` read no value: on a large graph the other operand
-            // is often far away on the tape, and reading it would cost a
-            // cache miss for nothing.
-            Code::Add => two(g::Add.constant_df().expect("add is linear")),
-            Code::Sub => two(g::Sub.constant_df().expect("sub is linear")),
-            Code::Mul => two(g::Mul.df(x(), z(), y)),
-            Code::Div => two(g::Div.df(x(), z(), y)),
-            Code::Pow => two(g::Pow.df(x(), z(), y)),
-            Code::Max => two(g::Max.df(x(), z(), y)),
-            Code::Min => two(g::Min.df(x(), z(), y)),
+            Code::Leaf | Code::Constant => {}
+            Code::Neg => one!(g::Neg.df(x(), y)),
+            Code::Recip => one!(g::Recip.df(x(), y)),
+            Code::AddConst => one!(g::AddConst(param()).df(x(), y)),
+            Code::MulConst => one!(g::MulConst(param()).df(x(), y)),
+            Code::Powi => one!(g::Powi(self.b as i32).df(x(), y)),
+            Code::Powf => one!(g::Powf(param()).df(x(), y)),
+            Code::Exp => one!(g::Exp.df(x(), y)),
+            Code::Ln => one!(g::Ln.df(x(), y)),
+            Code::Sqrt => one!(g::Sqrt.df(x(), y)),
+            Code::Sigmoid => one!(g::Sigmoid.df(x(), y)),
+            Code::Tanh => one!(g::Tanh.df(x(), y)),
+            Code::Relu => one!(g::Relu.df(x(), y)),
+            Code::LeakyRelu => one!(g::LeakyRelu(param()).df(x(), y)),
+            Code::Softplus => one!(g::Softplus.df(x(), y)),
+            Code::Abs => one!(g::Abs.df(x(), y)),
+            Code::Sin => one!(g::Sin.df(x(), y)),
+            Code::Cos => one!(g::Cos.df(x(), y)),
+            Code::Add => two!(g::Add.constant_df().expect("add is linear")),
+            Code::Sub => two!(g::Sub.constant_df().expect("sub is linear")),
+            Code::Mul => two!(g::Mul.df(x(), z(), y)),
+            Code::Div => two!(g::Div.df(x(), z(), y)),
+            Code::Pow => two!(g::Pow.df(x(), z(), y)),
+            Code::Max => two!(g::Max.df(x(), z(), y)),
+            Code::Min => two!(g::Min.df(x(), z(), y)),
         }
     }
 }
@@ -291,11 +321,10 @@ impl Operation for ScalarOp {
             }
             return;
         }
-        let (locals, n) = self.local_derivatives(node, values);
-        for &(input, local) in &locals[..n] {
+        self.each_local_derivative(node, values, |input, local| {
             // chain rule: contribution = local derivative · upstream gradient
             send(input, chain(local, *upstream));
-        }
+        });
     }
 }
 
