@@ -31,6 +31,13 @@ use crate::Element;
 /// 17 µs on two, and 100³ in 20 µs (`cargo xtask bench 1x100x100x100`).
 const PARALLEL_MIN_MULS: usize = 1 << 20;
 
+/// A lone product is cut into blocks of rows, one per thread, only when
+/// each block gets at least this many rows. Every thread reads the whole
+/// right operand, which fewer rows do not repay: 3×2048×2048 ran 1.6–2.8x
+/// and 17×1024×1024 1.2–1.3x as long cut as on faer's own threading, and
+/// 32×1024×1024 7–14% faster (`cargo xtask bench`, Zen 5, two threads).
+const MIN_ROWS_PER_THREAD: usize = 16;
+
 /// The matrix-product kernel this build uses and the instruction set it
 /// dispatches to on this CPU, for benchmark reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -265,14 +272,21 @@ pub(crate) fn batched_matmuls<A: Element, const P: usize>(
         }
         return outputs;
     }
-    if (P > 1 && tasks.len() < 4 * threads) || !one_task_per_item(tasks.len(), threads) {
+    let tall = || {
+        tasks
+            .iter()
+            .all(|(_, _, c)| c.nrows() >= MIN_ROWS_PER_THREAD * threads)
+    };
+    if (P > 1 && tasks.len() < 4 * threads) || (!one_task_per_item(tasks.len(), threads) && tall())
+    {
         // Too few products to share out whole: each is cut into `threads`
         // blocks of rows and the blocks interleaved, so that every thread
-        // gets one block of each. A lone product cut this way ran 3–5%
-        // faster than on faer's own threading (512³, f32 and f64), three
-        // items 6%. For a few products of different kinds (the two
-        // gradients of one matrix product), whole products one per thread
-        // would leave a thread idle while the slower kind finishes.
+        // gets one block of each. For a few products of different kinds
+        // (the two gradients of one matrix product), whole products one per
+        // thread would leave a thread idle while the slower kind finishes.
+        // A lone product cut this way beat faer's own threading of it on
+        // every shape measured with enough rows (see MIN_ROWS_PER_THREAD):
+        // 512³ by 3–5%, 128³ and 256×256×1024 by 2x, 64×4096×64 by 7x.
         tasks = interleave(
             tasks
                 .into_iter()

@@ -135,8 +135,9 @@ fn inverted<'a, A>(mut v: ArrayView2<'a, A>, axes: &[usize]) -> ArrayView2<'a, A
 }
 
 /// Sizes that are odd, cross the kernels' register and cache blocks, and
-/// (the last ones) are large enough for the parallel paths.
-const SIZES: [(usize, usize, usize); 12] = [
+/// (the last ones) are large enough for the parallel paths: cut into
+/// blocks of rows, or (too few rows) on faer's own threading.
+const SIZES: [(usize, usize, usize); 13] = [
     (1, 1, 1),
     (1, 7, 1),
     (3, 1, 5),
@@ -149,6 +150,7 @@ const SIZES: [(usize, usize, usize); 12] = [
     (5, 300, 7),
     (129, 67, 131),
     (257, 130, 67),
+    (7, 400, 500), // parallel, but too few rows to cut into blocks
 ];
 
 fn every_layout_and_size<A: Element>() {
