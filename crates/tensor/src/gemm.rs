@@ -8,7 +8,7 @@
 //! pure Rust to build, needs no system library, and reads any strides, so
 //! transposed and broadcast operands are passed as strided views
 //! (`faer-ext` converts the ndarray views without copying). One exception:
-//! a transposed left operand whose rows are a multiple of 4 KiB is read
+//! a transposed left operand whose rows are a multiple of 2 KiB is read
 //! through a padded copy (`unaliased_copy`). With the `blas` cargo
 //! feature, ndarray's `general_mat_mul` calls the BLAS the user links
 //! instead.
@@ -130,8 +130,11 @@ pub(crate) fn product<A>(
 /// A left operand whose step along the contracted axis is a multiple of
 /// this many bytes is read through a copy with a shorter step (see
 /// [`unaliased_copy`]): the L1 and L2 caches of current x86-64 cores map
-/// addresses this far apart to the same few sets.
-const ALIASING_STEP_BYTES: usize = 4096;
+/// addresses 4 KiB apart to the same set, and 2 KiB apart to two. Copying
+/// 2 KiB rows too made the backward of f32 512³ 5% and of f64 256³ 4%
+/// faster, and changed 16×256³ f64 by 1% (`cargo xtask bench`, builds
+/// alternated four times, medians); 1 KiB rows lost (crate README).
+const ALIASING_STEP_BYTES: usize = 2048;
 
 /// Below this many columns of the result, or this many contracted terms,
 /// a copy of the left operand costs more than the cache misses it avoids.
@@ -146,7 +149,7 @@ const ALIASING_MIN_SIZE: usize = 64;
 /// that walk steps a whole row of `A` at a time, and a row of 512 `f64`s
 /// (4 KiB) puts every element of the walk in the same cache set: the
 /// product ran 15–18% slower than the forward layout on 512×512 (Zen 5,
-/// one thread). The copy is `aᵀ` row by row, each row padded by one cache
+/// one thread); rows of 2 KiB use two sets. The copy is `aᵀ` row by row, each row padded by one cache
 /// line, returned as a `k × (m + pad)` array whose first `m` columns,
 /// transposed, are `a`.
 #[cfg(not(feature = "blas"))]
@@ -161,7 +164,7 @@ fn unaliased_copy<A: Element>(a: &ArrayView2<'_, A>, n: usize) -> Option<ndarray
         return None;
     }
     // One cache line of padding, or two where one would land the rows on
-    // a multiple of 4 KiB again.
+    // a multiple of 2 KiB again.
     let line = 64 / std::mem::size_of::<A>();
     let pad = if ((m + line) * std::mem::size_of::<A>()).is_multiple_of(ALIASING_STEP_BYTES) {
         2 * line

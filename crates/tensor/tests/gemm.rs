@@ -206,32 +206,35 @@ fn f32_gradients_match_the_naive_loop_in_every_layout() {
     gradients_in_every_layout::<f32>();
 }
 
-/// Rows of exactly 4 KiB (512 `f64`s, 1024 `f32`s): `dB = Aᵀ·dC` then reads
-/// `Aᵀ` through a padded copy (the kernel would otherwise walk one cache
-/// set), in every layout of `A`, some of them not copied.
-fn gradients_with_rows_of_4_kib<A: Element>() {
-    let (m, k, n) = (70, 4096 / std::mem::size_of::<A>(), 66);
-    let dc = values::<A>(m, n, 3);
-    let b = values::<A>(k, n, 2);
-    with_views::<A>(m, k, 1, |la, a| {
-        let (da, db) =
-            matmul_vjp(&a.into_dyn(), &b.view().into_dyn(), &dc.view().into_dyn()).unwrap();
-        let what = format!("{} {m}x{k}x{n}, A {la}", A::NAME);
-        let da = da.into_dimensionality().unwrap();
-        let db = db.into_dimensionality().unwrap();
-        check(&format!("dA of {what}"), da.view(), dc.view(), b.t());
-        check(&format!("dB of {what}"), db.view(), a.t(), dc.view());
-    });
+/// Rows of exactly 2 KiB and 4 KiB (256 and 512 `f64`s, 512 and 1024
+/// `f32`s): `dB = Aᵀ·dC` then reads `Aᵀ` through a padded copy (the kernel
+/// would otherwise walk one or two cache sets), in every layout of `A`,
+/// some of them not copied.
+fn gradients_with_rows_of_2_and_4_kib<A: Element>() {
+    for bytes in [2048, 4096] {
+        let (m, k, n) = (70, bytes / std::mem::size_of::<A>(), 66);
+        let dc = values::<A>(m, n, 3);
+        let b = values::<A>(k, n, 2);
+        with_views::<A>(m, k, 1, |la, a| {
+            let (da, db) =
+                matmul_vjp(&a.into_dyn(), &b.view().into_dyn(), &dc.view().into_dyn()).unwrap();
+            let what = format!("{} {m}x{k}x{n}, A {la}", A::NAME);
+            let da = da.into_dimensionality().unwrap();
+            let db = db.into_dimensionality().unwrap();
+            check(&format!("dA of {what}"), da.view(), dc.view(), b.t());
+            check(&format!("dB of {what}"), db.view(), a.t(), dc.view());
+        });
+    }
 }
 
 #[test]
-fn f64_gradients_with_rows_of_4_kib_match_the_naive_loop() {
-    gradients_with_rows_of_4_kib::<f64>();
+fn f64_gradients_with_rows_of_2_and_4_kib_match_the_naive_loop() {
+    gradients_with_rows_of_2_and_4_kib::<f64>();
 }
 
 #[test]
-fn f32_gradients_with_rows_of_4_kib_match_the_naive_loop() {
-    gradients_with_rows_of_4_kib::<f32>();
+fn f32_gradients_with_rows_of_2_and_4_kib_match_the_naive_loop() {
+    gradients_with_rows_of_2_and_4_kib::<f32>();
 }
 
 /// Batched gradients: the products of every item interleaved (dA_i next to
