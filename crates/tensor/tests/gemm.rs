@@ -282,6 +282,37 @@ fn f32_batched_gradients_match_the_naive_loop() {
     batched_gradients::<f32>();
 }
 
+/// The same products and gradients on pools of 3 and 5 threads (this
+/// machine's 2 are not every machine's): blocks of rows then come in threes
+/// and fives, items share out unevenly, and a product of 40 rows has too
+/// few for either count (16 a thread) and stays on faer's own threading.
+#[test]
+fn products_and_gradients_match_the_naive_loop_on_other_thread_counts() {
+    for threads in [3, 5] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        pool.install(|| {
+            assert_eq!(rayon::current_num_threads(), threads);
+            for (m, k, n) in [(257, 130, 67), (40, 200, 300), (129, 67, 131)] {
+                let a = values::<f64>(m, k, 1);
+                let b = values::<f64>(k, n, 2);
+                let c = matmul(&a.view().into_dyn(), &b.view().into_dyn()).unwrap();
+                let c = c.into_dimensionality().unwrap();
+                check(
+                    &format!("{threads} threads, {m}x{k}x{n}"),
+                    c.view(),
+                    a.view(),
+                    b.view(),
+                );
+            }
+            batched_gradients::<f64>();
+            batches::<f32>();
+        });
+    }
+}
+
 /// Batches: enough items to run one per thread, a count that does not share
 /// out evenly (each product is then cut into blocks of rows, one per
 /// thread), a reversed batch axis, and a broadcast (zero-stride) batch axis.
