@@ -2,8 +2,12 @@
 //! side by side with NumPy, and the `backprop` command on a million-term
 //! expression (`cli.rs`).
 //!
-//! Every timing is the best of at least 7 runs after one warm-up run (the
-//! `backprop` command's, of 3: see `cli.rs`).
+//! Every timing is the best of at least 7 runs after one warm-up run, and
+//! matmul and the scalar graph repeat that in rounds (`--rounds`, 3 by
+//! default; matmul alternates ours and NumPy's) and keep the best over all
+//! of them: on a shared machine a steal of a few milliseconds can spoil
+//! every run of one measurement, and not of three (the `backprop`
+//! command's timing is the best of 3 runs: see `cli.rs`).
 //! Results go to stdout (a table, or one JSON object per line with
 //! `--json`); progress goes to stderr. Every JSON row carries the machine's
 //! CPU, the instruction set of the matrix kernels, the thread count and the
@@ -52,6 +56,12 @@ pub struct Args {
     /// Timed runs per measurement (after one warm-up); the best counts.
     #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(7..))]
     runs: u32,
+    /// Rounds of every matmul and scalar-graph measurement, each `--runs`
+    /// runs long (matmul: ours, then NumPy's, round after round); a figure
+    /// is the best over all rounds, so a round the machine disturbed
+    /// throughout is outvoted by the others.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    rounds: u32,
     /// Nodes of the scalar-graph DAG.
     #[arg(long, default_value_t = 1_000_000)]
     nodes: usize,
@@ -129,6 +139,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     shapes.extend(args.shapes.iter().copied());
     let runs = args.runs as usize;
+    let rounds = args.rounds as usize;
     let mut table = Table {
         machine: Some(machine),
         load_before: load_average(),
@@ -138,23 +149,38 @@ pub fn run(args: &Args) -> ExitCode {
     if !args.skip_matmul {
         for &dtype in &args.dtype {
             for &shape in &shapes {
-                eprintln!("bench: matmul {shape} ({}) ...", dtype.name());
-                let ours = dtype.measure(shape, runs);
-                emit(args.json, &ours);
-                let theirs = match &args.numpy {
-                    None => None,
-                    Some(script) => {
-                        eprintln!("bench: numpy {shape} ({}) ...", dtype.name());
+                let mut ours: Option<matmul::Measurement> = None;
+                let mut theirs: Option<numpy::Measurement> = None;
+                for round in 1..=rounds {
+                    eprintln!(
+                        "bench: matmul {shape} ({}), round {round} of {rounds} ...",
+                        dtype.name()
+                    );
+                    let measured = dtype.measure(shape, runs);
+                    match &mut ours {
+                        Some(best) => best.keep_best(&measured),
+                        None => ours = Some(measured),
+                    }
+                    if let Some(script) = &args.numpy {
+                        eprintln!(
+                            "bench: numpy {shape} ({}), round {round} of {rounds} ...",
+                            dtype.name()
+                        );
                         let script = workspace_root().join(script);
                         match numpy::measure(&script, shape, dtype, runs) {
-                            Ok(line) => Some(line),
+                            Ok(measured) => match &mut theirs {
+                                Some(best) => best.keep_best(&measured),
+                                None => theirs = Some(measured),
+                            },
                             Err(e) => {
                                 eprintln!("error: numpy run failed: {e}");
                                 return ExitCode::FAILURE;
                             }
                         }
                     }
-                };
+                }
+                let ours = ours.expect("at least one round");
+                emit(args.json, &ours);
                 if let Some(theirs) = &theirs {
                     emit(args.json, &theirs.raw);
                     emit(args.json, &numpy::Comparison::new(&ours, theirs));
@@ -170,7 +196,7 @@ pub fn run(args: &Args) -> ExitCode {
                 args.nodes,
                 dag.name()
             );
-            let result = scalar::measure(dag, args.nodes, runs);
+            let result = scalar::measure(dag, args.nodes, runs, rounds);
             emit(args.json, &result);
             table.scalar.push(result);
         }
@@ -204,7 +230,7 @@ pub fn run(args: &Args) -> ExitCode {
     table.load_after = load_average();
     eprintln!("bench: load average after: {}", table.load_after);
     if !args.json {
-        table.print(runs);
+        table.print(runs, rounds);
         if let Some(row) = &train_row {
             train::print(row);
         }
@@ -314,12 +340,12 @@ struct Table {
 }
 
 impl Table {
-    fn print(&self, runs: usize) {
+    fn print(&self, runs: usize, rounds: usize) {
         if let Some(machine) = &self.machine {
             println!("{}", machine.describe());
         }
         println!(
-            "best of {runs} runs after a warm-up; load average {} before, {} after",
+            "best of {rounds} rounds of {runs} runs, each after a warm-up; load average {} before, {} after",
             self.load_before, self.load_after
         );
         if !self.matmul.is_empty() {

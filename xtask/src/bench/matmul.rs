@@ -115,6 +115,13 @@ pub struct Measurement {
 }
 
 impl Measurement {
+    /// Keeps the better of each time: this one's or `other`'s (another
+    /// round of the same shape and type).
+    pub fn keep_best(&mut self, other: &Measurement) {
+        self.forward_s = self.forward_s.min(other.forward_s);
+        self.backward_s = self.backward_s.min(other.backward_s);
+    }
+
     pub fn forward_gflops(&self) -> f64 {
         let shape = Shape {
             b: self.b,
@@ -174,6 +181,24 @@ mod tests {
         for bad in ["1x2x3", "1x2x3x4x5", "0x1x1x1", "ax1x1x1", ""] {
             assert!(Shape::parse(bad).is_err(), "{bad:?} should not parse");
         }
+    }
+
+    #[test]
+    fn rounds_keep_the_best_forward_and_backward_separately() {
+        let round = |forward_s, backward_s| Measurement {
+            op: "matmul",
+            dtype: "f64",
+            b: 1,
+            m: 2,
+            k: 3,
+            n: 4,
+            forward_s,
+            backward_s,
+        };
+        let mut best = round(0.5, 1.0);
+        best.keep_best(&round(0.4, 1.5)); // a better forward, a worse backward
+        best.keep_best(&round(0.6, 0.9));
+        assert_eq!((best.forward_s, best.backward_s), (0.4, 0.9));
     }
 
     #[test]

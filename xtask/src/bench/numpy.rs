@@ -1,6 +1,6 @@
 //! The NumPy side of the matmul comparison: `xtask/scripts/numpy_matmul.py`
-//! run on one shape and element type at a time, right after ours, so both
-//! see the same load.
+//! run on one shape and element type at a time, right after ours in every
+//! round, so both see the same load.
 
 use std::path::Path;
 use std::process::Command;
@@ -25,6 +25,17 @@ pub struct Measurement {
     /// The line as the script printed it.
     #[serde(skip)]
     pub raw: serde_json::Value,
+}
+
+impl Measurement {
+    /// Keeps the better of each time: this one's or `other`'s (another
+    /// round of the same shape and type), in the fields and the raw line.
+    pub fn keep_best(&mut self, other: &Measurement) {
+        self.forward_s = self.forward_s.min(other.forward_s);
+        self.backward_s = self.backward_s.min(other.backward_s);
+        self.raw["forward_s"] = self.forward_s.into();
+        self.raw["backward_s"] = self.backward_s.into();
+    }
 }
 
 /// Runs the script on `shape` in `dtype`, best of `runs`.
@@ -105,5 +116,29 @@ impl Comparison {
             backward_ratio: numpy.backward_s / ours.backward_s,
             backward_over_forward: ours.backward_s / ours.forward_s,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_keep_the_best_times_in_the_fields_and_the_raw_line() {
+        let round = |line: &str| {
+            let mut m: Measurement = serde_json::from_str(line).unwrap();
+            m.raw = serde_json::from_str(line).unwrap();
+            m
+        };
+        let mut best = round(
+            r#"{"dtype":"f64","b":1,"m":2,"k":3,"n":4,"forward_s":0.5,"backward_s":1.0,"isa":"Haswell"}"#,
+        );
+        best.keep_best(&round(
+            r#"{"dtype":"f64","b":1,"m":2,"k":3,"n":4,"forward_s":0.25,"backward_s":2.0,"isa":"Haswell"}"#,
+        ));
+        assert_eq!((best.forward_s, best.backward_s), (0.25, 1.0));
+        assert_eq!(best.raw["forward_s"], 0.25);
+        assert_eq!(best.raw["backward_s"], 1.0);
+        assert_eq!(best.raw["isa"], "Haswell");
     }
 }
