@@ -149,9 +149,9 @@ const ALIASING_MIN_SIZE: usize = 64;
 /// that walk steps a whole row of `A` at a time, and a row of 512 `f64`s
 /// (4 KiB) puts every element of the walk in the same cache set: the
 /// product ran 15–18% slower than the forward layout on 512×512 (Zen 5,
-/// one thread); rows of 2 KiB use two sets. The copy is `aᵀ` row by row, each row padded by one cache
-/// line, returned as a `k × (m + pad)` array whose first `m` columns,
-/// transposed, are `a`.
+/// one thread); rows of 2 KiB use two sets. The copy is `aᵀ` row by row,
+/// each row padded by one cache line, returned as a `k × (m + pad)` array
+/// whose first `m` columns, transposed, are `a`.
 #[cfg(not(feature = "blas"))]
 fn unaliased_copy<A: Element>(a: &ArrayView2<'_, A>, n: usize) -> Option<ndarray::Array2<A>> {
     let step = a.strides()[1].unsigned_abs();

@@ -256,6 +256,7 @@ impl ScalarOp {
         let y = values[node.index()];
         let (a, b) = (id(self.a), id(self.b));
         let param = || values[self.b as usize];
+        // Operand values are read only by the arms whose rule reads them.
         let x = || values[self.a as usize];
         let z = || values[self.b as usize];
         // Macros, not closures: both arms' kinds call the one `each`.
@@ -290,6 +291,9 @@ impl ScalarOp {
             Code::Abs => one!(g::Abs.df(x(), y)),
             Code::Sin => one!(g::Sin.df(x(), y)),
             Code::Cos => one!(g::Cos.df(x(), y)),
+            // `+` and `-` read no value: on a large graph the other operand
+            // is often far away on the tape, and reading it would cost a
+            // cache miss for nothing.
             Code::Add => two!(g::Add.constant_df().expect("add is linear")),
             Code::Sub => two!(g::Sub.constant_df().expect("sub is linear")),
             Code::Mul => two!(g::Mul.df(x(), z(), y)),
