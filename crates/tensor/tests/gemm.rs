@@ -176,6 +176,21 @@ fn f32_products_match_the_naive_loop_in_every_layout() {
     every_layout_and_size::<f32>();
 }
 
+/// `dA = dC·Bᵀ` and `dB = Aᵀ·dC` from `matmul_vjp`, each checked against
+/// the naive product of the same operands.
+fn check_gradients<A: Element>(
+    what: &str,
+    a: ArrayView2<'_, A>,
+    b: ArrayView2<'_, A>,
+    dc: ArrayView2<'_, A>,
+) {
+    let (da, db) = matmul_vjp(&a.into_dyn(), &b.into_dyn(), &dc.into_dyn()).unwrap();
+    let da = da.into_dimensionality().unwrap();
+    let db = db.into_dimensionality().unwrap();
+    check(&format!("dA of {what}"), da.view(), dc, b.t());
+    check(&format!("dB of {what}"), db.view(), a.t(), dc);
+}
+
 /// Backward runs the kernel on transposed views of the operands and of
 /// `dC`: `dA = dC·Bᵀ`, `dB = Aᵀ·dC`, checked against the naive loop in both
 /// precisions with strided and reversed operands.
@@ -184,13 +199,8 @@ fn gradients_in_every_layout<A: Element>() {
         let dc = values::<A>(m, n, 3);
         with_views::<A>(m, k, 1, |la, a| {
             with_views::<A>(k, n, 2, |lb, b| {
-                let (da, db) =
-                    matmul_vjp(&a.into_dyn(), &b.into_dyn(), &dc.view().into_dyn()).unwrap();
                 let what = format!("{} {m}x{k}x{n}, A {la}, B {lb}", A::NAME);
-                let da = da.into_dimensionality().unwrap();
-                let db = db.into_dimensionality().unwrap();
-                check(&format!("dA of {what}"), da.view(), dc.view(), b.t());
-                check(&format!("dB of {what}"), db.view(), a.t(), dc.view());
+                check_gradients(&what, a, b, dc.view());
             });
         });
     }
@@ -216,13 +226,8 @@ fn gradients_with_rows_of_2_and_4_kib<A: Element>() {
         let dc = values::<A>(m, n, 3);
         let b = values::<A>(k, n, 2);
         with_views::<A>(m, k, 1, |la, a| {
-            let (da, db) =
-                matmul_vjp(&a.into_dyn(), &b.view().into_dyn(), &dc.view().into_dyn()).unwrap();
             let what = format!("{} {m}x{k}x{n}, A {la}", A::NAME);
-            let da = da.into_dimensionality().unwrap();
-            let db = db.into_dimensionality().unwrap();
-            check(&format!("dA of {what}"), da.view(), dc.view(), b.t());
-            check(&format!("dB of {what}"), db.view(), a.t(), dc.view());
+            check_gradients(&what, a, b.view(), dc.view());
         });
     }
 }
