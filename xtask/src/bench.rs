@@ -116,7 +116,7 @@ const STEADY_HEAP: &str =
 
 pub fn run(args: &Args) -> ExitCode {
     let heap_ready = args.default_malloc || tunables().contains(STEADY_HEAP);
-    if cfg!(debug_assertions) || !heap_ready {
+    if cfg!(debug_assertions) || !cfg!(feature = "faer") || !heap_ready {
         // `cargo xtask` builds the dev profile, and glibc reads its tunables
         // at start-up: run again, in release mode, with the heap settings.
         return rerun(!args.default_malloc);
@@ -287,8 +287,10 @@ fn emit<T: Serialize>(json: bool, row: &T) {
 /// — with the steady-state heap tunables if `steady_heap`, and passes its
 /// status on.
 fn rerun(steady_heap: bool) -> ExitCode {
-    let mut command = if cfg!(debug_assertions) {
-        eprintln!("bench: building xtask in release mode ...");
+    // The bench measures faer's kernels: xtask builds without them (for
+    // `cargo xtask verify`), so the release build turns feature `faer` on.
+    let mut command = if cfg!(debug_assertions) || !cfg!(feature = "faer") {
+        eprintln!("bench: building xtask in release mode with faer's kernels ...");
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut c = Command::new(cargo);
         c.current_dir(workspace_root()).args([
@@ -297,6 +299,8 @@ fn rerun(steady_heap: bool) -> ExitCode {
             "--quiet",
             "--package",
             "xtask",
+            "--features",
+            "faer",
             "--",
         ]);
         c

@@ -11,6 +11,8 @@
 //!   `candle-audit` through cargo; xtask itself never depends on candle).
 //! - `audit burn`: check burn's gradients (runs `crates/burn`'s
 //!   `burn-audit` through cargo; xtask itself never depends on burn).
+//! - `test candle|burn`: the adapter's own tests (each adapter is a
+//!   workspace of its own, outside the README's `cargo test --workspace`).
 
 mod audit;
 mod bench;
@@ -42,6 +44,10 @@ enum Command {
     /// Audit another framework's gradients against finite differences and
     /// write the same four reports (`cargo xtask audit candle|burn`).
     Audit(audit::Args),
+    /// Run a framework adapter's own tests (`cargo xtask test candle|burn
+    /// [CARGO TEST ARGS]`): each adapter is a workspace of its own, so
+    /// `cargo test --workspace` does not build candle or burn.
+    Test(audit::TestArgs),
     /// Run one program once and print its wall time, peak RSS and output
     /// size as JSON (used by `bench`: a fresh parent per measured child).
     #[command(hide = true)]
@@ -62,6 +68,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Test(args) => audit::run_tests(&args),
         Command::BenchSample(args) => bench::cli::sample_command(&args),
     }
 }

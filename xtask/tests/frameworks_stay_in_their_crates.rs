@@ -1,6 +1,7 @@
 //! candle and burn are heavy dependencies (burn about 170 crates): only
-//! their adapter crates may depend on them, so `cargo xtask verify` and
-//! every other crate build without them.
+//! their adapter crates may depend on them, and each adapter is a workspace
+//! of its own, so `cargo xtask verify`, `cargo test --workspace` and every
+//! other crate build without them.
 
 use std::path::{Path, PathBuf};
 
@@ -77,27 +78,71 @@ fn only_each_adapter_depends_on_its_framework() {
     }
 }
 
-#[test]
-fn the_lock_file_has_each_framework_only_under_its_adapter() {
-    // Every package that depends on a framework crate is one of that
-    // framework's crates itself or its adapter.
-    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock")).expect("Cargo.lock");
-    for framework in &FRAMEWORKS {
-        let adapter_package = format!("backprop-{}", framework.name);
-        let is_framework = |name: &str| framework.prefixes.iter().any(|p| name.starts_with(p));
-        for package in lock.split("[[package]]") {
+/// Each `[[package]]` of a lock file: its name and whether it depends on a
+/// crate whose name starts with one of `prefixes`.
+fn packages(lock: &str, prefixes: &[&str]) -> Vec<(String, bool)> {
+    lock.split("[[package]]")
+        .map(|package| {
             let name = package
                 .lines()
                 .find_map(|l| l.strip_prefix("name = \""))
                 .map(|n| n.trim_end_matches('"'))
-                .unwrap_or_default();
+                .unwrap_or_default()
+                .to_string();
             let depends = package
                 .lines()
                 .filter_map(|l| l.trim_start().strip_prefix('"'))
-                .any(is_framework);
+                .any(|d| prefixes.iter().any(|p| d.starts_with(p)));
+            (name, depends)
+        })
+        .collect()
+}
+
+#[test]
+fn the_main_workspace_resolves_no_framework_at_all() {
+    let root = workspace_root();
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).expect("Cargo.lock");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).expect("Cargo.toml");
+    for framework in &FRAMEWORKS {
+        for (name, depends) in packages(&lock, framework.prefixes) {
+            let is_framework = framework.prefixes.iter().any(|p| name.starts_with(p));
+            assert!(
+                !is_framework && !depends && name != format!("backprop-{}", framework.name),
+                "the main workspace's Cargo.lock holds {name}: {} would be built by \
+                 `cargo test --workspace`",
+                framework.name
+            );
+        }
+        assert!(
+            manifest.contains(&format!("\"{}\"", framework.adapter)),
+            "the root manifest must exclude {}",
+            framework.adapter
+        );
+        let own = std::fs::read_to_string(root.join(framework.adapter).join("Cargo.toml"))
+            .expect("adapter manifest");
+        assert!(
+            own.lines().any(|l| l.trim() == "[workspace]"),
+            "{} is a workspace of its own",
+            framework.adapter
+        );
+    }
+}
+
+#[test]
+fn each_adapters_lock_file_has_its_framework_only_under_the_adapter() {
+    // Every package that depends on a framework crate is one of that
+    // framework's crates itself or its adapter.
+    for framework in &FRAMEWORKS {
+        let path = workspace_root().join(framework.adapter).join("Cargo.lock");
+        let lock = std::fs::read_to_string(&path).expect("the adapter's Cargo.lock");
+        let adapter_package = format!("backprop-{}", framework.name);
+        let is_framework = |name: &str| framework.prefixes.iter().any(|p| name.starts_with(p));
+        let listed = packages(&lock, framework.prefixes);
+        assert!(listed.iter().any(|(name, _)| name == &adapter_package));
+        for (name, depends) in listed {
             if depends {
                 assert!(
-                    is_framework(name) || name == adapter_package,
+                    is_framework(&name) || name == adapter_package,
                     "{name} depends on a {} crate; only {adapter_package} may",
                     framework.name
                 );

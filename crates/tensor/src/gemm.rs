@@ -11,7 +11,8 @@
 //! a transposed left operand whose rows are a multiple of 2 KiB is read
 //! through a padded copy (`unaliased_copy`). With the `blas` cargo
 //! feature, ndarray's `general_mat_mul` calls the BLAS the user links
-//! instead.
+//! instead; without `faer` (a default feature) and `blas`, it runs
+//! ndarray's pure-Rust `matrixmultiply` kernels, slower but quick to build.
 //!
 //! Parallelism comes from rayon's pool: one task per product when there are
 //! enough to go round, the products of one batch item next to each other;
@@ -42,8 +43,9 @@ const MIN_ROWS_PER_THREAD: usize = 16;
 /// dispatches to on this CPU, for benchmark reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MatmulKernel {
-    /// The library doing the products: `"faer"` or, with the `blas` cargo
-    /// feature, `"blas"`.
+    /// The library doing the products: `"faer"` (feature `faer`, on by
+    /// default), `"blas"` (feature `blas`), or `"matrixmultiply"` (neither:
+    /// ndarray's own kernels).
     pub backend: &'static str,
     /// The instruction set its kernels use on this CPU: `"avx512"`,
     /// `"avx2"`, or `"portable"` (no AVX2 + FMA, or not x86-64); `"blas"`
@@ -56,6 +58,8 @@ pub struct MatmulKernel {
 /// faer picks its x86-64 kernels at run time by the same rule this
 /// function applies: `avx512f` gives the AVX-512 kernels, `avx2` with
 /// `fma` the AVX2 ones; anything else runs the portable `gemm` crate.
+/// matrixmultiply (without `faer`) has no AVX-512 kernels: it reports
+/// `"avx2"` on any CPU with AVX2 and FMA.
 ///
 /// ```
 /// let kernel = backprop_tensor::matmul_kernel();
@@ -69,14 +73,18 @@ pub fn matmul_kernel() -> MatmulKernel {
         };
     }
     MatmulKernel {
-        backend: "faer",
+        backend: if cfg!(feature = "faer") {
+            "faer"
+        } else {
+            "matrixmultiply"
+        },
         isa: detected_isa(),
     }
 }
 
 #[cfg(target_arch = "x86_64")]
 fn detected_isa() -> &'static str {
-    if std::arch::is_x86_feature_detected!("avx512f") {
+    if cfg!(feature = "faer") && std::arch::is_x86_feature_detected!("avx512f") {
         "avx512"
     } else if std::arch::is_x86_feature_detected!("avx2")
         && std::arch::is_x86_feature_detected!("fma")
@@ -94,7 +102,7 @@ fn detected_isa() -> &'static str {
 
 /// `c = a · b` for one pair of matrices, on `threads` threads (1: the
 /// calling thread only). `c` is a fresh array that aliases neither operand.
-#[cfg(not(feature = "blas"))]
+#[cfg(all(feature = "faer", not(feature = "blas")))]
 pub(crate) fn product<A>(
     a: ArrayView2<'_, A>,
     b: ArrayView2<'_, A>,
@@ -134,10 +142,12 @@ pub(crate) fn product<A>(
 /// 2 KiB rows too made the backward of f32 512³ 5% and of f64 256³ 4%
 /// faster, and changed 16×256³ f64 by 1% (`cargo xtask bench`, builds
 /// alternated four times, medians); 1 KiB rows lost (crate README).
+#[cfg(all(feature = "faer", not(feature = "blas")))]
 const ALIASING_STEP_BYTES: usize = 2048;
 
 /// Below this many columns of the result, or this many contracted terms,
 /// a copy of the left operand costs more than the cache misses it avoids.
+#[cfg(all(feature = "faer", not(feature = "blas")))]
 const ALIASING_MIN_SIZE: usize = 64;
 
 /// A copy of `a` (`m × k`) for a product with `n` columns, when reading `a`
@@ -152,7 +162,7 @@ const ALIASING_MIN_SIZE: usize = 64;
 /// one thread); rows of 2 KiB use two sets. The copy is `aᵀ` row by row,
 /// each row padded by one cache line, returned as a `k × (m + pad)` array
 /// whose first `m` columns, transposed, are `a`.
-#[cfg(not(feature = "blas"))]
+#[cfg(all(feature = "faer", not(feature = "blas")))]
 fn unaliased_copy<A: Element>(a: &ArrayView2<'_, A>, n: usize) -> Option<ndarray::Array2<A>> {
     let step = a.strides()[1].unsigned_abs();
     let (m, k) = a.dim();
@@ -186,8 +196,10 @@ fn unaliased_copy<A: Element>(a: &ArrayView2<'_, A>, n: usize) -> Option<ndarray
 }
 
 /// `c = a · b` through ndarray's `general_mat_mul`, which calls the linked
-/// BLAS (feature `blas`; the BLAS does its own threading).
-#[cfg(feature = "blas")]
+/// BLAS (feature `blas`; the BLAS does its own threading) or, without
+/// `faer`, ndarray's `matrixmultiply` kernels (one thread per product; the
+/// batch still runs across rayon's pool).
+#[cfg(any(feature = "blas", not(feature = "faer")))]
 pub(crate) fn product<A: Element>(
     a: ArrayView2<'_, A>,
     b: ArrayView2<'_, A>,
