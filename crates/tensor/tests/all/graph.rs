@@ -2,7 +2,7 @@
 //! backward call, fan-out accumulation, repeated backward passes, f32, and
 //! the zero-copy transpose and reshape paths.
 
-mod common;
+use crate::common;
 
 use backprop_tensor::{TensorError, TensorGraph};
 use common::{assert_close, finite_differences};

@@ -2,7 +2,7 @@
 //! out with explicit indices, gradients against finite differences, over
 //! random shapes.
 
-mod common;
+use crate::common;
 
 use backprop_tensor::{Axes, TensorOp};
 use common::{assert_close, finite_differences, weighted_sum};

@@ -2,7 +2,7 @@
 //! finite differences, over random shapes: 1-D operands, 2-D, batched, and
 //! broadcast batch axes.
 
-mod common;
+use crate::common;
 
 use backprop_tensor::{TensorGraph, matmul, matmul_vjp};
 use common::{assert_close, finite_differences, naive_matmul, weighted_sum};

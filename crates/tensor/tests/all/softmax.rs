@@ -4,7 +4,7 @@
 //! enough), stability where the naive formulas overflow, and the
 //! cross-entropy's gradient against `(probs - one_hot) / N` written out.
 
-mod common;
+use crate::common;
 
 use backprop_tensor::{
     Axes, Labels, TensorError, TensorGraph, log_softmax, logsumexp, pick_per_row, softmax,

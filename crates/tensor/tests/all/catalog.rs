@@ -2,7 +2,7 @@
 //! where each rule is differentiable, and its `vjp` agrees with central
 //! finite differences of its own `forward` in f64 (and with f64 in f32).
 
-mod common;
+use crate::common;
 
 use backprop_gates::{Gate, Kinks};
 use backprop_tensor::{Axes, KINK_MARGIN, TensorOp, op_catalog};

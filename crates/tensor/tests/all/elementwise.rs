@@ -2,7 +2,7 @@
 //! applied element by element (with NumPy broadcasting done by hand), and
 //! gradients match central finite differences, over random shapes.
 
-mod common;
+use crate::common;
 
 use backprop_gates::{Domain, Gate};
 use backprop_tensor::{TensorOp, binary_vjp, unary_vjp};
