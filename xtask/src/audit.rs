@@ -58,7 +58,7 @@ impl Target {
 /// Options of `cargo xtask audit <framework>`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct FrameworkArgs {
-    /// Folder for the four reports [default: target/audit/<framework> in
+    /// Folder for the four reports [default: target/audit/FRAMEWORK in
     /// the workspace].
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,

@@ -5,7 +5,7 @@ use thiserror::Error;
 
 /// Why a check could not be run.
 ///
-/// A wrong gradient is never an error: it is a [`Verdict`](crate::Verdict)
+/// A wrong gradient is never an error: it is a [`Status`](crate::Status)
 /// in the report. These errors are about the call: inputs that do not fit
 /// what the function asks of them, or a request the checker refuses.
 #[derive(Debug, Error, Clone, PartialEq)]
