@@ -133,8 +133,9 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
-/// `cargo <subcommand>` on the adapter's own workspace, in the shared
-/// target folder.
+/// `cargo <subcommand>` on the adapter's own workspace with its `audit`
+/// feature (the catalog, findings and audit binary), in the shared target
+/// folder.
 fn cargo_on(framework: Framework, subcommand: &str) -> Command {
     let mut command = Command::new(cargo());
     command
@@ -143,7 +144,8 @@ fn cargo_on(framework: Framework, subcommand: &str) -> Command {
         .arg("--manifest-path")
         .arg(workspace_root().join(framework.manifest))
         .arg("--target-dir")
-        .arg(target_dir());
+        .arg(target_dir())
+        .args(["--features", "audit"]);
     command
 }
 
@@ -332,6 +334,7 @@ mod tests {
                 let target = target_dir();
                 assert!(has_pair(&args, ["--target-dir", &target.to_string_lossy()]));
                 assert!(args.contains(&"--message-format=json-render-diagnostics".into()));
+                assert!(has_pair(&args, ["--features", "audit"]));
             }
             let forwarded: Vec<String> = forwarded(parsed, &options)
                 .into_iter()

@@ -2,15 +2,20 @@
 //! `--seed`, `--dtype`, and the end of a run (report folder, verdict, exit
 //! status).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(feature = "cli")]
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[cfg(feature = "cli")]
 use backprop_gradcheck::Dtype;
 
-use crate::{Audit, AuditOptions};
+use crate::Audit;
+#[cfg(feature = "cli")]
+use crate::AuditOptions;
 
 /// The options of an audit binary, to `#[command(flatten)]` into the
-/// adapter's own `clap::Parser`.
+/// adapter's own `clap::Parser` (feature `cli`).
 ///
 /// ```
 /// use backprop_audit::AuditArgs;
@@ -30,6 +35,7 @@ use crate::{Audit, AuditOptions};
 /// assert!(Cli::try_parse_from(["audit", "--seed", "x"]).is_err());
 /// # Ok::<(), clap::Error>(())
 /// ```
+#[cfg(feature = "cli")]
 #[derive(clap::Args, Clone, Debug, Default, PartialEq)]
 pub struct AuditArgs {
     /// Where to write report.json, junit.xml, report.md and report.html
@@ -49,6 +55,7 @@ pub struct AuditArgs {
 }
 
 /// `f64` or `f32`.
+#[cfg(feature = "cli")]
 fn parse_dtype(text: &str) -> Result<Dtype, String> {
     Dtype::ALL
         .into_iter()
@@ -56,6 +63,7 @@ fn parse_dtype(text: &str) -> Result<Dtype, String> {
         .ok_or_else(|| format!("f64 or f32, not {text:?}"))
 }
 
+#[cfg(feature = "cli")]
 impl AuditArgs {
     /// The audit options these arguments select.
     pub fn options(&self) -> AuditOptions {

@@ -19,7 +19,8 @@
 //! * [`Audit`]: the case loop with filter, seed and progress, the report
 //!   folder through `backprop-report`, and the exit rule
 //!   ([`Audit::passed`]);
-//! * [`AuditArgs`] and [`finish`]: the audit binary's shared command line.
+//! * `AuditArgs` (feature `cli`) and [`finish`]: the audit binary's shared
+//!   command line.
 //!
 //! ```
 //! use backprop_audit::{Audit, AuditCase, AuditOptions};
@@ -65,7 +66,9 @@ mod status;
 mod verdict;
 
 pub use classify::{Observed, classify_input};
-pub use cli::{AuditArgs, EXIT_CHANGED, EXIT_PASSED, EXIT_REPORT, EXIT_USAGE, finish};
+#[cfg(feature = "cli")]
+pub use cli::AuditArgs;
+pub use cli::{EXIT_CHANGED, EXIT_PASSED, EXIT_REPORT, EXIT_USAGE, finish};
 pub use confirm::{
     Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, confirm_within, forward_check,
     forward_check_within, tolerance,

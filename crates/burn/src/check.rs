@@ -442,6 +442,7 @@ fn run<const D: usize, T: BurnFloat>(
 
 /// `f`'s forward values at `values` in `T` (untracked), as `f64`; or
 /// what went wrong.
+#[cfg(feature = "audit")]
 pub(crate) fn forward_values<const D: usize, T: BurnFloat>(
     f: &Function<'_, D>,
     values: &[ArrayD<T>],
@@ -455,6 +456,7 @@ pub(crate) fn forward_values<const D: usize, T: BurnFloat>(
 
 /// burn's gradients of `sum(f ⊙ upstream)` at `values` in `T` (`None`
 /// where burn gives none), as `f64`; or what went wrong.
+#[cfg(feature = "audit")]
 pub(crate) fn gradient_values<const D: usize, T: BurnFloat>(
     f: &Function<'_, D>,
     values: &[ArrayD<T>],

@@ -383,11 +383,13 @@ fn faulted(report: CandleReport, phase: Phase, fault: &Fault) -> CandleReport {
 
 /// candle's gradient of each input (`None` where it gives none) and the
 /// upstream gradient it was computed for.
+#[cfg(feature = "audit")]
 pub(crate) type GradientsAt = (Vec<Option<ArrayD<f64>>>, ArrayD<f64>);
 
 /// candle's gradients of `f` at `values` (logical shapes; `None` where
 /// candle gives none) for the upstream gradient a check with `seed` uses,
 /// and that upstream gradient. For confirming a finding by another route.
+#[cfg(feature = "audit")]
 pub(crate) fn candle_gradients<F>(
     f: &F,
     values: &[ArrayD<f64>],
@@ -415,6 +417,7 @@ where
 }
 
 /// `f` at `values` in `dtype` and `layout`, as an `f64` array.
+#[cfg(feature = "audit")]
 pub(crate) fn candle_forward<F>(
     f: &F,
     values: &[ArrayD<f64>],
