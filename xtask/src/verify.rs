@@ -4,7 +4,8 @@
 //!    snapshot (never written here), with a line diff on mismatch;
 //! 2. the cross-checks: each gradient cell staged versus `graph` (2 ulp),
 //!    and `graph` versus finite differences;
-//! 3. the `gradcheck` catalog: every gate and tensor op, f64 and f32;
+//! 3. the gradcheck catalog (`backprop-selfcheck`): every gate and tensor
+//!    op, f64 and f32;
 //! 4. the report folder (`report.json`, `junit.xml`, `report.md`,
 //!    `report.html`) and a compact summary.
 //!
@@ -15,8 +16,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use backprop_gates::ulps_between;
-use backprop_gradcheck::{CatalogOptions, Options, check_catalog, check_partials};
+use backprop_gradcheck::{Options, check_partials};
 use backprop_notebook::{Cell, CrossCheck, cells};
+use backprop_selfcheck::{CatalogOptions, check_catalog};
 use indicatif::{ProgressBar, ProgressStyle};
 use similar::TextDiff;
 

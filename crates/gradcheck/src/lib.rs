@@ -39,12 +39,13 @@
 //!   `backprop-gates` gate, or your own [`UnaryRule`](backprop_gates::UnaryRule)
 //!   via [`AsUnary`]) at sampled points, against finite differences and the
 //!   dual-number derivative of its own forward function.
-//! - [`check_op_case`]: one `backprop-tensor` operation through its real
-//!   backward pass.
-//! - [`check_catalog`]: every gate and every tensor op of this project, in
-//!   `f64` and `f32`, with progress, counts and the worst relative error.
 //! - `strategies` (module behind the feature `proptest`): inputs inside a rule's domain and
 //!   broadcast batched matmul shapes.
+//!
+//! The `backprop` project checks its own gates and tensor ops with this
+//! crate in `backprop-selfcheck` (`check_catalog`, `check_op_case`; not
+//! published), so the checker itself depends on none of the project's
+//! tensor crates.
 //!
 //! # Numerics
 //!
@@ -99,7 +100,6 @@
 //! runs agree (bit for bit unless [`Tolerances::nondeterminism`] allows
 //! more).
 
-mod catalog;
 mod compare;
 mod error;
 mod float;
@@ -112,13 +112,8 @@ mod samples;
 mod scalar;
 #[cfg(feature = "proptest")]
 pub mod strategies;
-mod tensor_ops;
 mod vjp;
 
-pub use catalog::{
-    CatalogOptions, CatalogReport, EntryKind, EntryReport, StatusCounts, WorstEntry, catalog_names,
-    check_catalog,
-};
 pub use error::GradcheckError;
 pub use float::{Dtype, Float};
 pub use gates::{
@@ -133,5 +128,4 @@ pub use rng::entry_seed;
 pub use rule::{AsBinary, AsUnary, ScalarRule};
 pub use samples::{Sampling, sample_points};
 pub use scalar::{check_derivative, check_partials};
-pub use tensor_ops::check_op_case;
 pub use vjp::{Upstream, check_vjp};

@@ -1,6 +1,6 @@
 //! Small formatting helpers shared by the renderings.
 
-use crate::{CheckResult, Outcome, WorstError};
+use crate::{CheckResult, Outcome, Status, WorstError};
 
 /// `f64 2.1e-8 (gates/exp [f64]), f32 3.7e-3 (...)`, or `-`.
 ///
@@ -27,6 +27,29 @@ pub fn format_worst(worst: &[WorstError]) -> String {
         })
         .collect();
     parts.join(", ")
+}
+
+/// A check's message from a checker's text: its first line when `status`
+/// lets the run succeed ([`Status::is_ok`]: pass, kink, skipped); otherwise
+/// the whole text (a checker prints the worst few elements, never a
+/// matrix) on one line, its lines joined by `" | "`. The messages
+/// [`ToCheckResult`](crate::ToCheckResult) writes; public so that
+/// conversions of other results (the `backprop` project's self-check
+/// catalog in `backprop-selfcheck`) write the same.
+///
+/// ```
+/// use backprop_report::{format_message, Status};
+///
+/// let text = "sin [f64]: fail\n  x[3]: analytic 1.0, numeric 0.5\n";
+/// assert_eq!(format_message(Status::Pass, "sin [f64]: pass\nmore"), "sin [f64]: pass");
+/// assert_eq!(format_message(Status::Fail, text), "sin [f64]: fail |   x[3]: analytic 1.0, numeric 0.5");
+/// ```
+pub fn format_message(status: Status, text: &str) -> String {
+    if status.is_ok() {
+        text.lines().next().unwrap_or_default().to_owned()
+    } else {
+        text.trim_end().replace('\n', " | ")
+    }
 }
 
 /// Formats a relative error for people: `3.2e-11`, `0`, or `-` when absent.

@@ -1,12 +1,15 @@
 //! `backprop-gradcheck` results as checks: a [`Report`](backprop_gradcheck::Report)
-//! of `check_vjp` / `check_partials` / `check_derivative`, a
-//! [`RuleReport`] of `check_rule`, and a catalog [`EntryReport`].
+//! of `check_vjp` / `check_partials` / `check_derivative`, and a
+//! [`RuleReport`] of `check_rule`.
 //!
 //! The conversion lives here, one layer above `backprop-gradcheck`, so the
-//! checker itself knows nothing about reports for CI.
+//! checker itself knows nothing about reports for CI. (The `backprop`
+//! project's self-check catalog, and the conversion of its entries, live in
+//! `backprop-selfcheck`, above this crate.)
 
-use backprop_gradcheck::{EntryKind, EntryReport, Report as Checked, RuleReport};
+use backprop_gradcheck::{Report as Checked, RuleReport};
 
+use crate::format::format_message as message;
 use crate::{CheckResult, Location, Status};
 
 /// A result of `backprop-gradcheck` that can be written as one check.
@@ -27,17 +30,6 @@ use crate::{CheckResult, Location, Status};
 pub trait ToCheckResult {
     /// The check of `rule` in `suite`, named `"{rule} [{dtype}]"`.
     fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult;
-}
-
-/// The message of a check: the first line of the checker's text when it
-/// passed (or met a kink); on a failure the whole text (the worst few
-/// elements, never a matrix) on one line.
-fn message(status: Status, text: &str) -> String {
-    if status.is_ok() {
-        text.lines().next().unwrap_or_default().to_owned()
-    } else {
-        text.trim_end().replace('\n', " | ")
-    }
 }
 
 /// Where a gradcheck report puts the blame: the worst element when values
@@ -147,41 +139,6 @@ impl ToCheckResult for RuleReport {
             known: None,
             source: None,
             details: serde_json::to_value(self).unwrap_or_default(),
-        }
-    }
-}
-
-impl From<&EntryReport> for CheckResult {
-    /// A catalog entry as `cargo xtask verify` lists it: suite `gates` or
-    /// `tensor`, named `"{rule} [{dtype}]"`, the rule without its
-    /// `gate/` / `tensor/` prefix.
-    fn from(e: &EntryReport) -> CheckResult {
-        let suite = match e.kind {
-            EntryKind::Gate => "gates",
-            EntryKind::TensorOp => "tensor",
-        };
-        let rule = e.name.split_once('/').map_or(e.name.as_str(), |(_, n)| n);
-        let status: Status = e.status.into();
-        let location = if status == Status::Pass {
-            None
-        } else {
-            e.rule
-                .as_ref()
-                .and_then(rule_location)
-                .or_else(|| e.checks.iter().filter(|c| !c.passed()).find_map(location))
-        };
-        CheckResult {
-            suite: suite.to_owned(),
-            name: format!("{rule} [{}]", e.dtype),
-            rule: rule.to_owned(),
-            dtype: Some(e.dtype.name().to_owned()),
-            status,
-            worst_rel_error: Some(e.max_rel_error),
-            message: message(status, &e.to_string()),
-            location,
-            known: None,
-            source: None,
-            details: serde_json::to_value(e).unwrap_or_default(),
         }
     }
 }

@@ -1,10 +1,10 @@
 //! Time the whole gradient-check catalog: every gate and every tensor op,
-//! in f64 and f32. Run with `cargo bench -p backprop-gradcheck --bench
+//! in f64 and f32. Run with `cargo bench -p backprop-selfcheck --bench
 //! catalog`; prints one JSON line per run, then the best of them.
 
 use std::time::Instant;
 
-use backprop_gradcheck::{CatalogOptions, check_catalog};
+use backprop_selfcheck::{CatalogOptions, check_catalog};
 
 fn main() {
     let options = CatalogOptions::default();

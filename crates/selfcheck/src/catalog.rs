@@ -3,19 +3,20 @@
 use std::fmt;
 
 use backprop_gates::Gate;
+use backprop_gradcheck::{
+    Dtype, Evaluations, Float, Mode, Options, Report, RuleReport, Sampling, Status, check_rule,
+    entry_seed,
+};
 use backprop_tensor::{OpCase, op_catalog, op_kink_cases};
 use serde::Serialize;
 
-use crate::report::Evaluations;
-use crate::rng::entry_seed;
-use crate::{
-    Dtype, Float, Mode, Options, Report, RuleReport, Sampling, Status, check_op_case, check_rule,
-};
+use crate::check_op_case;
 
 /// What to run of the catalog.
 ///
 /// ```
-/// use backprop_gradcheck::{CatalogOptions, Dtype};
+/// use backprop_gradcheck::Dtype;
+/// use backprop_selfcheck::CatalogOptions;
 ///
 /// let only_matmul_f32 = CatalogOptions {
 ///     filter: Some("matmul".into()),
@@ -27,7 +28,7 @@ use crate::{
 #[derive(Clone, Debug, PartialEq)]
 pub struct CatalogOptions {
     /// Seed of the whole run; each entry derives its own from it and its
-    /// name ([`entry_seed`](crate::entry_seed)) and reports it.
+    /// name ([`entry_seed`](backprop_gradcheck::entry_seed)) and reports it.
     pub seed: u64,
     /// Only entries whose name contains this text (`"sigmoid"`, `"matmul"`,
     /// `"gate/"`, `"tensor/"`).
@@ -195,7 +196,7 @@ fn items(include_kinks: bool) -> Vec<(String, Item)> {
 /// per type in `options.dtypes`).
 ///
 /// ```
-/// use backprop_gradcheck::{catalog_names, CatalogOptions};
+/// use backprop_selfcheck::{catalog_names, CatalogOptions};
 ///
 /// let names = catalog_names(&CatalogOptions::default());
 /// assert!(names.iter().any(|n| n == "gate/sigmoid"));
@@ -224,7 +225,7 @@ fn selected(options: &CatalogOptions, name: &str) -> bool {
 /// (every Jacobian entry) and in fast mode.
 ///
 /// ```
-/// use backprop_gradcheck::{check_catalog, CatalogOptions};
+/// use backprop_selfcheck::{check_catalog, CatalogOptions};
 ///
 /// let options = CatalogOptions { filter: Some("sigmoid".into()), ..CatalogOptions::default() };
 /// let mut seen = Vec::new();

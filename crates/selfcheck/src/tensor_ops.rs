@@ -1,17 +1,19 @@
 //! The tensor operations of `backprop-tensor`, each checked through its
 //! real backward pass on a tensor graph.
 
+use backprop_gradcheck::{
+    Float, GradcheckError, Mode, Options, Report, Status, Upstream, check_vjp,
+};
 use backprop_tensor::{Element, OpCase};
 use ndarray::ArrayD;
-
-use crate::{Float, GradcheckError, Mode, Options, Report, Upstream, check_vjp};
 
 /// Check one tensor operation case in type `T` (`f32` or `f64`): its VJP in
 /// `T` against central differences of its forward pass in `f64`, at the
 /// case's own inputs (rounded to `T`), in the given mode.
 ///
 /// ```
-/// use backprop_gradcheck::{check_op_case, Mode, Options};
+/// use backprop_gradcheck::{Mode, Options};
+/// use backprop_selfcheck::check_op_case;
 /// use backprop_tensor::op_catalog;
 ///
 /// let case = op_catalog().into_iter().find(|c| c.name.starts_with("matmul")).unwrap();
@@ -50,8 +52,8 @@ pub fn check_op_case<T: Float + Element>(
             .structure
             .issues
             .push(format!("the forward pass refused the case's inputs: {e}"));
-        report.structure.status = crate::Status::Fail;
-        report.status = crate::Status::Fail;
+        report.structure.status = Status::Fail;
+        report.status = Status::Fail;
     }
     Ok(report.with_name(case.name.clone()))
 }

@@ -2,7 +2,8 @@
 //! reports them as such — neither a failure nor a pass — in both modes and
 //! both types, while the same ops away from ties pass.
 
-use backprop_gradcheck::{Mode, Options, Status, check_op_case};
+use backprop_gradcheck::{Mode, Options, Status};
+use backprop_selfcheck::check_op_case;
 use backprop_tensor::{TensorOp, op_catalog, op_kink_cases};
 
 #[test]
@@ -42,7 +43,7 @@ fn the_same_reductions_away_from_ties_pass() {
 
 #[test]
 fn the_catalog_checks_ties_when_asked_and_reports_them_as_kinks() {
-    use backprop_gradcheck::{CatalogOptions, check_catalog};
+    use backprop_selfcheck::{CatalogOptions, check_catalog};
     let options = CatalogOptions {
         filter: Some("at a tie".into()),
         include_kinks: true,
