@@ -26,11 +26,22 @@ fn forbidden(name: &str) -> bool {
 /// (the package itself included), each line without cargo's ` (*)` mark
 /// of a subtree already shown.
 fn normal_tree(package: &str) -> BTreeSet<String> {
+    tree_in(None, package)
+}
+
+/// As [`normal_tree`], in the workspace of `manifest` (relative to the
+/// root; `None`: the main workspace), with default features.
+fn tree_in(manifest: Option<&str>, package: &str) -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root");
-    let output = Command::new(env!("CARGO"))
-        .args(["tree", "-p", package, "-e", "normal", "--prefix", "none"])
+    let mut command = Command::new(env!("CARGO"));
+    command.arg("tree");
+    if let Some(manifest) = manifest {
+        command.arg("--manifest-path").arg(root.join(manifest));
+    }
+    let output = command
+        .args(["-p", package, "-e", "normal", "--prefix", "none"])
         .current_dir(root)
         .output()
         .expect("cargo tree runs");
@@ -93,4 +104,41 @@ fn the_self_check_is_where_the_tensor_stack_comes_in() {
         crates.iter().any(|line| name(line) == "backprop-tensor"),
         "{crates:?}"
     );
+}
+
+/// An adapter used as a library (default features: `check` on one
+/// function, no audit, no CLI) adds at most `at_most` crates to its
+/// framework's own tree.
+fn assert_adapter_light(manifest: &str, adapter: &str, framework: &str, at_most: usize) {
+    let own = tree_in(Some(manifest), adapter);
+    let base = tree_in(Some(manifest), framework);
+    assert!(
+        base.iter().any(|line| name(line) == framework),
+        "{framework}'s own tree lists it: {base:?}"
+    );
+    let added: Vec<&String> = own.difference(&base).collect();
+    let listing = added
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join("\n  ");
+    assert!(
+        added.len() <= at_most,
+        "{adapter} adds {} crates to {framework}'s tree, more than {at_most}:\n  {listing}",
+        added.len()
+    );
+    assert!(
+        !added.iter().any(|line| name(line) == "clap"),
+        "{adapter} pulls in clap (the audit's CLI) without its `audit` feature:\n  {listing}"
+    );
+}
+
+#[test]
+fn checking_one_candle_function_adds_at_most_30_crates_to_candle_nn() {
+    assert_adapter_light("crates/candle/Cargo.toml", "backprop-candle", "candle-nn", 30);
+}
+
+#[test]
+fn checking_one_burn_function_adds_at_most_30_crates_to_burn_tensor() {
+    assert_adapter_light("crates/burn/Cargo.toml", "backprop-burn", "burn-tensor", 30);
 }
