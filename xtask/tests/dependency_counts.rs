@@ -135,7 +135,12 @@ fn assert_adapter_light(manifest: &str, adapter: &str, framework: &str, at_most:
 
 #[test]
 fn checking_one_candle_function_adds_at_most_30_crates_to_candle_nn() {
-    assert_adapter_light("crates/candle/Cargo.toml", "backprop-candle", "candle-nn", 30);
+    assert_adapter_light(
+        "crates/candle/Cargo.toml",
+        "backprop-candle",
+        "candle-nn",
+        30,
+    );
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Kinks are reported as `kink`, never as `fail`; NaN and infinities as
 //! `non-finite` with their location.
 
-mod common;
+use crate::common;
 
 use backprop_gates::{Binary, Gate, Unary};
 use backprop_gradcheck::{

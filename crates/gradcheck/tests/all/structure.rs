@@ -1,7 +1,7 @@
 //! Structural checks of a backward rule, and errors for calls that cannot
 //! be carried out.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 

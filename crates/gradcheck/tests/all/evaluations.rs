@@ -1,7 +1,7 @@
 //! Evaluation counts: constant in fast mode whatever the size, and what the
 //! report says is what was spent.
 
-mod common;
+use crate::common;
 
 use std::cell::Cell;
 

@@ -2,7 +2,7 @@
 //! correct user closures at many random points. (The whole catalog, tensor
 //! ops included, is checked in `backprop-selfcheck`'s tests.)
 
-mod common;
+use crate::common;
 
 use backprop_gates::Gate;
 use backprop_gradcheck::{

@@ -1,7 +1,7 @@
 //! Wrong backward rules, planted here as closures, must come out as `fail`
 //! with the blame in the right place.
 
-mod common;
+use crate::common;
 
 use backprop_gradcheck::{
     Mode, Options, Status, Upstream, check_derivative, check_partials, check_vjp,

@@ -1,7 +1,7 @@
 //! Reports serialize to JSON with the documented fields, and failure
 //! messages show the worst few elements, never a whole matrix.
 
-mod common;
+use crate::common;
 
 use backprop_gates::{Gate, Unary};
 use backprop_gradcheck::{Mode, Options, Sampling, Upstream, check_rule, check_vjp};
