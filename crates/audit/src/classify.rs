@@ -1,7 +1,7 @@
 //! From a numerical comparison and one backward run to a [`Status`] and a
 //! message per input: which way the framework is wrong, if it is.
 
-use backprop_gradcheck::{Element, Finding, PairReport, Report, Status as Verdict};
+use backprop_gradcheck::{Element, Finding, PairReport, Report, Status as Verdict, StructureIssue};
 use ndarray::ArrayD;
 
 use crate::{GradientReport, Status};
@@ -164,11 +164,13 @@ impl GradientReport {
             input.message = message;
         }
         self.summarise();
-        let structural: Vec<&String> = checked
+        // Shape issues are already each input's verdict (wrong shape); the
+        // others fail the check as a whole.
+        let structural: Vec<&StructureIssue> = checked
             .structure
             .issues
             .iter()
-            .filter(|s| !s.contains("shape"))
+            .filter(|issue| !issue.is_shape())
             .collect();
         if self.status.is_ok() && !structural.is_empty() {
             self.status = Status::WrongValue;

@@ -316,20 +316,20 @@ fn run<const D: usize, T: BurnFloat>(
         returned: RefCell::new(None),
     };
     let oracle_shape = oracle.eval(&values64).shape().to_vec();
-    if let Some(message) = oracle.failure.borrow_mut().take() {
-        match message.strip_prefix("panic: ") {
-            Some(m) if T::DTYPE == Dtype::F32 => {
+    if let Some(fault) = oracle.failure.borrow_mut().take() {
+        match fault {
+            backprop_audit::Fault::Panic(m) if T::DTYPE == Dtype::F32 => {
                 report.notes.push(format!(
                     "burn cannot run this function in f64 on a device whose default float type is {} ({m}); the finite differences use burn's f32 forward, with f32 steps",
                     device_default()
                 ));
                 oracle.dtype = Dtype::F32;
             }
-            Some(m) => {
+            backprop_audit::Fault::Panic(m) => {
                 let report = report.panicked(Phase::Forward, &format!("(in f64) {m}"));
                 return Ok((report, None));
             }
-            None => return Err(CheckError::Function(message)),
+            backprop_audit::Fault::Error(message) => return Err(CheckError::Function(message)),
         }
     } else if oracle_shape != out_shape {
         return Err(CheckError::Function(format!(
@@ -423,7 +423,11 @@ fn run<const D: usize, T: BurnFloat>(
         Upstream::Given(&upstream),
         &gradcheck_options,
     )?;
-    if let Some(message) = oracle.failure.into_inner() {
+    if let Some(fault) = oracle.failure.into_inner() {
+        let message = match fault {
+            backprop_audit::Fault::Error(e) => e,
+            backprop_audit::Fault::Panic(m) => format!("panic: {m}"),
+        };
         return Err(CheckError::ForwardAtPerturbation { message });
     }
     match fault.into_inner() {
@@ -477,7 +481,8 @@ struct Oracle<'f, const D: usize> {
     f: &'f Function<'f, D>,
     dtype: Dtype,
     out_shape: Vec<usize>,
-    failure: RefCell<Option<String>>,
+    /// The first failure: burn's error (as text) or its panic.
+    failure: RefCell<Option<backprop_audit::Fault<String>>>,
     returned: RefCell<Option<DType>>,
 }
 
@@ -496,11 +501,11 @@ impl<const D: usize> Oracle<'_, D> {
                 to_f64_array(out)
             }
             Err(fault) => {
-                let message = match fault {
-                    Fault::Error(e) => e.to_string(),
-                    Fault::Panic(m) => format!("panic: {m}"),
+                let fault = match fault {
+                    Fault::Error(e) => backprop_audit::Fault::Error(e.to_string()),
+                    Fault::Panic(m) => backprop_audit::Fault::Panic(m),
                 };
-                self.failure.borrow_mut().get_or_insert(message);
+                self.failure.borrow_mut().get_or_insert(fault);
                 ArrayD::from_elem(self.out_shape.as_slice(), f64::NAN)
             }
         }

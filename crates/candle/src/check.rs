@@ -134,11 +134,12 @@ where
     })
 }
 
-fn dtype_name(dtype: DType) -> &'static str {
+/// The checked float type of a candle dtype (`validate` admits only these
+/// two).
+fn checked_dtype(dtype: DType) -> Dtype {
     match dtype {
-        DType::F64 => "f64",
-        DType::F32 => "f32",
-        _ => "other",
+        DType::F64 => Dtype::F64,
+        _ => Dtype::F32,
     }
 }
 
@@ -253,7 +254,7 @@ where
         Err(Fault::Panic(message)) => return Ok(report.panicked(Phase::Forward, &message)),
         Err(Fault::Error(e)) => {
             return Err(CheckError::Forward {
-                dtype: dtype_name(dtype),
+                dtype: checked_dtype(dtype),
                 message: candle_message(&e),
             });
         }
@@ -284,7 +285,7 @@ where
         }
         Err(Fault::Error(e)) => {
             return Err(CheckError::Forward {
-                dtype: "f64",
+                dtype: Dtype::F64,
                 message: candle_message(&e),
             });
         }

@@ -52,7 +52,7 @@ pub enum CheckError {
     #[error("the function failed on its inputs ({dtype}): {message}")]
     Forward {
         /// The dtype the forward ran in.
-        dtype: &'static str,
+        dtype: backprop_gradcheck::Dtype,
         /// candle's error, without backtrace.
         message: String,
     },

@@ -48,7 +48,7 @@ pub use layout::{InputLayout, from_array, to_array};
 pub type CandleReport = backprop_audit::GradientReport;
 
 /// The candle release this crate is built and audited against (pinned in
-/// the workspace's `Cargo.toml`).
+/// the adapter's own `Cargo.toml`, a workspace of its own).
 pub const CANDLE_VERSION: &str = "0.11.1";
 
 /// The README's examples, compiled and run as doctests.

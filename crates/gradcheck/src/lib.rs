@@ -122,7 +122,7 @@ pub use gates::{
 pub use options::{Mode, Options, Tolerances};
 pub use report::{
     Element, Evaluations, Finding, Findings, KinkSides, Located, PairReport, Report, Side, Status,
-    Structure,
+    Structure, StructureIssue,
 };
 pub use rng::entry_seed;
 pub use rule::{AsBinary, AsUnary, ScalarRule};

@@ -294,8 +294,129 @@ pub struct Structure {
     pub repeatable: bool,
     /// Largest difference between two backward runs.
     pub repeat_max_difference: f64,
-    /// What went wrong, in words.
-    pub issues: Vec<String>,
+    /// What went wrong, each as a typed [`StructureIssue`] (in reports and
+    /// JSON, its sentence).
+    pub issues: Vec<StructureIssue>,
+}
+
+/// One failed structural check of a backward rule. Decisions read the
+/// variant; the words are only for people (`Display`, and the JSON
+/// report, which stores the sentence).
+///
+/// ```
+/// use backprop_gradcheck::StructureIssue;
+///
+/// let issue = StructureIssue::Shape { input: 1, gradient: vec![1, 4], expected: vec![3, 4] };
+/// assert!(issue.is_shape());
+/// assert_eq!(
+///     issue.to_string(),
+///     "gradient of input 1 has shape [1, 4], but the input has shape [3, 4]"
+/// );
+/// assert!(!StructureIssue::ZeroUpstream { max: 0.5 }.is_shape());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum StructureIssue {
+    /// The backward rule returned a number of gradients other than the
+    /// number of inputs.
+    GradientCount {
+        /// Gradients returned.
+        returned: usize,
+        /// Inputs.
+        inputs: usize,
+    },
+    /// A gradient does not have its input's shape.
+    Shape {
+        /// Which input.
+        input: usize,
+        /// The gradient's shape.
+        gradient: Vec<usize>,
+        /// The input's shape.
+        expected: Vec<usize>,
+    },
+    /// A gradient had the wrong shape for a one-hot upstream gradient
+    /// (exhaustive mode builds the Jacobian row by row).
+    ShapeAtOneHot {
+        /// Which input.
+        input: usize,
+        /// The output element the upstream gradient was one at.
+        output_element: usize,
+    },
+    /// Two backward runs with the same upstream gradient differ.
+    NotRepeatable {
+        /// Largest difference between the runs.
+        max_difference: f64,
+        /// The tolerance (`Tolerances::nondeterminism`).
+        allowed: f64,
+    },
+    /// A zero upstream gradient gave a non-zero gradient element.
+    ZeroUpstream {
+        /// Largest magnitude returned (infinite for a NaN).
+        max: f64,
+    },
+    /// The forward pass refused the inputs it was checked at.
+    ForwardRefused {
+        /// Its error, in words.
+        message: String,
+    },
+}
+
+impl StructureIssue {
+    /// Whether the issue is about a gradient's shape (or count is not):
+    /// audits report those per input, as wrong shapes.
+    pub fn is_shape(&self) -> bool {
+        matches!(
+            self,
+            StructureIssue::Shape { .. } | StructureIssue::ShapeAtOneHot { .. }
+        )
+    }
+}
+
+impl fmt::Display for StructureIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StructureIssue::GradientCount { returned, inputs } => write!(
+                f,
+                "the backward rule returned {returned} gradients for {inputs} inputs"
+            ),
+            StructureIssue::Shape {
+                input,
+                gradient,
+                expected,
+            } => write!(
+                f,
+                "gradient of input {input} has shape {gradient:?}, but the input has shape {expected:?}"
+            ),
+            StructureIssue::ShapeAtOneHot {
+                input,
+                output_element,
+            } => write!(
+                f,
+                "gradient of input {input} has the wrong shape for a one-hot upstream at output element {output_element}"
+            ),
+            StructureIssue::NotRepeatable {
+                max_difference,
+                allowed,
+            } => write!(
+                f,
+                "two backward runs with the same upstream differ by up to {max_difference:e} (allowed {allowed:e})"
+            ),
+            StructureIssue::ZeroUpstream { max } => write!(
+                f,
+                "a zero upstream gradient gave a gradient element of magnitude {max:e} (must be 0)"
+            ),
+            StructureIssue::ForwardRefused { message } => {
+                write!(f, "the forward pass refused the case's inputs: {message}")
+            }
+        }
+    }
+}
+
+impl Serialize for StructureIssue {
+    /// The sentence: JSON reports keep the format they had when issues
+    /// were strings.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 impl Structure {

@@ -3,7 +3,7 @@
 use ndarray::ArrayD;
 
 use crate::compare::{Estimate, Outcome, Place, Stencil, Tally, estimate};
-use crate::report::{Evaluations, Located, Report, Structure};
+use crate::report::{Evaluations, Located, Report, Structure, StructureIssue};
 use crate::rng::{CheckRng, normal_array, rng};
 use crate::scalar::{pair_report, worst_status};
 use crate::{Float, GradcheckError, Mode, Options, Status, Tolerances};
@@ -256,22 +256,21 @@ fn structural<T: Float>(
 ) -> (Structure, Vec<bool>, usize) {
     let mut s = Structure::unchecked();
     if grads.len() != inputs.len() {
-        s.issues.push(format!(
-            "the backward rule returned {} gradients for {} inputs",
-            grads.len(),
-            inputs.len()
-        ));
+        s.issues.push(StructureIssue::GradientCount {
+            returned: grads.len(),
+            inputs: inputs.len(),
+        });
     }
     let shape_ok: Vec<bool> = (0..inputs.len())
         .map(|i| grads.get(i).is_some_and(|g| g.shape() == inputs[i].shape()))
         .collect();
     for (i, g) in grads.iter().enumerate().take(inputs.len()) {
         if !shape_ok[i] {
-            s.issues.push(format!(
-                "gradient of input {i} has shape {:?}, but the input has shape {:?}",
-                g.shape(),
-                inputs[i].shape()
-            ));
+            s.issues.push(StructureIssue::Shape {
+                input: i,
+                gradient: g.shape().to_vec(),
+                expected: inputs[i].shape().to_vec(),
+            });
         }
     }
     s.shapes_match = s.issues.is_empty();
@@ -282,10 +281,10 @@ fn structural<T: Float>(
         s.repeat_max_difference = max_difference(grads, &again);
         s.repeatable = s.repeat_max_difference <= tol.nondeterminism;
         if !s.repeatable {
-            s.issues.push(format!(
-                "two backward runs with the same upstream differ by up to {:e} (allowed {:e})",
-                s.repeat_max_difference, tol.nondeterminism
-            ));
+            s.issues.push(StructureIssue::NotRepeatable {
+                max_difference: s.repeat_max_difference,
+                allowed: tol.nondeterminism,
+            });
         }
         let zero = upstream.mapv(|_| T::zero());
         let from_zero = vjp(inputs, &zero);
@@ -302,10 +301,9 @@ fn structural<T: Float>(
             .fold(0.0, f64::max);
         s.zero_upstream_gives_zero = s.zero_upstream_max == 0.0;
         if !s.zero_upstream_gives_zero {
-            s.issues.push(format!(
-                "a zero upstream gradient gave a gradient element of magnitude {:e} (must be 0)",
-                s.zero_upstream_max
-            ));
+            s.issues.push(StructureIssue::ZeroUpstream {
+                max: s.zero_upstream_max,
+            });
         }
     }
     if !s.issues.is_empty() {
@@ -365,9 +363,10 @@ fn analytic_jacobians<T: Float>(
                     j.extend(row.iter().map(|v| v.to_f64()));
                 }
                 _ => {
-                    structure.issues.push(format!(
-                        "gradient of input {i} has the wrong shape for a one-hot upstream at output element {k}"
-                    ));
+                    structure.issues.push(StructureIssue::ShapeAtOneHot {
+                        input: i,
+                        output_element: k,
+                    });
                     structure.status = Status::Fail;
                     *jac = None;
                 }

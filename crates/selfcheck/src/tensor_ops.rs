@@ -2,7 +2,7 @@
 //! real backward pass on a tensor graph.
 
 use backprop_gradcheck::{
-    Float, GradcheckError, Mode, Options, Report, Status, Upstream, check_vjp,
+    Float, GradcheckError, Mode, Options, Report, Status, StructureIssue, Upstream, check_vjp,
 };
 use backprop_tensor::{Element, OpCase};
 use ndarray::ArrayD;
@@ -51,7 +51,9 @@ pub fn check_op_case<T: Float + Element>(
         report
             .structure
             .issues
-            .push(format!("the forward pass refused the case's inputs: {e}"));
+            .push(StructureIssue::ForwardRefused {
+                message: e.to_string(),
+            });
         report.structure.status = Status::Fail;
         report.status = Status::Fail;
     }

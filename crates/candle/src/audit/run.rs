@@ -149,7 +149,7 @@ impl Case {
                 report: Box::new(report),
             },
             Err(CheckError::Forward {
-                dtype: "f64",
+                dtype: Dtype::F64,
                 message,
             }) if dtype == Dtype::F64
                 && candle_forward(&*self.f, &values, DType::F32, self.layout).is_ok() =>

@@ -4,7 +4,7 @@
 use crate::common;
 
 use backprop_gradcheck::{
-    Mode, Options, Status, Upstream, check_derivative, check_partials, check_vjp,
+    Mode, Options, Status, StructureIssue, Upstream, check_derivative, check_partials, check_vjp,
 };
 use common::{dot, sample, sigmoid, t};
 use ndarray::{ArrayD, Axis};
@@ -136,9 +136,18 @@ fn broadcast_gradient_not_summed_back_to_the_input_shape() {
     assert_eq!(bad.pairs[0].status, Status::Pass);
     assert_eq!(bad.pairs[1].status, Status::Fail);
     let issue = &bad.structure.issues[0];
+    assert_eq!(
+        issue,
+        &StructureIssue::Shape {
+            input: 1,
+            gradient: vec![1, 4],
+            expected: vec![3, 4]
+        }
+    );
+    let text = issue.to_string();
     assert!(
-        issue.contains("input 1") && issue.contains("[3, 4]") && issue.contains("[1, 4]"),
-        "{issue}"
+        text.contains("input 1") && text.contains("[3, 4]") && text.contains("[1, 4]"),
+        "{text}"
     );
     // Summed over the wrong axis but reshaped to fit: a numeric failure.
     let wrong_axis = |_: &[ArrayD<f64>], g: &ArrayD<f64>| {

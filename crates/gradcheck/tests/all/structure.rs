@@ -5,7 +5,9 @@ use crate::common;
 
 use std::cell::Cell;
 
-use backprop_gradcheck::{GradcheckError, Mode, Options, Status, Tolerances, Upstream, check_vjp};
+use backprop_gradcheck::{
+    GradcheckError, Mode, Options, Status, StructureIssue, Tolerances, Upstream, check_vjp,
+};
 use common::sample;
 use ndarray::ArrayD;
 
@@ -46,8 +48,18 @@ fn wrong_gradient_count_and_shape_fail() {
     )
     .unwrap();
     assert_eq!(r.status, Status::Fail);
+    assert_eq!(
+        r.structure.issues[0],
+        StructureIssue::GradientCount {
+            returned: 0,
+            inputs: 1
+        },
+        "{r}"
+    );
     assert!(
-        r.structure.issues[0].contains("returned 0 gradients for 1 inputs"),
+        r.structure.issues[0]
+            .to_string()
+            .contains("returned 0 gradients for 1 inputs"),
         "{r}"
     );
     let transposed = |v: &[ArrayD<f64>], g: &ArrayD<f64>| vec![tanh_vjp(v, g)[0].t().to_owned()];
