@@ -2,7 +2,7 @@
 //! losses and norms of burn-nn) against finite differences and write the
 //! report folder. `cargo xtask audit burn` runs it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::mpsc;
@@ -119,8 +119,11 @@ fn run_processes(
 /// Progress: one line per function ([`Progress::line`]) once all its
 /// checks are in from every process, checks claimed by the known findings.
 struct Tracker {
-    /// Gradient checks expected per function, in catalog order.
-    expected: BTreeMap<String, usize>,
+    /// The gradient checks expected per function, by name (a case's
+    /// `qualified_name`): a function is done when all of them are in. Other
+    /// checks of the function (a forward-precision check) are not waited
+    /// for.
+    expected: BTreeMap<String, BTreeSet<String>>,
     done: BTreeMap<String, Vec<CheckResult>>,
     finished: usize,
     findings: Vec<Finding>,
@@ -132,10 +135,12 @@ impl Tracker {
         let mut expected = BTreeMap::new();
         for case in catalog(options.seed) {
             for &d in dtypes {
-                if options.selects(&case.qualified_name(d), d) {
-                    *expected
+                let name = case.qualified_name(d);
+                if options.selects(&name, d) {
+                    expected
                         .entry(function_of(&case.name).to_string())
-                        .or_insert(0) += 1;
+                        .or_insert_with(BTreeSet::new)
+                        .insert(name);
                 }
             }
         }
@@ -155,9 +160,11 @@ impl Tracker {
             claim(&self.findings, &claimed.name, claimed.status).map(|f| f.advisory.id.clone());
         let checks = self.done.entry(function.clone()).or_default();
         checks.push(claimed);
-        let precision = |c: &CheckResult| c.name.ends_with("forward precision");
-        let gradient_checks = checks.iter().filter(|c| !precision(c)).count();
-        if precision(check) || Some(&gradient_checks) != self.expected.get(&function) {
+        let Some(expected) = self.expected.get(&function) else {
+            return;
+        };
+        let arrived = checks.iter().filter(|c| expected.contains(&c.name)).count();
+        if !expected.contains(&check.name) || arrived != expected.len() {
             return;
         }
         self.finished += 1;
