@@ -88,10 +88,15 @@
 //! random projection per input, `vᵀ(J·u)` by central differences along a
 //! random direction `u` against `(vᵀJ)·u` from one backward run, with no
 //! tolerance inflated by the size of `u` or `v`: nine forward and three
-//! backward evaluations for a two-input function of any size. When a fast
-//! check does not pass, every element of `vᵀJ` is re-checked to locate the
-//! worst. Random numbers come from ChaCha8 seeded by [`Options::seed`],
-//! which every report carries.
+//! backward evaluations for a two-input function of any size that passes
+//! (four more forward evaluations for an input whose projection fails).
+//! When a fast check does not pass, the wrong elements of `vᵀJ` are
+//! located by bisection, within a budget of [`Options::locate_limit`]
+//! (2,000) forward evaluations; the report's [`Located`] names the worst
+//! found and says when the budget cut the search short. [`Options`] gives
+//! the full cost model. Random numbers come from ChaCha8 seeded by
+//! [`Options::seed`], which every report carries. A check still running
+//! after two seconds reports its progress on standard error.
 //!
 //! # Structural checks
 //!
@@ -121,8 +126,8 @@ pub use gates::{
 };
 pub use options::{Mode, Options, Tolerances};
 pub use report::{
-    Element, Evaluations, Finding, Findings, KinkSides, Located, PairReport, Report, Side, Status,
-    Structure, StructureIssue,
+    Block, Element, Evaluations, Finding, Findings, KinkSides, LocateEnd, LocateMethod, Located,
+    PairReport, Report, Side, Status, Structure, StructureIssue,
 };
 pub use rng::entry_seed;
 pub use rule::{AsBinary, AsUnary, ScalarRule};

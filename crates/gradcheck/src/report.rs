@@ -221,22 +221,92 @@ pub struct Findings {
     pub first: Vec<Finding>,
 }
 
-/// The result of the element-by-element re-check after a fast check that
-/// did not pass.
+/// How a fast check that did not pass looked for the wrong elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocateMethod {
+    /// Every element checked by central differences, one at a time: the
+    /// input was small enough for its share of the budget.
+    ElementByElement,
+    /// Blocks of elements compared as projections onto random directions
+    /// confined to them, halving the blocks that fail down to single
+    /// elements.
+    Bisection,
+}
+
+impl fmt::Display for LocateMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            LocateMethod::ElementByElement => "element by element",
+            LocateMethod::Bisection => "by bisection",
+        })
+    }
+}
+
+/// Why the search for wrong elements ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LocateEnd {
+    /// Nothing left to search: every element was checked, or every block
+    /// that failed was traced down to single elements.
+    Complete,
+    /// [`Options::worst_count`](crate::Options::worst_count) elements that
+    /// do not pass were found; blocks still under suspicion were left
+    /// unsearched, so more elements may be wrong.
+    Enough,
+    /// The evaluation budget ([`Options::locate_limit`](crate::Options::locate_limit))
+    /// ran out first: the elements found may not be the worst, and others
+    /// may be wrong.
+    Budget,
+}
+
+/// A contiguous run of an input's elements (row-major order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Block {
+    /// Index of the first element.
+    pub first: Vec<usize>,
+    /// Index of the last element.
+    pub last: Vec<usize>,
+    /// How many elements it holds.
+    pub elements: usize,
+}
+
+/// Where a fast check that did not pass puts the blame: the wrong elements
+/// found within the evaluation budget
+/// ([`Options::locate_limit`](crate::Options::locate_limit)).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Located {
-    /// Verdict of the element-by-element check.
+    /// Verdict over the elements checked one at a time (`Pass` when none
+    /// were, or none was wrong: then nothing was located).
     pub status: Status,
-    /// Elements compared.
+    /// Elements checked one at a time.
     pub checked: usize,
-    /// The worst elements, worst first.
+    /// The worst elements checked, worst first: index, input value,
+    /// analytic and numerical values, relative error.
     pub worst: Vec<Element>,
     /// Kinks found.
     pub kinks: Findings,
     /// Non-finite values found.
     pub non_finite: Findings,
-    /// Forward evaluations spent locating.
+    /// Forward evaluations spent locating (at most `budget`).
     pub evaluations: Evaluations,
+    /// How the elements were looked for.
+    pub method: LocateMethod,
+    /// Why the search ended.
+    pub end: LocateEnd,
+    /// The forward evaluations this input's search was allowed.
+    pub budget: usize,
+    /// Block projections compared (bisection only).
+    pub projections: usize,
+    /// When the budget ran out: the smallest block still under suspicion.
+    pub suspect: Option<Block>,
+}
+
+impl Located {
+    /// Whether the evaluation budget cut the search short.
+    pub fn cut_short(&self) -> bool {
+        self.end == LocateEnd::Budget
+    }
 }
 
 /// The comparison for one input (against the function's output).
@@ -275,7 +345,8 @@ pub struct PairReport {
     pub kinks: Findings,
     /// Non-finite values found.
     pub non_finite: Findings,
-    /// Fast mode only: where the element-by-element re-check put the blame.
+    /// Fast mode only, when the projection did not pass: where locating the
+    /// wrong elements put the blame, within the evaluation budget.
     pub located: Option<Located>,
 }
 
@@ -567,6 +638,63 @@ fn fmt_findings(f: &mut fmt::Formatter<'_>, what: &str, findings: &Findings) -> 
     writeln!(f)
 }
 
+fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located) -> fmt::Result {
+    let bisected = if loc.method == LocateMethod::Bisection {
+        format!("{} projections, ", loc.projections)
+    } else {
+        String::new()
+    };
+    let verdict = if loc.checked == 0 {
+        "nothing checked".to_string()
+    } else {
+        loc.status.to_string()
+    };
+    writeln!(
+        f,
+        "    located {} ({bisected}{} elements checked one at a time, {} forward evaluations of a budget of {}): {verdict}",
+        loc.method, loc.checked, loc.evaluations.forward, loc.budget
+    )?;
+    for e in &loc.worst {
+        fmt_element(f, e)?;
+    }
+    fmt_findings(f, "kink(s)", &loc.kinks)?;
+    fmt_findings(f, "non-finite value(s)", &loc.non_finite)?;
+    let wrong = loc.worst.iter().filter(|e| e.ratio() > 1.0).count()
+        + loc.kinks.count
+        + loc.non_finite.count;
+    match loc.end {
+        LocateEnd::Complete if wrong == 0 => writeln!(
+            f,
+            "    no single element was found wrong: the error may be spread thinly over many elements"
+        ),
+        LocateEnd::Complete => Ok(()),
+        LocateEnd::Enough => writeln!(
+            f,
+            "    the search stopped after {wrong} elements that do not pass (Options::worst_count); more may be wrong"
+        ),
+        LocateEnd::Budget => {
+            write!(
+                f,
+                "    the search was cut short: the budget of {} forward evaluations (Options::locate_limit) ran out",
+                loc.budget
+            )?;
+            if wrong == 0 {
+                write!(f, " before any wrong element was found")?;
+            }
+            if let Some(b) = &loc.suspect {
+                write!(
+                    f,
+                    "; the error lies somewhere in the {} elements {}..={}",
+                    b.elements,
+                    fmt_index(&b.first),
+                    fmt_index(&b.last)
+                )?;
+            }
+            writeln!(f, "; raise Options::locate_limit to search further")
+        }
+    }
+}
+
 impl fmt::Display for PairReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
@@ -592,16 +720,7 @@ impl fmt::Display for PairReport {
             fmt_findings(f, "non-finite value(s)", &self.non_finite)?;
         }
         if let Some(loc) = &self.located {
-            writeln!(
-                f,
-                "    located element by element ({} elements, {} forward evaluations): {}",
-                loc.checked, loc.evaluations.forward, loc.status
-            )?;
-            for e in &loc.worst {
-                fmt_element(f, e)?;
-            }
-            fmt_findings(f, "kink(s)", &loc.kinks)?;
-            fmt_findings(f, "non-finite value(s)", &loc.non_finite)?;
+            fmt_located(f, loc)?;
         }
         Ok(())
     }

@@ -1,9 +1,15 @@
 //! Array functions against their claimed vector-Jacobian products.
 
+use std::fmt;
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
 use ndarray::ArrayD;
 
 use crate::compare::{Estimate, Outcome, Place, Stencil, Tally, estimate};
-use crate::report::{Evaluations, Located, Report, Structure, StructureIssue};
+use crate::report::{
+    Block, Evaluations, LocateEnd, LocateMethod, Located, Report, Structure, StructureIssue,
+};
 use crate::rng::{CheckRng, normal_array, rng};
 use crate::scalar::{pair_report, worst_status};
 use crate::{Float, GradcheckError, Mode, Options, Status, Tolerances};
@@ -80,6 +86,7 @@ where
     if inputs.is_empty() {
         return Err(GradcheckError::NoInputs);
     }
+    let progress = Progress::new(options.progress_after);
     let tol = options.tolerances_for(T::DTYPE);
     let x64: Vec<ArrayD<f64>> = inputs
         .iter()
@@ -92,6 +99,7 @@ where
         shape: output_shape.clone(),
         calls: 1,
         work: x64.clone(),
+        progress,
     };
     let mut random = rng(options.seed);
     let upstream_t: ArrayD<T> = match upstream {
@@ -110,6 +118,8 @@ where
     let mut backward = 1;
     let (structure, shape_ok, calls) = structural(&vjp, inputs, &upstream_t, &grads, options, &tol);
     backward += calls;
+    oracle.progress.backward = backward;
+    oracle.progress.tick();
 
     let n_total: usize = inputs.iter().map(|a| a.len()).sum();
     let m = center_array.len();
@@ -137,20 +147,87 @@ where
     };
     let mut structure = structure;
     let jacobians = if mode == Mode::Exhaustive {
-        let (jacobians, calls) = analytic_jacobians(&vjp, inputs, &output_shape, &mut structure);
+        let (jacobians, calls) = analytic_jacobians(
+            &vjp,
+            inputs,
+            &output_shape,
+            &mut structure,
+            &mut oracle.progress,
+        );
         backward += calls;
         Some(jacobians)
     } else {
         None
     };
 
-    let mut pairs = Vec::with_capacity(inputs.len());
+    // Compare each input: every element (exhaustive) or one projection
+    // (fast). `None` for an input whose gradient came back misshapen.
+    let mut compared: Vec<Option<Compared>> = Vec::with_capacity(inputs.len());
     for i in 0..inputs.len() {
         let before = oracle.calls;
-        let name = format!("input {i}");
         let grad: Option<Vec<f64>> =
             shape_ok[i].then(|| grads[i].iter().map(|v| v.to_f64()).collect());
         let Some(grad) = grad else {
+            compared.push(None);
+            continue;
+        };
+        let mut tally = Tally::new(options.worst_count);
+        match &jacobians {
+            Some(jacobians) => {
+                let of = Doing::Elements {
+                    input: i,
+                    element: 0,
+                    of: grad.len(),
+                };
+                let jacobian = jacobians[i].as_deref();
+                sweep.elements(
+                    &mut oracle,
+                    i,
+                    &grad,
+                    jacobian,
+                    0..grad.len(),
+                    &mut tally,
+                    of,
+                )?;
+            }
+            None => {
+                let est = sweep.project(&mut oracle, &mut random, i, &grad)?;
+                tally.add(&Place::default(), &est);
+            }
+        }
+        compared.push(Some(Compared {
+            grad,
+            tally,
+            forward: oracle.calls - before,
+            located: None,
+        }));
+    }
+
+    // Fast mode: locate the wrong elements of the inputs whose projection
+    // did not pass, each taking an equal share of the budget left.
+    if mode == Mode::Fast {
+        let failing: Vec<usize> = (0..inputs.len())
+            .filter(|&i| {
+                compared[i]
+                    .as_ref()
+                    .is_some_and(|c| !c.tally.status.is_pass())
+            })
+            .collect();
+        let mut left = options.locate_limit;
+        for (k, &i) in failing.iter().enumerate() {
+            let share = left / (failing.len() - k);
+            let c = compared[i].as_mut().expect("failing inputs were compared");
+            let located = sweep.locate(&mut oracle, &mut random, i, &c.grad, share)?;
+            left -= located.evaluations.forward;
+            c.forward += located.evaluations.forward;
+            c.located = Some(located);
+        }
+    }
+
+    let mut pairs = Vec::with_capacity(inputs.len());
+    for (i, c) in compared.into_iter().enumerate() {
+        let name = format!("input {i}");
+        let Some(c) = c else {
             // Nothing comparable: the structural failure says why.
             let mut tally = Tally::new(options.worst_count);
             tally.status = Status::Fail;
@@ -165,16 +242,8 @@ where
             ));
             continue;
         };
-        let (tally, located) = match &jacobians {
-            Some(jacobians) => {
-                let mut tally = Tally::new(options.worst_count);
-                sweep.elements(&mut oracle, i, &grad, jacobians[i].as_deref(), &mut tally)?;
-                (tally, None)
-            }
-            None => sweep.fast(&mut oracle, &mut random, i, &grad)?,
-        };
         let evaluations = Evaluations {
-            forward: oracle.calls - before,
+            forward: c.forward,
             backward: 0,
         };
         pairs.push(pair_report(
@@ -182,9 +251,9 @@ where
             name,
             mode,
             options.seed,
-            tally,
+            c.tally,
             evaluations,
-            located,
+            c.located,
         ));
     }
     let status = worst_status(pairs.iter().map(|p| p.status).chain([structure.status]));
@@ -208,6 +277,149 @@ where
 /// A backward rule: inputs and upstream gradient to one gradient per input.
 type VjpFn<'a, T> = dyn Fn(&[ArrayD<T>], &ArrayD<T>) -> Vec<ArrayD<T>> + 'a;
 
+/// One input's comparison, before it becomes a pair report.
+struct Compared {
+    /// The rule's gradient of this input, in `f64`.
+    grad: Vec<f64>,
+    /// Every element (exhaustive) or the projection (fast).
+    tally: Tally,
+    /// Forward evaluations spent on this input, locating included.
+    forward: usize,
+    /// Fast mode: where locating put the blame.
+    located: Option<Located>,
+}
+
+/// After the first progress line, how long until the next.
+const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// What a check is busy with, for its progress lines.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Doing {
+    /// Evaluating at the point, running the structural checks.
+    Starting,
+    /// Exhaustive mode: backward runs with one-hot upstreams.
+    Jacobian { row: usize, of: usize },
+    /// Exhaustive mode: central differences element by element.
+    Elements {
+        input: usize,
+        element: usize,
+        of: usize,
+    },
+    /// Fast mode: the random projection of an input.
+    Projection { input: usize },
+    /// Locating, every element of an input in turn.
+    Sweeping {
+        input: usize,
+        element: usize,
+        of: usize,
+    },
+    /// Locating by bisection: the block under test and the wrong elements
+    /// found so far.
+    Bisecting {
+        input: usize,
+        block: usize,
+        found: usize,
+    },
+}
+
+impl Doing {
+    /// The same activity, at element `j` of a sweep.
+    fn at(self, j: usize) -> Doing {
+        match self {
+            Doing::Elements { input, of, .. } => Doing::Elements {
+                input,
+                element: j,
+                of,
+            },
+            Doing::Sweeping { input, of, .. } => Doing::Sweeping {
+                input,
+                element: j,
+                of,
+            },
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for Doing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Doing::Starting => write!(f, "evaluating at the point"),
+            Doing::Jacobian { row, of } => {
+                write!(
+                    f,
+                    "exhaustive: backward run {row} of {of} (one-hot upstreams)"
+                )
+            }
+            Doing::Elements { input, element, of } => write!(
+                f,
+                "exhaustive: central differences of input {input}, element {element} of {of}"
+            ),
+            Doing::Projection { input } => write!(f, "fast: random projection of input {input}"),
+            Doing::Sweeping { input, element, of } => write!(
+                f,
+                "locating wrong elements of input {input} element by element: element {element} of {of}"
+            ),
+            Doing::Bisecting {
+                input,
+                block,
+                found,
+            } => write!(
+                f,
+                "locating wrong elements of input {input} by bisection: a block of {block} elements, {found} wrong found"
+            ),
+        }
+    }
+}
+
+/// Progress lines on standard error for a check that runs long: none
+/// before [`Options::progress_after`], then one every [`PROGRESS_EVERY`].
+struct Progress {
+    start: Instant,
+    /// Elapsed time at which the next line is due; `None`: never.
+    next: Option<Duration>,
+    doing: Doing,
+    forward: usize,
+    backward: usize,
+}
+
+impl Progress {
+    fn new(after: Option<Duration>) -> Progress {
+        Progress {
+            start: Instant::now(),
+            next: after,
+            doing: Doing::Starting,
+            forward: 1,
+            backward: 0,
+        }
+    }
+
+    /// Print a line if one is due.
+    fn tick(&mut self) {
+        if self.next.is_some()
+            && let Some(line) = self.poll(self.start.elapsed())
+        {
+            eprintln!("{line}");
+        }
+    }
+
+    /// The line due at `elapsed`, if any; schedules the next.
+    fn poll(&mut self, elapsed: Duration) -> Option<String> {
+        let next = self.next?;
+        if elapsed < next {
+            return None;
+        }
+        self.next = Some(elapsed + PROGRESS_EVERY);
+        Some(format!(
+            "gradcheck: {:.1} s, {} forward and {} backward evaluations so far; {}",
+            elapsed.as_secs_f64(),
+            self.forward,
+            self.backward,
+            self.doing
+        ))
+    }
+}
+
 /// The forward function with a working copy of the inputs to perturb, and
 /// a count of its calls.
 struct Oracle<'f> {
@@ -215,6 +427,8 @@ struct Oracle<'f> {
     shape: Vec<usize>,
     calls: usize,
     work: Vec<ArrayD<f64>>,
+    /// Progress lines for a long check; counts forward evaluations.
+    progress: Progress,
 }
 
 impl Oracle<'_> {
@@ -222,6 +436,8 @@ impl Oracle<'_> {
     /// being perturbed, for the error message.
     fn eval(&mut self, input: usize) -> Result<Vec<f64>, GradcheckError> {
         self.calls += 1;
+        self.progress.forward = self.calls;
+        self.progress.tick();
         let out = (self.f)(&self.work);
         if out.shape() != self.shape.as_slice() {
             return Err(GradcheckError::ForwardShapeChanged {
@@ -344,6 +560,7 @@ fn analytic_jacobians<T: Float>(
     inputs: &[ArrayD<T>],
     output_shape: &[usize],
     structure: &mut Structure,
+    progress: &mut Progress,
 ) -> (Vec<Option<Vec<f64>>>, usize) {
     let m: usize = output_shape.iter().product();
     let mut jacobians: Vec<Option<Vec<f64>>> = inputs
@@ -352,6 +569,9 @@ fn analytic_jacobians<T: Float>(
         .collect();
     let mut basis = ArrayD::<T>::from_elem(output_shape, T::zero());
     for k in 0..m {
+        progress.doing = Doing::Jacobian { row: k, of: m };
+        progress.backward += 1;
+        progress.tick();
         let slot = basis.as_slice_mut().expect("standard layout");
         slot[k] = T::one();
         let rows = vjp(inputs, &basis);
@@ -458,20 +678,28 @@ impl Sweep<'_> {
         }
     }
 
-    /// Compare every element of input `i`'s gradient (and, given its
-    /// analytic Jacobian, every Jacobian entry) with central differences.
+    /// Compare the elements `range` of input `i`'s gradient (and, given its
+    /// analytic Jacobian, their Jacobian entries) with central differences:
+    /// 4 forward evaluations per element, 4 more where a comparison fails.
+    /// Returns how many comparisons did not pass.
+    #[allow(clippy::too_many_arguments)]
     fn elements(
         &self,
         oracle: &mut Oracle<'_>,
         i: usize,
         grad: &[f64],
         jacobian: Option<&[f64]>,
+        range: Range<usize>,
         tally: &mut Tally,
-    ) -> Result<(), GradcheckError> {
+        doing: Doing,
+    ) -> Result<usize, GradcheckError> {
         let input_shape = oracle.work[i].shape().to_vec();
         let n = grad.len();
         let m = self.center.len();
-        for (j, &a) in grad.iter().enumerate() {
+        let mut not_passing = 0;
+        for j in range {
+            oracle.progress.doing = doing.at(j);
+            let a = grad[j];
             let x = oracle.work[i].as_slice().expect("standard layout")[j];
             let t = self.options.step(x);
             let col = self.column(oracle, i, j, x, t)?;
@@ -502,6 +730,7 @@ impl Sweep<'_> {
                         output_index: Some(unravel(k, &oracle.shape)),
                         input_value: Some(x),
                     };
+                    not_passing += usize::from(est.outcome != Outcome::Pass);
                     tally.add(&place, &est);
                 }
             }
@@ -511,58 +740,148 @@ impl Sweep<'_> {
                 output_index: None,
                 input_value: Some(x),
             };
+            not_passing += usize::from(est.outcome != Outcome::Pass);
             tally.add(&place, &est);
         }
-        Ok(())
+        Ok(not_passing)
     }
 
-    /// Fast mode for input `i`: one random direction against the projected
-    /// gradient; on anything but a pass, locate element by element.
-    fn fast(
+    /// Fast mode for input `i`: one random direction `u` (each element
+    /// scaled by `max(|x|, 1)`, the per-element step rule) against the
+    /// projected gradient; judged again with a step four times narrower if
+    /// it fails. 4 forward evaluations, 8 if the first comparison fails.
+    fn project(
         &self,
         oracle: &mut Oracle<'_>,
         random: &mut CheckRng,
         i: usize,
         grad: &[f64],
-    ) -> Result<(Tally, Option<Located>), GradcheckError> {
+    ) -> Result<Estimate, GradcheckError> {
+        oracle.progress.doing = Doing::Projection { input: i };
         let shape = oracle.work[i].shape().to_vec();
         let x: Vec<f64> = oracle.work[i].iter().copied().collect();
         let u = normal_array(random, &shape);
-        // Each element moves by t·max(|x|, 1)·u: the per-element step rule
-        // along a random direction.
         let w: Vec<f64> = x
             .iter()
             .zip(u.iter())
             .map(|(x, u)| x.abs().max(1.0) * u)
             .collect();
-        let t = self.options.oracle.epsilon().cbrt() * self.options.step_scale;
-        let mut first = self.direction(oracle, i, &x, &w, grad, t)?;
+        let t = self.base_step();
+        let first = self.direction(oracle, i, &x, &w, grad, t)?;
         if first.outcome == Outcome::Fail {
-            first = self.direction(oracle, i, &x, &w, grad, t / 4.0)?;
+            return self.direction(oracle, i, &x, &w, grad, t / 4.0);
         }
-        let mut tally = Tally::new(self.options.worst_count);
-        tally.add(&Place::default(), &first);
-        let locate = first.outcome != Outcome::Pass
-            && self.options.locate_limit > 0
-            && grad.len() <= self.options.locate_limit;
-        if !locate {
-            return Ok((tally, None));
-        }
+        Ok(first)
+    }
+
+    /// The step along a direction whose elements are already scaled by
+    /// `max(|x|, 1)`: `cbrt(eps)` times [`Options::step_scale`].
+    fn base_step(&self) -> f64 {
+        self.options.oracle.epsilon().cbrt() * self.options.step_scale
+    }
+
+    /// Locate the wrong elements of input `i`, whose projection did not
+    /// pass, spending at most `budget` forward evaluations (see
+    /// [`Options::locate_limit`]).
+    fn locate(
+        &self,
+        oracle: &mut Oracle<'_>,
+        random: &mut CheckRng,
+        i: usize,
+        grad: &[f64],
+        budget: usize,
+    ) -> Result<Located, GradcheckError> {
+        let n = grad.len();
         let before = oracle.calls;
-        let mut by_element = Tally::new(self.options.worst_count);
-        self.elements(oracle, i, grad, None, &mut by_element)?;
-        let located = Located {
-            status: by_element.status,
-            checked: by_element.checked,
-            worst: by_element.worst,
-            kinks: by_element.kinks,
-            non_finite: by_element.non_finite,
-            evaluations: Evaluations {
-                forward: oracle.calls - before,
-                backward: 0,
-            },
+        let mut tally = Tally::new(self.options.worst_count);
+        // Checking one element costs 4 forward evaluations, 8 if it fails;
+        // so does a split (two projections of 4, no second look).
+        const STEP: usize = 8;
+        if n.saturating_mul(STEP) <= budget {
+            let doing = Doing::Sweeping {
+                input: i,
+                element: 0,
+                of: n,
+            };
+            self.elements(oracle, i, grad, None, 0..n, &mut tally, doing)?;
+            return Ok(located(
+                tally,
+                LocateMethod::ElementByElement,
+                LocateEnd::Complete,
+                budget,
+                0,
+                None,
+                oracle.calls - before,
+            ));
+        }
+
+        let shape = oracle.work[i].shape().to_vec();
+        let x: Vec<f64> = oracle.work[i].iter().copied().collect();
+        let t = self.base_step();
+        let mut w = vec![0.0; n];
+        let mut projections = 0;
+        let mut found = 0;
+        // Blocks whose projection did not pass, the one to split next on
+        // top: depth first, into the worse half first.
+        let mut suspects: Vec<Range<usize>> = Vec::new();
+        suspects.push(0..n);
+        let end = loop {
+            let Some(block) = suspects.pop() else {
+                break LocateEnd::Complete;
+            };
+            if found >= self.options.worst_count.max(1) {
+                suspects.push(block);
+                break LocateEnd::Enough;
+            }
+            if oracle.calls - before + STEP > budget {
+                suspects.push(block);
+                break LocateEnd::Budget;
+            }
+            oracle.progress.doing = Doing::Bisecting {
+                input: i,
+                block: block.len(),
+                found,
+            };
+            if block.len() == 1 {
+                let doing = oracle.progress.doing;
+                found += self.elements(oracle, i, grad, None, block, &mut tally, doing)?;
+                continue;
+            }
+            let mid = block.start + block.len() / 2;
+            let mut halves = Vec::with_capacity(2);
+            for half in [block.start..mid, mid..block.end] {
+                let u = normal_array(random, &[half.len()]);
+                for (e, u) in half.clone().zip(u.iter()) {
+                    w[e] = x[e].abs().max(1.0) * u;
+                }
+                let est = self.direction(oracle, i, &x, &w, grad, t)?;
+                projections += 1;
+                w[half.clone()].fill(0.0);
+                if est.outcome != Outcome::Pass {
+                    halves.push((severity(&est), half));
+                }
+            }
+            // The worse half on top; on a tie, the first half.
+            halves.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+            suspects.extend(halves.into_iter().rev().map(|(_, h)| h));
         };
-        Ok((tally, Some(located)))
+        let suspect = (end == LocateEnd::Budget)
+            .then(|| suspects.iter().rev().min_by_key(|b| b.len()))
+            .flatten()
+            .map(|b| Block {
+                first: unravel(b.start, &shape),
+                last: unravel(b.end - 1, &shape),
+                elements: b.len(),
+            });
+        Ok(located(
+            tally,
+            LocateMethod::Bisection,
+            end,
+            budget,
+            projections,
+            suspect,
+            oracle.calls - before,
+        ))
     }
 
     /// `vᵀ(J·w)` by central differences along `w` with step `t`, against
@@ -625,6 +944,44 @@ impl Sweep<'_> {
     }
 }
 
+/// How badly a comparison failed, to search the worse of two halves
+/// first: its status, then `|a - n| / allowed`.
+fn severity(est: &Estimate) -> (Status, f64) {
+    let ratio = (est.analytic - est.numeric).abs() / est.allowed;
+    (
+        est.outcome.status(),
+        if ratio.is_nan() { f64::INFINITY } else { ratio },
+    )
+}
+
+/// The report of a search for wrong elements.
+fn located(
+    tally: Tally,
+    method: LocateMethod,
+    end: LocateEnd,
+    budget: usize,
+    projections: usize,
+    suspect: Option<Block>,
+    forward: usize,
+) -> Located {
+    Located {
+        status: tally.status,
+        checked: tally.checked,
+        worst: tally.worst,
+        kinks: tally.kinks,
+        non_finite: tally.non_finite,
+        evaluations: Evaluations {
+            forward,
+            backward: 0,
+        },
+        method,
+        end,
+        budget,
+        projections,
+        suspect,
+    }
+}
+
 /// The multi-index of flat (row-major) position `flat` in `shape`.
 pub(crate) fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
     let mut index = vec![0; shape.len()];
@@ -637,7 +994,38 @@ pub(crate) fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::unravel;
+    use std::time::Duration;
+
+    use super::{Doing, Progress, unravel};
+
+    #[test]
+    fn progress_lines_start_after_the_delay_then_come_every_five_seconds() {
+        let mut p = Progress::new(Some(Duration::from_secs(2)));
+        p.forward = 1234;
+        p.backward = 3;
+        p.doing = Doing::Bisecting {
+            input: 0,
+            block: 150,
+            found: 2,
+        };
+        // A check that ends within 2 s prints nothing.
+        assert_eq!(p.poll(Duration::from_millis(1999)), None);
+        let line = p.poll(Duration::from_millis(2500)).expect("due at 2 s");
+        assert_eq!(
+            line,
+            "gradcheck: 2.5 s, 1234 forward and 3 backward evaluations so far; \
+             locating wrong elements of input 0 by bisection: a block of 150 elements, 2 wrong found"
+        );
+        assert_eq!(p.poll(Duration::from_millis(7499)), None);
+        assert!(p.poll(Duration::from_millis(7500)).is_some());
+        assert_eq!(p.poll(Duration::from_secs(8)), None);
+    }
+
+    #[test]
+    fn no_progress_lines_when_switched_off() {
+        let mut p = Progress::new(None);
+        assert_eq!(p.poll(Duration::from_secs(3600)), None);
+    }
 
     #[test]
     fn unravel_is_row_major() {

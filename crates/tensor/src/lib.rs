@@ -47,6 +47,45 @@
 //!
 //! Shape problems are [`TensorError`]s naming the operation and the shapes,
 //! never panics.
+//!
+//! # Constants in arithmetic
+//!
+//! `+ - * /` take a constant on either side of a tensor. The constant has
+//! the tensor's element type — `f32` for a `Tensor<f32>`, `f64` for a
+//! `Tensor<f64>` — so float literals need no annotation on either:
+//!
+//! ```
+//! use backprop_tensor::TensorGraph;
+//! use backprop_tensor::ndarray::array;
+//!
+//! let x0 = array![1.5_f32, -3.0, 0.25];
+//! let g = TensorGraph::<f32>::new();
+//! let x = g.leaf(x0.clone());
+//! assert_eq!((x / 3.0).value(), x0.mapv(|v| v / 3.0).into_dyn());
+//! assert_eq!((3.0 - x).value(), x0.mapv(|v| 3.0 - v).into_dyn());
+//! assert_eq!((x * 2.0).value(), x0.mapv(|v| v * 2.0).into_dyn());
+//! assert_eq!((x + 1.0).value(), x0.mapv(|v| v + 1.0).into_dyn());
+//!
+//! let y0 = x0.mapv(f64::from);
+//! let g = TensorGraph::<f64>::new();
+//! let y = g.leaf(y0.clone());
+//! assert_eq!((3.0 - y / 3.0).value(), y0.mapv(|v| 3.0 - v / 3.0).into_dyn());
+//! ```
+//!
+//! A value of the other type is converted first (`x * c as f32`, or
+//! `A::from_f64(c)` with [`Real`](backprop_gates::Real) in scope in code
+//! generic over the element type `A`); an `f64` on an `f32` tensor does
+//! not compile:
+//!
+//! ```compile_fail,E0277
+//! use backprop_tensor::TensorGraph;
+//! use backprop_tensor::ndarray::array;
+//!
+//! let g = TensorGraph::<f32>::new();
+//! let x = g.leaf(array![1.5_f32, -3.0]);
+//! let c: f64 = 0.5;
+//! let y = x * c; // error[E0277]: cannot multiply `Tensor<'_, f32>` by `f64`
+//! ```
 
 mod axes;
 mod broadcast;

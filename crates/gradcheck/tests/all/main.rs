@@ -7,6 +7,7 @@ mod dual_oracle;
 mod evaluations;
 mod kink_conventions;
 mod kinks_and_non_finite;
+mod locate_budget;
 mod no_false_failures;
 mod numerics;
 mod planted_bugs;

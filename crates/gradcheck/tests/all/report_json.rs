@@ -48,6 +48,10 @@ fn a_report_serializes_every_documented_field() {
         assert!(!pair[field].is_null(), "pair field {field} missing: {pair}");
     }
     assert_eq!(pair["status"], "fail");
+    assert_eq!(pair["located"]["method"], "bisection");
+    assert_eq!(pair["located"]["end"], "complete");
+    assert_eq!(pair["located"]["budget"], 2000);
+    assert!(pair["located"]["suspect"].is_null());
     let located = &pair["located"]["worst"][0];
     assert_eq!(located["index"], serde_json::json!([3, 60]));
     for field in [

@@ -4,13 +4,17 @@
 //!
 //! ```sh
 //! cargo run --release --example spiral                  # from the workspace root
+//! cargo run --release --example spiral -- --out pictures
 //! cargo run --release --example spiral -- --json run.json --seed 7
 //! cargo run --release --example spiral -- --graph network-graph.svg
+//! # refresh the pictures of crates/tensor/README.md (tracked files):
+//! cargo run --release --example spiral -- --out crates/tensor/images
 //! ```
 //!
 //! It writes three SVG pictures (the decision regions of both models and
-//! the loss curves) into `crates/tensor/images/` unless told otherwise, and
-//! with `--json FILE` the data set, the initial parameters, the
+//! the loss curves) into the folder `--out DIR`, by default `spiral/` in
+//! the Cargo target folder it was built in (`target/spiral/`), never over
+//! the tracked pictures unless told to; with `--json FILE` the data set, the initial parameters, the
 //! hyperparameters and every iteration's loss, so that the run can be
 //! replayed in NumPy (`python3 xtask/scripts/replay_spiral.py FILE`). With
 //! `--graph FILE` it draws the trained network's computational graph (one
@@ -19,7 +23,7 @@
 
 mod plots;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use backprop_tensor::case_study::{
@@ -50,17 +54,44 @@ struct Args {
     /// to this JSON file, for a replay in NumPy.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
-    /// Where to write the SVG pictures.
-    #[arg(long, value_name = "DIR", default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/images"))]
-    plots: PathBuf,
+    /// Where to write the SVG pictures [default: `spiral/` in the Cargo
+    /// target folder, e.g. `target/spiral/`]. `--out crates/tensor/images`
+    /// refreshes the README's pictures.
+    #[arg(long, visible_alias = "plots", value_name = "DIR")]
+    out: Option<PathBuf>,
     /// Do not draw the pictures.
-    #[arg(long, conflicts_with = "plots")]
+    #[arg(long, conflicts_with = "out")]
     no_plots: bool,
     /// Also draw the trained network's computational graph (one step's
     /// loss with every shape, and small tensors' values and gradients) to
     /// FILE: SVG, or Graphviz DOT if FILE ends in `.dot`.
     #[arg(long, value_name = "FILE")]
     graph: Option<PathBuf>,
+}
+
+impl Args {
+    /// The folder for the pictures: `--out`, or [`default_out`] of the
+    /// running executable.
+    fn out_dir(&self) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| default_out(std::env::current_exe().ok().as_deref()))
+    }
+}
+
+/// Where the pictures go without `--out`: `spiral/` in the Cargo target
+/// folder the example runs from (`cargo run` runs
+/// `<target>/<profile>/examples/spiral`), else `target/spiral` under the
+/// current folder.
+fn default_out(exe: Option<&Path>) -> PathBuf {
+    exe.and_then(|exe| {
+        let examples = exe.parent()?;
+        if examples.file_name()? != "examples" {
+            return None;
+        }
+        Some(examples.parent()?.parent()?.join("spiral"))
+    })
+    .unwrap_or_else(|| Path::new("target").join("spiral"))
 }
 
 /// One model's run, for the JSON dump and the pictures.
@@ -113,8 +144,9 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
         println!("\nwrote {}", path.display());
     }
     if !args.no_plots {
-        std::fs::create_dir_all(&args.plots)
-            .map_err(|e| format!("cannot create {}: {e}", args.plots.display()))?;
+        let out = args.out_dir();
+        std::fs::create_dir_all(&out)
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
         let pictures = [
             (
                 "spiral_linear.svg",
@@ -135,7 +167,7 @@ fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
             ),
         ];
         for (name, svg) in pictures {
-            let path = args.plots.join(name);
+            let path = out.join(name);
             std::fs::write(&path, svg)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             println!("wrote {}", path.display());
@@ -245,6 +277,58 @@ fn model_json(run: &Run, names: &[&str], hidden: Option<usize>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("spiral").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_pictures_go_where_out_says() {
+        let args = parse(&["--out", "pictures/run 1"]).unwrap();
+        assert_eq!(args.out_dir(), Path::new("pictures/run 1"));
+        assert!(!args.no_plots);
+        // The option's former name still works.
+        let args = parse(&["--plots", "elsewhere"]).unwrap();
+        assert_eq!(args.out_dir(), Path::new("elsewhere"));
+        // The README's refresh command.
+        let args = parse(&["--out", "crates/tensor/images"]).unwrap();
+        assert_eq!(args.out, Some(PathBuf::from("crates/tensor/images")));
+    }
+
+    #[test]
+    fn without_out_the_pictures_go_under_the_target_folder_not_over_the_tracked_ones() {
+        let args = parse(&[]).unwrap();
+        assert_eq!(args.out, None);
+        assert_eq!(args.seed, 0);
+        let tracked = Path::new(env!("CARGO_MANIFEST_DIR")).join("images");
+        assert_ne!(args.out_dir(), tracked);
+        assert_eq!(args.out_dir().file_name().unwrap(), "spiral");
+
+        // `cargo run --example spiral` runs <target>/<profile>/examples/spiral.
+        let exe = Path::new("/work/repo/target/release/examples/spiral");
+        assert_eq!(
+            default_out(Some(exe)),
+            Path::new("/work/repo/target/spiral")
+        );
+        let exe = Path::new("/tmp/shared-target/debug/examples/spiral.exe");
+        assert_eq!(
+            default_out(Some(exe)),
+            Path::new("/tmp/shared-target/spiral")
+        );
+        // Anywhere else (a copied binary, a test harness): ./target/spiral.
+        let elsewhere = Path::new("/usr/local/bin/spiral");
+        assert_eq!(default_out(Some(elsewhere)), Path::new("target/spiral"));
+        assert_eq!(default_out(None), Path::new("target/spiral"));
+    }
+
+    #[test]
+    fn no_plots_and_out_exclude_each_other() {
+        assert!(parse(&["--no-plots"]).unwrap().no_plots);
+        let error = parse(&["--no-plots", "--out", "pictures"]).err().unwrap();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let error = parse(&["--out"]).err().unwrap();
+        assert_eq!(error.kind(), clap::error::ErrorKind::InvalidValue);
+    }
 
     /// The dump of a short run has exactly the issue's fields, with the
     /// parameters as they were before the first step and one loss per

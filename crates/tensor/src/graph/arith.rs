@@ -1,7 +1,13 @@
 //! Operator overloading for [`Tensor`]: `+ - * /` between tensors (which
 //! can fail on shapes, so they return a `Result`); with a constant on
-//! either side — an `f64` for any tensor, an `f32` for `f32` tensors —
-//! which cannot fail; and unary `-`.
+//! either side, which cannot fail; and unary `-`.
+//!
+//! A constant has the tensor's element type: `f64` constants for a
+//! `Tensor<f64>`, `f32` constants for a `Tensor<f32>`. One constant type
+//! per element type is what lets a float literal infer its type:
+//! `x / 3.0`, `3.0 - x`, `x * 2.0`, `x + 1.0` compile without annotations
+//! on either. A value of the other type is converted first (`x * c as f32`,
+//! or `A::from_f64(c)` in code generic over the element type).
 //!
 //! A constant operand is recorded with its gate as one node
 //! ([`TensorOp::BinaryConst`](crate::TensorOp::BinaryConst)), so `2.0 / x`
@@ -51,21 +57,26 @@ tensor_tensor!(
     "Elementwise `a / b` with NumPy broadcasting; a [`TensorError::Broadcast`](crate::TensorError::Broadcast) when the shapes do not broadcast."
 );
 
-/// `x ∘ c` and `c ∘ x` for one operator, with constants of type
-/// `$constant` on tensors of element type `$element` (a type or the
-/// generic `A`).
-macro_rules! with_constant {
-    ($constant:ty, [$($generic:ident)?], $element:ty, $trait:ident, $method:ident, $gate:ident, $sym:literal) => {
-        #[doc = concat!("`x ", $sym, " c` elementwise, for a constant `c` (one [`Binary::", stringify!($gate), "`](backprop_gates::Binary::", stringify!($gate), ") node).")]
-        impl<'g, $($generic: Element)?> $trait<$constant> for Tensor<'g, $element> {
-            type Output = Tensor<'g, $element>;
-            fn $method(self, c: $constant) -> Tensor<'g, $element> {
-                self.binary_const(Binary::$gate, f64::from(c), Side::Right)
+/// `x ∘ c` for one operator: a constant of the tensor's own element type,
+/// generic over it, so that a float literal takes that type.
+macro_rules! constant_right {
+    ($trait:ident, $method:ident, $gate:ident, $sym:literal) => {
+        #[doc = concat!("`x ", $sym, " c` elementwise, for a constant `c` of the tensor's element type (one [`Binary::", stringify!($gate), "`](backprop_gates::Binary::", stringify!($gate), ") node): an `f64` for a `Tensor<f64>`, an `f32` for a `Tensor<f32>`, so `x ", $sym, " 2.0` needs no annotation.")]
+        impl<'g, A: Element> $trait<A> for Tensor<'g, A> {
+            type Output = Tensor<'g, A>;
+            fn $method(self, c: A) -> Tensor<'g, A> {
+                self.binary_const(Binary::$gate, c.to_f64(), Side::Right)
             }
         }
+    };
+}
 
-        #[doc = concat!("`c ", $sym, " x` elementwise, for a constant `c` (one [`Binary::", stringify!($gate), "`](backprop_gates::Binary::", stringify!($gate), ") node).")]
-        impl<'g, $($generic: Element)?> $trait<Tensor<'g, $element>> for $constant {
+/// `c ∘ x` for one operator and one element type (the orphan rule allows
+/// no impl generic over a foreign left operand).
+macro_rules! constant_left {
+    ($element:ty, $trait:ident, $method:ident, $gate:ident, $sym:literal) => {
+        #[doc = concat!("`c ", $sym, " x` elementwise, for a constant `c` of the tensor's element type (one [`Binary::", stringify!($gate), "`](backprop_gates::Binary::", stringify!($gate), ") node).")]
+        impl<'g> $trait<Tensor<'g, $element>> for $element {
             type Output = Tensor<'g, $element>;
             fn $method(self, x: Tensor<'g, $element>) -> Tensor<'g, $element> {
                 x.binary_const(Binary::$gate, f64::from(self), Side::Left)
@@ -74,14 +85,18 @@ macro_rules! with_constant {
     };
 }
 
-with_constant!(f64, [A], A, Add, add, Add, "+");
-with_constant!(f64, [A], A, Sub, sub, Sub, "-");
-with_constant!(f64, [A], A, Mul, mul, Mul, "·");
-with_constant!(f64, [A], A, Div, div, Div, "/");
-with_constant!(f32, [], f32, Add, add, Add, "+");
-with_constant!(f32, [], f32, Sub, sub, Sub, "-");
-with_constant!(f32, [], f32, Mul, mul, Mul, "·");
-with_constant!(f32, [], f32, Div, div, Div, "/");
+constant_right!(Add, add, Add, "+");
+constant_right!(Sub, sub, Sub, "-");
+constant_right!(Mul, mul, Mul, "·");
+constant_right!(Div, div, Div, "/");
+constant_left!(f64, Add, add, Add, "+");
+constant_left!(f64, Sub, sub, Sub, "-");
+constant_left!(f64, Mul, mul, Mul, "·");
+constant_left!(f64, Div, div, Div, "/");
+constant_left!(f32, Add, add, Add, "+");
+constant_left!(f32, Sub, sub, Sub, "-");
+constant_left!(f32, Mul, mul, Mul, "·");
+constant_left!(f32, Div, div, Div, "/");
 
 /// `-x` elementwise ([`backprop_gates::Neg`]).
 impl<'g, A: Element> Neg for Tensor<'g, A> {

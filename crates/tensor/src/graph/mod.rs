@@ -67,9 +67,11 @@ impl<A: Element> fmt::Debug for TensorGraph<A> {
 ///
 /// Methods and operators record new nodes. Operations that can meet
 /// incompatible shapes (`+ - * /` between tensors, [`matmul`](Tensor::matmul),
-/// ...) return a [`Result`]; elementwise gates and operations with an `f64`
-/// constant (`x * 2.0`, `x + 1.0`, `-x`) cannot fail and return a
-/// `Tensor`. Combining handles of two different graphs is a programming
+/// ...) return a [`Result`]; elementwise gates and operations with a
+/// constant (`x * 2.0`, `3.0 - x`, `-x`) cannot fail and return a
+/// `Tensor`. A constant has the tensor's element type (`f32` for a
+/// `Tensor<f32>`, `f64` for a `Tensor<f64>`), so float literals need no
+/// annotation. Combining handles of two different graphs is a programming
 /// error and panics.
 pub struct Tensor<'g, A: Element = f64> {
     graph: &'g TensorGraph<A>,

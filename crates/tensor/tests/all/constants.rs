@@ -1,5 +1,5 @@
-//! Constants on either side of every arithmetic operator, `f64` for any
-//! tensor and `f32` for `f32` tensors: exact values (one IEEE operation per
+//! Constants on either side of every arithmetic operator, of the tensor's
+//! element type (`f64` for `f64` tensors, `f32` for `f32` tensors): exact values (one IEEE operation per
 //! element, as NumPy computes them) and the textbook derivatives; constant
 //! leaves get no gradient; argmax/argmin; the `ndarray` re-export.
 
@@ -49,8 +49,10 @@ fn f32_constants_on_f32_tensors() {
     assert_eq!((x - c).value(), x0.mapv(|v| v - c).into_dyn());
     assert_eq!((c - x).value(), x0.mapv(|v| c - v).into_dyn());
     assert_eq!((x * c).value(), x0.mapv(|v| v * c).into_dyn());
-    // f64 constants work on f32 tensors too, rounded to f32 first.
-    assert_eq!((x / 2.0_f64).value(), x0.mapv(|v| v / 2.0).into_dyn());
+    // An f64 value is converted by the caller (f32 tensors take f32
+    // constants only; see `literals.rs`).
+    let c64 = 2.0_f64;
+    assert_eq!((x / c64 as f32).value(), x0.mapv(|v| v / 2.0).into_dyn());
     let dx = g.backward((c / x).sum()).unwrap().wrt(x);
     assert_eq!(dx, x0.mapv(|v| -(c / v) / v).into_dyn());
 }

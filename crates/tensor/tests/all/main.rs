@@ -13,6 +13,7 @@ mod elementwise;
 mod errors;
 mod gemm;
 mod graph;
+mod literals;
 mod matmul;
 mod optim;
 mod reductions;
