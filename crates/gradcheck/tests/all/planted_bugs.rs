@@ -139,10 +139,11 @@ fn broadcast_gradient_not_summed_back_to_the_input_shape() {
     let issue = &bad.structure.issues[0];
     assert_eq!(
         issue,
+        // The bias is [1, 4]; its gradient was left at the output's [3, 4].
         &StructureIssue::Shape {
             input: 1,
-            gradient: vec![1, 4],
-            expected: vec![3, 4]
+            gradient: vec![3, 4],
+            expected: vec![1, 4]
         }
     );
     let text = issue.to_string();
