@@ -1,5 +1,10 @@
 //! The exit rule, the case loop and the finding files, without any
-//! framework: a toy catalog whose checks fail or pass as told.
+//! framework: a toy catalog whose checks fail or pass as told; then (in the
+//! modules) classification, confirmation and a toy framework end to end.
+
+mod classify;
+mod confirm;
+mod toy;
 
 use backprop_audit::{
     Audit, AuditCase, AuditOptions, Finding, FindingError, claim, glob, known_findings,
