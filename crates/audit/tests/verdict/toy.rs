@@ -92,7 +92,7 @@ impl AuditCase for Square {
                                 .unwrap_or_else(|| ArrayD::zeros(v[0].raw_dim())),
                         ]
                     },
-                    &[x.clone()],
+                    std::slice::from_ref(&x),
                     Upstream::Given(&g),
                     &Options {
                         seed,
