@@ -413,6 +413,38 @@ fn the_most_severe_input_speaks_for_the_check_and_the_first_on_a_tie() {
 }
 
 #[test]
+fn a_located_fast_check_blames_an_element_of_the_backward_run() {
+    let upstream = g();
+    let options = Options {
+        mode: Mode::Fast,
+        ..Options::default()
+    };
+    let checked = check_vjp(
+        square,
+        |x: &[ArrayD<f64>], g: &ArrayD<f64>| vec![3.0 * &x[0] * g],
+        &[x()],
+        Upstream::Given(&upstream),
+        &options,
+    )
+    .unwrap();
+    let e = checked.pair(0).unwrap().blamed().unwrap().clone();
+    assert_eq!(e.output_index, None, "an element of the backward run");
+    // 3·x·g against 2·x·g there.
+    let (xi, gi) = (x()[IxDyn(&e.index)], g()[IxDyn(&e.index)]);
+    assert!((e.analytic - 3.0 * xi * gi).abs() < 1e-12, "{e:?}");
+    let r = classify(Observed::Gradient(3.0 * &x() * &g()), checked);
+    assert_eq!(r.status, Status::WrongValue);
+    assert!(
+        r.inputs[0].message.starts_with(&format!(
+            "wrong gradient: at {:?} toy gives {:e}, ",
+            e.index, e.analytic
+        )),
+        "{}",
+        r.inputs[0].message
+    );
+}
+
+#[test]
 fn a_fast_check_without_location_blames_the_projection() {
     let upstream = g();
     let options = Options {
