@@ -70,6 +70,11 @@ fn a_correct_gradient_passes() {
     assert_eq!(r.mode, Some(Mode::Exhaustive));
     assert_eq!(r.gradcheck, Some(checked));
     assert_eq!(r.worst_location(), None, "a pass blames nothing");
+    // Display: one line for the check, one per input, no gradcheck detail.
+    assert_eq!(
+        r.to_string(),
+        "square [f64, oracle f64, exhaustive, seed 0]: pass\n  x [3]: pass\n"
+    );
 }
 
 #[test]
@@ -103,6 +108,14 @@ fn a_gradient_off_by_a_factor_is_a_wrong_value_with_the_worst_element() {
     );
     assert_eq!(r.inputs[0].message, expected);
     assert_eq!(r.message, format!("x: {expected}"));
+    // Display: the check, the input with its message, then the gradcheck
+    // report's detail.
+    let shown = r.to_string();
+    let head = format!(
+        "square [f64, oracle f64, exhaustive, seed 0]: wrong-value\n  x [3]: wrong-value — {expected}\n"
+    );
+    assert!(shown.starts_with(&head), "{shown}");
+    assert_eq!(&shown[head.len()..], checked.to_string());
     // The report puts the blame on that element.
     let at = r.worst_location().unwrap();
     assert_eq!(
@@ -404,6 +417,9 @@ fn the_most_severe_input_speaks_for_the_check_and_the_first_on_a_tie() {
     );
     assert_eq!(r.inputs[0].status, Status::WrongValue);
     assert_eq!(r.inputs[1].status, Status::MissingGradient);
+    assert_eq!(r.input(1), Some(&r.inputs[1]));
+    assert_eq!(r.input(2), None);
+    assert_eq!(r.input_names(), ["x", "y"]);
     assert_eq!(r.status, Status::MissingGradient);
     assert!(
         r.message.starts_with("y: toy returns no gradient"),

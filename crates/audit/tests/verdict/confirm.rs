@@ -227,6 +227,24 @@ fn the_gradient_gap_is_held_to_the_relative_tolerance_of_the_dtype() {
     assert_eq!(tol, 1e-3);
     assert_eq!(gap_of(1.9 * tol), None);
     assert_eq!(gap_of(2.1 * tol).map(|g| g.index), Some(vec![0]));
+    // A gap of exactly the allowed size is within it: with a zero upstream
+    // at [1] the naive gradient is [1, 0, -0.375] (scale 1), and a
+    // framework value of 1e-3 there is |1e-3 - 0| = 1e-3 · 1 exactly.
+    let upstream = a(&[0.5, 0.0, 0.25]);
+    let at_edge = |d: f64| {
+        let mut framework = 2.0 * &x() * &upstream;
+        framework[[1]] = d;
+        confirm(
+            &failing(Status::WrongValue, Dtype::F32),
+            &square(),
+            &[x()],
+            Ok(x().mapv(|v| v * v)),
+            Ok((vec![Some(framework)], upstream.clone())),
+        )
+        .gap
+    };
+    assert_eq!(at_edge(1e-3), None);
+    assert_eq!(at_edge(1.01e-3).map(|g| g.index), Some(vec![1]));
     // confirm_within: a tighter bound sees the smaller gap.
     let mut framework = naive.clone();
     framework[[0]] += 1.9 * tol;
@@ -281,4 +299,18 @@ fn the_forward_check_is_relative_to_the_larger_of_one_and_the_naive_output() {
             .agrees
     );
     assert!(forward_check(&a(&[1.0]), &a(&[1.0, 2.0]), Dtype::F64).is_err());
+}
+
+#[test]
+fn fan_out_adds_the_second_paths_upstream_gradient() {
+    // cat([x², x]): the gradient is 2·x·g[..3] + g[3..].
+    let both = square().fan_out();
+    assert_eq!(
+        (both.forward)(&[x()]),
+        a(&[1.0, 0.25, 0.5625, 1.0, 0.5, -0.75])
+    );
+    let upstream = a(&[1.0, -2.0, 0.5, 3.0, 4.0, 5.0]);
+    let grads = (both.vjp)(&[x()], &upstream);
+    assert_eq!(grads, vec![a(&[2.0 + 3.0, -2.0 + 4.0, -0.75 + 5.0])]);
+    assert_eq!(format!("{both:?}"), "Reference");
 }
