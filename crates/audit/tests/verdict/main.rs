@@ -1,5 +1,10 @@
 //! The exit rule, the case loop and the finding files, without any
-//! framework: a toy catalog whose checks fail or pass as told.
+//! framework: a toy catalog whose checks fail or pass as told; then (in the
+//! modules) classification, confirmation and a toy framework end to end.
+
+mod classify;
+mod confirm;
+mod toy;
 
 use backprop_audit::{
     Audit, AuditCase, AuditOptions, Finding, FindingError, claim, glob, known_findings,
@@ -397,4 +402,84 @@ fn a_debug_only_finding_holds_only_builds_with_debug_assertions() {
     // Without the flag a finding holds every build.
     let plain = findings(&[("TOY-0004", &["pool(*"])]);
     assert!(!plain[0].advisory.debug_only && plain[0].applies_to_this_build());
+}
+
+#[test]
+fn on_a_tie_of_pattern_lengths_the_first_listed_finding_claims() {
+    // "pool(*" and "*[f64]" are both 6 characters long and both match.
+    let known = findings(&[("TOY-0001", &["pool(*"]), ("TOY-0002", &["*[f64]"])]);
+    let id = |name| claim(&known, name, Status::Fail).map(|f| f.advisory.id.as_str());
+    assert_eq!(id("pool() x[4] [f64]"), Some("TOY-0001"));
+    let reversed = findings(&[("TOY-0002", &["*[f64]"]), ("TOY-0001", &["pool(*"])]);
+    assert_eq!(
+        claim(&reversed, "pool() x[4] [f64]", Status::Fail).map(|f| f.advisory.id.as_str()),
+        Some("TOY-0002")
+    );
+}
+
+#[test]
+fn a_finding_covers_only_the_checks_its_patterns_match() {
+    let known = findings(&[("TOY-0001", &["pool() *", "norm() x[3] [f32]"])]);
+    assert!(known[0].covers("pool() x[4] [f64]"));
+    assert!(known[0].covers("norm() x[3] [f32]"));
+    assert!(!known[0].covers("norm() x[3] [f64]"));
+    assert!(!known[0].covers("exp() x[3] [f64]"));
+    // The longest matching pattern's length: "norm() x[3] [f32]" is 17.
+    assert_eq!(known[0].specificity("norm() x[3] [f32]"), Some(17));
+    assert_eq!(known[0].specificity("exp() x[3] [f64]"), None);
+}
+
+#[test]
+fn glob_matches_the_parts_in_order_without_reusing_text() {
+    // One "ab" in the middle cannot match two "*ab*" parts.
+    assert!(!glob("x*ab*ab*y", "xccaby"));
+    assert!(glob("x*ab*ab*y", "xcabcaby"));
+    assert!(glob("x*ab*ab*y", "xababy"));
+    // The first and last parts may not overlap.
+    assert!(!glob("ab*ba", "aba"));
+    assert!(glob("ab*ba", "abba"));
+    assert!(glob("exact", "exact") && !glob("exact", "exact "));
+    assert!(glob("pool(*", "pool(") && !glob("pool(*", "pool"));
+}
+
+#[test]
+fn progress_lines_count_checks_new_failures_known_and_skipped() {
+    let known = findings(&[("TOY-0001", &["pool() *"])]);
+    let mut lines = Vec::new();
+    Audit::run(&catalog(), &AuditOptions::default(), known, &mut |p| {
+        let line = p.line();
+        // Everything before the wall time, which varies.
+        let (head, time) = line.rsplit_once("  (").unwrap();
+        assert!(time.ends_with(" s)"), "{line}");
+        lines.push(head.to_string());
+    });
+    let pad = |f: &str| format!("{f:<38}");
+    assert_eq!(
+        lines,
+        [
+            format!("[ 1/3] {}   4 checks", pad("exp")),
+            format!("[ 2/3] {}   2 checks, 2 known", pad("pool")),
+            format!(
+                "[ 3/3] {}   2 checks, 1 NEW FAILURE(S), 1 skipped",
+                pad("norm")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn statuses_display_as_their_report_names_and_the_cpu_is_named() {
+    for s in backprop_audit::Status::ALL {
+        assert_eq!(s.to_string(), s.name());
+    }
+    assert_eq!(
+        backprop_audit::Status::SilentZero.to_string(),
+        "silent-zero"
+    );
+    let cpu = backprop_audit::cpu_model();
+    assert!(!cpu.is_empty());
+    match std::fs::read_to_string("/proc/cpuinfo") {
+        Ok(info) if info.contains("model name") => assert!(info.contains(&cpu), "{cpu}"),
+        _ => assert_eq!(cpu, std::env::consts::ARCH),
+    }
 }
