@@ -8,17 +8,7 @@ use backprop_audit::{GradientReport, Observed, Phase, Status, classify_input};
 use backprop_gradcheck::{Dtype, Mode, Options, Report, Upstream, check_vjp};
 use ndarray::{ArrayD, IxDyn, arr1};
 
-fn a(v: &[f64]) -> ArrayD<f64> {
-    arr1(v).into_dyn()
-}
-
-/// The point and upstream gradient of every check here.
-fn x() -> ArrayD<f64> {
-    a(&[1.0, 0.5, -0.75])
-}
-fn g() -> ArrayD<f64> {
-    a(&[1.0, -2.0, 0.5])
-}
+use crate::points::{a, g, x};
 
 /// `f(x) = x²` elementwise.
 fn square(x: &[ArrayD<f64>]) -> ArrayD<f64> {

@@ -7,19 +7,8 @@ use backprop_audit::{
     tolerance,
 };
 use backprop_gradcheck::Dtype;
-use ndarray::{ArrayD, arr1};
 
-fn a(v: &[f64]) -> ArrayD<f64> {
-    arr1(v).into_dyn()
-}
-
-fn x() -> ArrayD<f64> {
-    a(&[1.0, 0.5, -0.75])
-}
-
-fn g() -> ArrayD<f64> {
-    a(&[1.0, -2.0, 0.5])
-}
+use crate::points::{a, g, x};
 
 fn square() -> Reference {
     Reference::unary(|v| v * v, |v| 2.0 * v)

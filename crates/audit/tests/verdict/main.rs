@@ -4,6 +4,7 @@
 
 mod classify;
 mod confirm;
+mod points;
 mod toy;
 
 use backprop_audit::{
