@@ -57,8 +57,10 @@
 mod classify;
 mod cli;
 mod confirm;
+mod engine;
 mod findings;
 mod guard;
+mod precision;
 mod reference;
 mod report;
 mod run;
@@ -73,10 +75,15 @@ pub use confirm::{
     Confirmation, ForwardCheck, GradientGap, GradientsAt, confirm, confirm_within, forward_check,
     forward_check_within, tolerance,
 };
+pub use engine::{
+    CheckFailure, CheckOptions, Checked, F32_RUN_TO_RUN, Framework, InputGradient, Output,
+    check_framework, describe, forward_at, gradients_at, random_upstream,
+};
 pub use findings::{
     Advisory, Affected, Finding, FindingError, Versions, claim, glob, known_findings,
 };
 pub use guard::{Fault, guarded};
+pub use precision::{ForwardPrecision, LOW_PRECISION_NOISE, Noise, forward_noise};
 pub use reference::{Forward, Reference, Vjp};
 pub use report::{GradientReport, InputResult};
 pub use run::{Audit, AuditCase, AuditOptions, Progress};

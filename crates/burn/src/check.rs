@@ -1,28 +1,18 @@
 //! Checking any burn function: burn's autodiff against finite differences
-//! of burn's own forward pass.
+//! of burn's own forward pass, through `backprop-audit`'s engine.
 
-use std::cell::RefCell;
-
-use backprop_gradcheck::{Dtype, Options, Tolerances, Upstream, check_vjp};
+use backprop_audit::{CheckFailure, Fault, Framework, InputGradient, Output, check_framework};
+use backprop_gradcheck::Dtype;
 use burn_tensor::{DType, Tensor, TensorData};
 use ndarray::{ArrayD, IxDyn};
-use ndarray_rand::rand_distr::StandardNormal;
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 
-use crate::classify::{Gradients, classify};
 use crate::convert::{float_tensor, to_f64_array, with_rank};
-use crate::precision::ForwardPrecision;
-use crate::precision::forward_noise;
-use crate::{BurnFloat, CheckError, Inputs, MAX_RANK, Phase, device, device_default};
-use backprop_audit::{GradientReport, guarded};
+use crate::{BurnFloat, CheckError, Inputs, MAX_RANK, Status, device, device_default};
+use backprop_audit::ForwardPrecision;
+use backprop_audit::GradientReport;
 
-/// How far two backward runs of a function computed in `f32` may differ
-/// (16 `f32` epsilons, absolute): a parallel reduction in `f32` may add in
-/// a different order each run.
-pub const F32_RUN_TO_RUN: f64 = 16.0 * f32::EPSILON as f64;
-
-/// What to check and how strictly.
+/// What to check and how strictly: `backprop-audit`'s options, the same
+/// for every adapter.
 ///
 /// ```
 /// use backprop_burn::CheckOptions;
@@ -33,21 +23,7 @@ pub const F32_RUN_TO_RUN: f64 = 16.0 * f32::EPSILON as f64;
 /// options.name = "my_op".into();
 /// assert_eq!(options.gradcheck.seed, 0);
 /// ```
-#[derive(Clone, Debug, Default)]
-pub struct CheckOptions {
-    /// The numerical check: mode (exhaustive, fast, auto), seed of the
-    /// random upstream gradient and directions, tolerances (default: those
-    /// of the checked dtype).
-    pub gradcheck: Options,
-    /// Name of the check, for the report (default `"function"`).
-    pub name: String,
-    /// Names of the inputs, in order (default `"input 0"`, ...).
-    pub input_names: Vec<String>,
-}
-
-/// What went wrong in one call into burn: its error, or its panic's
-/// message.
-type Fault = backprop_audit::Fault<CheckError>;
+pub use backprop_audit::CheckOptions;
 
 /// An input's values as an array of `T`, or why they are not usable.
 fn input_array<T: BurnFloat>(index: usize, data: &TensorData) -> Result<ArrayD<T>, CheckError> {
@@ -208,65 +184,179 @@ fn call<const D: usize, T: BurnFloat>(
     f: &Function<'_, D>,
     values: &[ArrayD<T>],
     track: bool,
-) -> Result<(Inputs, Tensor<D>), Fault> {
-    guarded(|| {
-        let inputs = Inputs::new(values, &device(), track).expect("ranks were validated");
-        let out = f(&inputs)?;
-        Ok((inputs, out))
-    })
+) -> Result<(Inputs, Tensor<D>), CheckError> {
+    let inputs = Inputs::new(values, &device(), track).ok_or_else(|| {
+        let (index, a) = values
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.ndim() == 0 || a.ndim() > MAX_RANK)
+            .unwrap_or((0, &values[0]));
+        CheckError::UnsupportedRank {
+            index,
+            shape: a.shape().to_vec(),
+        }
+    })?;
+    let out = f(&inputs)?;
+    Ok((inputs, out))
 }
 
-/// One analytic run: record `f` on tracked leaves, backpropagate
-/// `sum(f ⊙ upstream)`, read every input's gradient.
+/// One analytic run: record `f` on tracked leaves in `T`, backpropagate
+/// `sum(f ⊙ upstream)`, read every input's gradient (with its defect: a
+/// shape or float type other than the input's).
 fn backward<const D: usize, T: BurnFloat>(
     f: &Function<'_, D>,
     values: &[ArrayD<T>],
     upstream: &ArrayD<T>,
-) -> Result<Gradients, Fault> {
+) -> Result<Vec<InputGradient>, CheckError> {
     let (inputs, out) = call(f, values, true)?;
-    guarded(|| {
-        let up = float_tensor::<T, D>(upstream, inputs.device());
-        let grads = (out * up).sum().backward();
-        let mut result = Gradients {
-            grads: Vec::with_capacity(values.len()),
-            shapes: Vec::with_capacity(values.len()),
-            foreign_dtype: Vec::with_capacity(values.len()),
-        };
-        for (i, v) in values.iter().enumerate() {
-            let leaf = inputs.leaf(i)?;
-            let grad = with_rank!(v.ndim(), R => {
-                leaf.get::<R>()
-                    .expect("the leaf has its array's rank")
-                    .grad(&grads)
-                    .map(|g| {
-                        let dtype = g.dtype();
-                        let shape = g.dims().to_vec();
-                        (to_f64_array(g), shape, dtype)
-                    })
-            }, _ => unreachable!("ranks were validated"));
-            match grad {
-                None => {
-                    result.grads.push(None);
-                    result.shapes.push(None);
-                    result.foreign_dtype.push(None);
-                }
-                Some((g, shape, dtype)) => {
-                    result.grads.push(Some(g));
-                    result.shapes.push(Some(shape));
-                    result
-                        .foreign_dtype
-                        .push((dtype != T::BURN).then(|| format!("{dtype:?}").to_lowercase()));
+    let up = float_tensor::<T, D>(upstream, inputs.device());
+    let grads = (out * up).sum().backward();
+    let mut result = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        let leaf = inputs.leaf(i)?;
+        let grad = with_rank!(v.ndim(), R => {
+            leaf.get::<R>()
+                .expect("the leaf has its array's rank")
+                .grad(&grads)
+                .map(|g| {
+                    let dtype = g.dtype();
+                    let shape = g.dims().to_vec();
+                    (to_f64_array(g), shape, dtype)
+                })
+        }, _ => unreachable!("ranks were validated"));
+        result.push(match grad {
+            None => InputGradient::missing(),
+            Some((g, shape, dtype)) => {
+                let gradient = InputGradient {
+                    values: Some(g),
+                    shape: Some(shape.clone()),
+                    defect: None,
+                };
+                if shape != v.shape() {
+                    gradient.with_defect(
+                        Status::WrongShape,
+                        format!(
+                            "burn's gradient has shape {shape:?}, but the input has shape {:?}",
+                            v.shape()
+                        ),
+                    )
+                } else if dtype != T::BURN {
+                    gradient.with_defect(
+                        Status::WrongShape,
+                        format!(
+                            "burn's gradient is {}, but the input is {}",
+                            format!("{dtype:?}").to_lowercase(),
+                            T::DTYPE
+                        ),
+                    )
+                } else {
+                    gradient
                 }
             }
-        }
-        Ok(result)
-    })
+        });
+    }
+    Ok(result)
 }
 
-/// The upstream gradient every check uses: standard normal from the seed.
-pub(crate) fn random_upstream(seed: u64, shape: &[usize]) -> ArrayD<f64> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    ArrayD::from_shape_simple_fn(shape, || rng.sample::<f64, _>(StandardNormal))
+/// `values` in `dtype`'s float type.
+fn narrow(values: &[ArrayD<f64>]) -> Vec<ArrayD<f32>> {
+    values.iter().map(|a| a.mapv(|v| v as f32)).collect()
+}
+
+/// One burn function of output rank `D`, as the audit engine checks it:
+/// its inputs made as leaves of burn's autodiff graph on
+/// [`device()`](crate::device).
+pub(crate) struct Burn<'f, const D: usize> {
+    /// The function under check.
+    pub f: &'f Function<'f, D>,
+}
+
+/// burn consumes its graph on `backward`: a recording is the inputs, and
+/// every backward run records the function anew.
+pub(crate) struct Recording {
+    values: Vec<ArrayD<f64>>,
+    dtype: Dtype,
+}
+
+/// An output tensor as the engine takes it.
+fn output<const D: usize>(out: Tensor<D>) -> Output {
+    let dtype = out.dtype();
+    let values = to_f64_array(out);
+    match dtype {
+        DType::F64 => Output::new(values, Dtype::F64),
+        DType::F32 => Output::new(values, Dtype::F32),
+        other => Output::other(values, format!("{other:?}").to_lowercase()),
+    }
+}
+
+impl<const D: usize> Framework for Burn<'_, D> {
+    type Error = CheckError;
+    type Recording = Recording;
+
+    fn name(&self) -> &str {
+        "burn"
+    }
+
+    fn forward(&self, values: &[ArrayD<f64>], dtype: Dtype) -> Result<Output, CheckError> {
+        let (_, out) = match dtype {
+            Dtype::F64 => call::<D, f64>(self.f, values, false)?,
+            Dtype::F32 => call::<D, f32>(self.f, &narrow(values), false)?,
+        };
+        Ok(output(out))
+    }
+
+    fn record(
+        &self,
+        values: &[ArrayD<f64>],
+        dtype: Dtype,
+    ) -> Result<(Recording, Output), CheckError> {
+        let output = self.forward(values, dtype)?;
+        let recording = Recording {
+            values: values.to_vec(),
+            dtype,
+        };
+        Ok((recording, output))
+    }
+
+    fn backward(
+        &self,
+        recording: &Recording,
+        upstream: &ArrayD<f64>,
+    ) -> Result<Vec<InputGradient>, CheckError> {
+        match recording.dtype {
+            Dtype::F64 => backward::<D, f64>(self.f, &recording.values, upstream),
+            Dtype::F32 => backward::<D, f32>(
+                self.f,
+                &narrow(&recording.values),
+                &upstream.mapv(|v| v as f32),
+            ),
+        }
+    }
+
+    /// Explain a panic about mixed float types when the check's type is
+    /// not the device's default: burn ops that create tensors of the
+    /// default type then meet the inputs' type. burn reports this only as
+    /// a panic, so its message is all there is to go by, for a note.
+    fn panic_note(&self, dtype: Dtype, message: &str) -> Option<String> {
+        let default = device_default();
+        (message.contains("type mismatch") && dtype != default).then(|| {
+            format!(
+                "the inputs are {dtype} but the device's default float type is {default}: ops that create tensors of the default type mix the two; run the check where the default is {dtype} (configure_device)"
+            )
+        })
+    }
+
+    fn f64_unavailable_note(&self, fault: &Fault<CheckError>) -> String {
+        format!(
+            "burn cannot run this function in f64 on a device whose default float type is {} ({}); the finite differences use burn's f32 forward, with f32 steps",
+            device_default(),
+            backprop_audit::describe(fault)
+        )
+    }
+
+    fn measures_forward_precision(&self) -> bool {
+        true
+    }
 }
 
 fn run<const D: usize, T: BurnFloat>(
@@ -274,255 +364,20 @@ fn run<const D: usize, T: BurnFloat>(
     values: &[ArrayD<T>],
     options: &CheckOptions,
 ) -> Result<(GradientReport, Option<ForwardPrecision>), CheckError> {
-    let shapes: Vec<Vec<usize>> = values.iter().map(|v| v.shape().to_vec()).collect();
-    let mut report = GradientReport::new(
-        "burn",
-        options.name.clone(),
-        T::DTYPE,
-        options.gradcheck.seed,
-        &options.input_names,
-        &shapes,
-    );
-    let mut precision = None;
     let values64: Vec<ArrayD<f64>> = values.iter().map(|v| v.mapv(|x| x.to_f64())).collect();
-
-    // The function in the checked type must run at all.
-    let out_shape = match call(f, values, true) {
-        Ok((_, out)) => {
-            if out.dtype() != T::BURN {
-                report.notes.push(format!(
-                    "burn's forward returns {:?} for {} inputs",
-                    out.dtype(),
-                    T::DTYPE
-                ));
+    let checked = check_framework(&Burn { f }, &values64, T::DTYPE, options).map_err(
+        |failure| match failure {
+            CheckFailure::Forward { error, .. } => error,
+            CheckFailure::ForwardAtPerturbation(fault) => CheckError::ForwardAtPerturbation {
+                message: backprop_audit::describe(&fault),
+            },
+            CheckFailure::Gradcheck(e) => CheckError::Gradcheck(e),
+            other @ (CheckFailure::OutputType { .. } | CheckFailure::OracleShape { .. }) => {
+                CheckError::Function(other.to_string())
             }
-            out.dims().to_vec()
-        }
-        Err(Fault::Panic(message)) => {
-            let mut report = report.panicked(Phase::Forward, &message);
-            mixed_types_note(&mut report, &message);
-            return Ok((report, None));
-        }
-        Err(Fault::Error(e)) => return Err(e),
-    };
-
-    // The oracle: burn's forward in f64 (on the autodiff device, inputs
-    // untracked); in f32 when burn cannot run the function in f64 here.
-    let mut oracle = Oracle {
-        f,
-        dtype: Dtype::F64,
-        out_shape: out_shape.clone(),
-        failure: RefCell::new(None),
-        returned: RefCell::new(None),
-    };
-    let oracle_shape = oracle.eval(&values64).shape().to_vec();
-    if let Some(fault) = oracle.failure.borrow_mut().take() {
-        match fault {
-            backprop_audit::Fault::Panic(m) if T::DTYPE == Dtype::F32 => {
-                report.notes.push(format!(
-                    "burn cannot run this function in f64 on a device whose default float type is {} ({m}); the finite differences use burn's f32 forward, with f32 steps",
-                    device_default()
-                ));
-                oracle.dtype = Dtype::F32;
-            }
-            backprop_audit::Fault::Panic(m) => {
-                let report = report.panicked(Phase::Forward, &format!("(in f64) {m}"));
-                return Ok((report, None));
-            }
-            backprop_audit::Fault::Error(message) => return Err(CheckError::Function(message)),
-        }
-    } else if oracle_shape != out_shape {
-        return Err(CheckError::Function(format!(
-            "the f64 forward returns shape {oracle_shape:?}, the {} forward {out_shape:?}",
-            T::DTYPE
-        )));
-    }
-
-    // Is the f64 forward really f64? Judge the gradient at the precision
-    // the forward has, and say so.
-    let mut gradcheck_options = options.gradcheck.clone();
-    if oracle.dtype == Dtype::F64 {
-        let returned = oracle.returned.borrow().unwrap_or(DType::F64);
-        let noise = forward_noise(
-            &|x: &[ArrayD<f64>]| oracle.eval(x),
-            &values64,
-            options.gradcheck.seed,
-        );
-        if returned != DType::F64 || noise.is_low_precision() {
-            let seen = if returned != DType::F64 {
-                format!("it returns {returned:?} for f64 inputs")
-            } else {
-                format!(
-                    "a quarter of its outputs carry rounding noise above {:.1e} relative (f64 rounding is ~1e-16)",
-                    noise.upper_quartile
-                )
-            };
-            let message =
-                format!("burn's f64 forward computes in lower precision than f64: {seen}");
-            report.notes.push(format!(
-                "{message}; the finite differences use f32 steps and the gradient is held to f32 tolerances (two backward runs may differ by f32 rounding)"
-            ));
-            precision = Some(ForwardPrecision {
-                noise: noise.upper_quartile,
-                returned: (returned != DType::F64).then(|| format!("{returned:?}").to_lowercase()),
-                message,
-            });
-            oracle.dtype = Dtype::F32;
-            if gradcheck_options.tolerances.is_none() {
-                // A computation in f32 may also accumulate in a different
-                // order from run to run (threads): allow that much.
-                gradcheck_options.tolerances = Some(Tolerances {
-                    nondeterminism: F32_RUN_TO_RUN,
-                    ..Tolerances::for_dtype(Dtype::F32)
-                });
-            }
-        }
-    }
-    report.oracle = oracle.dtype;
-    gradcheck_options.oracle = oracle.dtype;
-    let forward = |x: &[ArrayD<f64>]| oracle.eval(x);
-
-    // One backward run with the check's upstream gradient first: panics and
-    // missing or misshapen gradients show here.
-    let upstream = random_upstream(options.gradcheck.seed, &out_shape).mapv(T::from_f64);
-    let probe = match backward(f, values, &upstream) {
-        Ok(g) => g,
-        Err(Fault::Panic(message)) => {
-            let mut report = report.panicked(Phase::Backward, &message);
-            mixed_types_note(&mut report, &message);
-            return Ok((report, precision));
-        }
-        Err(Fault::Error(e)) => return Err(e),
-    };
-
-    let fault: RefCell<Option<Fault>> = RefCell::new(None);
-    let vjp = |_: &[ArrayD<T>], g: &ArrayD<T>| -> Vec<ArrayD<T>> {
-        if fault.borrow().is_some() {
-            return Vec::new();
-        }
-        match backward(f, values, g) {
-            Ok(grads) => grads
-                .grads
-                .into_iter()
-                .zip(values)
-                .map(|(g, x)| match g {
-                    Some(g) => g.mapv(T::from_f64),
-                    None => ArrayD::from_elem(x.shape(), T::zero()),
-                })
-                .collect(),
-            Err(e) => {
-                *fault.borrow_mut() = Some(e);
-                Vec::new()
-            }
-        }
-    };
-    let checked = check_vjp(
-        forward,
-        vjp,
-        values,
-        Upstream::Given(&upstream),
-        &gradcheck_options,
+        },
     )?;
-    if let Some(fault) = oracle.failure.into_inner() {
-        let message = match fault {
-            backprop_audit::Fault::Error(e) => e,
-            backprop_audit::Fault::Panic(m) => format!("panic: {m}"),
-        };
-        return Err(CheckError::ForwardAtPerturbation { message });
-    }
-    match fault.into_inner() {
-        Some(Fault::Panic(message)) => {
-            return Ok((report.panicked(Phase::Backward, &message), precision));
-        }
-        Some(Fault::Error(e)) => return Err(e),
-        None => {}
-    }
-    let checked = checked
-        .with_name(report.name.clone())
-        .with_input_names(&report.input_names());
-    classify(&mut report, &probe, checked);
-    Ok((report, precision))
-}
-
-/// `f`'s forward values at `values` in `T` (untracked), as `f64`; or
-/// what went wrong.
-#[cfg(feature = "audit")]
-pub(crate) fn forward_values<const D: usize, T: BurnFloat>(
-    f: &Function<'_, D>,
-    values: &[ArrayD<T>],
-) -> Result<ArrayD<f64>, String> {
-    match call::<D, T>(f, values, false) {
-        Ok((_, out)) => Ok(to_f64_array(out)),
-        Err(Fault::Error(e)) => Err(e.to_string()),
-        Err(Fault::Panic(m)) => Err(format!("panic: {m}")),
-    }
-}
-
-/// burn's gradients of `sum(f ⊙ upstream)` at `values` in `T` (`None`
-/// where burn gives none), as `f64`; or what went wrong.
-#[cfg(feature = "audit")]
-pub(crate) fn gradient_values<const D: usize, T: BurnFloat>(
-    f: &Function<'_, D>,
-    values: &[ArrayD<T>],
-    upstream: &ArrayD<T>,
-) -> Result<Vec<Option<ArrayD<f64>>>, String> {
-    match backward(f, values, upstream) {
-        Ok(g) => Ok(g.grads),
-        Err(Fault::Error(e)) => Err(e.to_string()),
-        Err(Fault::Panic(m)) => Err(format!("panic: {m}")),
-    }
-}
-
-/// The forward pass the finite differences run through: `f` on untracked
-/// inputs in `dtype`, its output as `f64`. A failure is kept (the first
-/// one) and answered with NaNs, so the checker goes on and the caller can
-/// report it.
-struct Oracle<'f, const D: usize> {
-    f: &'f Function<'f, D>,
-    dtype: Dtype,
-    out_shape: Vec<usize>,
-    /// The first failure: burn's error (as text) or its panic.
-    failure: RefCell<Option<backprop_audit::Fault<String>>>,
-    returned: RefCell<Option<DType>>,
-}
-
-impl<const D: usize> Oracle<'_, D> {
-    fn eval(&self, x: &[ArrayD<f64>]) -> ArrayD<f64> {
-        let result = match self.dtype {
-            Dtype::F64 => call::<D, f64>(self.f, x, false),
-            Dtype::F32 => {
-                let x32: Vec<ArrayD<f32>> = x.iter().map(|a| a.mapv(|v| v as f32)).collect();
-                call::<D, f32>(self.f, &x32, false)
-            }
-        };
-        match result {
-            Ok((_, out)) => {
-                self.returned.borrow_mut().get_or_insert(out.dtype());
-                to_f64_array(out)
-            }
-            Err(fault) => {
-                let fault = match fault {
-                    Fault::Error(e) => backprop_audit::Fault::Error(e.to_string()),
-                    Fault::Panic(m) => backprop_audit::Fault::Panic(m),
-                };
-                self.failure.borrow_mut().get_or_insert(fault);
-                ArrayD::from_elem(self.out_shape.as_slice(), f64::NAN)
-            }
-        }
-    }
-}
-
-/// Explain a panic about mixed float types when the check's type is not
-/// the device's default: burn ops that create tensors of the default type
-/// then meet the inputs' type.
-fn mixed_types_note(report: &mut GradientReport, message: &str) {
-    let default = device_default();
-    if message.contains("type mismatch") && report.dtype != default {
-        report.notes.push(format!(
-            "the inputs are {} but the device's default float type is {default}: ops that create tensors of the default type mix the two; run the check where the default is {} (configure_device)",
-            report.dtype, report.dtype
-        ));
-    }
+    Ok((checked.report, checked.precision))
 }
 
 /// The array of `f64` values of a tensor, whatever its float type; used by

@@ -27,27 +27,26 @@
 #[cfg(feature = "audit")]
 pub mod audit;
 mod check;
-mod classify;
 mod convert;
 mod device;
 mod error;
 mod inputs;
-mod precision;
 
 /// The burn version this crate audits (burn-tensor and burn-nn).
 pub const BURN_VERSION: &str = "0.22.1";
 
+pub use backprop_audit::F32_RUN_TO_RUN;
+pub use backprop_audit::{ForwardPrecision, LOW_PRECISION_NOISE, Noise, forward_noise};
 /// A check's result is `backprop-audit`'s, shared with the candle adapter.
 pub use backprop_audit::{GradientReport, InputResult};
 /// The statuses and their names are `backprop-audit`'s, shared with the
 /// candle adapter: both audits report the same ways of being wrong.
 pub use backprop_audit::{Phase, Status};
-pub use check::{CheckOptions, F32_RUN_TO_RUN, check, check_arrays, tensor_values};
+pub use check::{CheckOptions, check, check_arrays, tensor_values};
 pub use convert::MAX_RANK;
 pub use device::{BurnFloat, configure_device, device, device_default};
 pub use error::CheckError;
 pub use inputs::Inputs;
-pub use precision::{ForwardPrecision, LOW_PRECISION_NOISE, Noise, forward_noise};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -57,10 +57,10 @@ pub enum CheckError {
         message: String,
     },
     /// The function's output is not a floating-point tensor.
-    #[error("the function returned a {dtype:?} tensor; it must return f32 or f64")]
+    #[error("the function returned a {type_name} tensor; it must return f32 or f64")]
     OutputDtype {
-        /// The output's dtype.
-        dtype: candle_core::DType,
+        /// The output's dtype, as candle names it in lower case (`"u32"`).
+        type_name: String,
     },
     /// The function failed at a perturbed point although it ran at the
     /// unperturbed one.

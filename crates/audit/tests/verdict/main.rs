@@ -4,6 +4,7 @@
 
 mod classify;
 mod confirm;
+mod engine;
 mod points;
 mod toy;
 

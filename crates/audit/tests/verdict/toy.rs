@@ -1,13 +1,13 @@
 //! A toy framework whose backward rule for `square(x) = x²` can be broken
-//! on purpose, audited end to end: `guarded` around its backward pass,
-//! gradcheck against finite differences, `classify`, the known findings,
-//! the exit rule.
+//! on purpose, audited end to end through the engine (`Framework`,
+//! `check_framework`: panics caught, gradcheck against finite differences,
+//! classification), the known findings, the exit rule.
 
 use backprop_audit::{
-    Audit, AuditCase, AuditOptions, Fault, Finding, GradientReport, Observed, Phase, Status,
-    guarded, known_findings,
+    Audit, AuditCase, AuditOptions, CheckOptions, Fault, Finding, Framework, InputGradient, Output,
+    Status, check_framework, guarded, known_findings,
 };
-use backprop_gradcheck::{Dtype, Options, Upstream, check_vjp};
+use backprop_gradcheck::Dtype;
 use backprop_report::{CheckResult, Status as ReportStatus};
 use ndarray::{ArrayD, IxDyn};
 
@@ -48,6 +48,38 @@ fn backward(rule: Rule, x: &ArrayD<f64>, g: &ArrayD<f64>) -> Result<Option<Array
     }
 }
 
+/// The toy framework as the audit engine sees it: `square` with its
+/// (breakable) backward rule.
+struct Toy(Rule);
+
+impl Framework for Toy {
+    type Error = String;
+    type Recording = ArrayD<f64>;
+
+    fn name(&self) -> &str {
+        "toy"
+    }
+
+    fn forward(&self, x: &[ArrayD<f64>], dtype: Dtype) -> Result<Output, String> {
+        Ok(Output::new(x[0].mapv(|t| t * t), dtype))
+    }
+
+    fn record(&self, x: &[ArrayD<f64>], dtype: Dtype) -> Result<(ArrayD<f64>, Output), String> {
+        Ok((x[0].clone(), self.forward(x, dtype)?))
+    }
+
+    fn backward(&self, x: &ArrayD<f64>, g: &ArrayD<f64>) -> Result<Vec<InputGradient>, String> {
+        Ok(vec![match backward(self.0, x, g)? {
+            None => InputGradient::missing(),
+            Some(grad) if grad.shape() != x.shape() => {
+                let message = format!("shape {:?}, the input's {:?}", grad.shape(), x.shape());
+                InputGradient::new(grad).with_defect(Status::WrongShape, message)
+            }
+            Some(grad) => InputGradient::new(grad),
+        }])
+    }
+}
+
 impl AuditCase for Square {
     fn function(&self) -> &str {
         "square"
@@ -59,52 +91,16 @@ impl AuditCase for Square {
         vec![Dtype::F64]
     }
     fn check(&self, dtype: Dtype, seed: u64) -> CheckResult {
-        let report = GradientReport::new(
-            "toy",
-            self.name(dtype),
-            dtype,
-            seed,
-            &["x".into()],
-            &[vec![self.size]],
-        );
         let x = ArrayD::from_shape_fn(IxDyn(&[self.size]), |i| 0.5 + i[0] as f64);
-        let g = ArrayD::from_shape_fn(IxDyn(&[self.size]), |i| 1.0 - i[0] as f64 / 4.0);
-        let rule = self.rule;
-        let report = match guarded(|| backward(rule, &x, &g)) {
-            Err(Fault::Error(e)) => report.stopped(Status::BackwardError, format!("toy: {e}")),
-            Err(Fault::Panic(m)) => report.panicked(Phase::Backward, &m),
-            Ok(gradient) => {
-                let observed = match gradient {
-                    None => Observed::Missing,
-                    Some(grad) if grad.shape() != x.shape() => Observed::Wrong {
-                        status: Status::WrongShape,
-                        message: format!("shape {:?}, the input's {:?}", grad.shape(), x.shape()),
-                    },
-                    Some(grad) => Observed::Gradient(grad),
-                };
-                // A missing gradient is checked as zeros.
-                let checked = check_vjp(
-                    |v: &[ArrayD<f64>]| v[0].mapv(|t| t * t),
-                    |v: &[ArrayD<f64>], g: &ArrayD<f64>| {
-                        vec![
-                            backward(rule, &v[0], g)
-                                .unwrap()
-                                .unwrap_or_else(|| ArrayD::zeros(v[0].raw_dim())),
-                        ]
-                    },
-                    std::slice::from_ref(&x),
-                    Upstream::Given(&g),
-                    &Options {
-                        seed,
-                        ..Options::default()
-                    },
-                )
-                .unwrap();
-                let mut report = report;
-                report.classify(&[observed], checked);
-                report
-            }
+        let mut options = CheckOptions {
+            name: self.name(dtype),
+            input_names: vec!["x".into()],
+            ..CheckOptions::default()
         };
+        options.gradcheck.seed = seed;
+        let report = check_framework(&Toy(self.rule), &[x], dtype, &options)
+            .expect("the toy's forward never fails")
+            .report;
         CheckResult::new(
             "toy",
             report.name.clone(),
@@ -169,7 +165,7 @@ fn each_broken_rule_reaches_its_status_through_the_case_loop() {
         (
             Rule::Error,
             ReportStatus::BackwardError,
-            "toy: backward not supported",
+            "toy's backward pass failed: backward not supported",
         ),
         (
             Rule::Panic,

@@ -5,9 +5,9 @@ use burn_tensor::Tensor;
 use ndarray::ArrayD;
 
 use super::naive::Reference;
-use crate::check::{check_arrays_with_precision, forward_values, gradient_values, random_upstream};
+use crate::check::{Burn, check_arrays_with_precision};
 use crate::{CheckError, CheckOptions, ForwardPrecision, Inputs};
-use backprop_audit::GradientReport;
+use backprop_audit::{GradientReport, GradientsAt, describe, forward_at, gradients_at};
 
 /// A check's report, and how burn's `f64` forward falls short of `f64`
 /// when it does.
@@ -27,13 +27,12 @@ trait Runner {
 
     /// burn's gradients in `dtype` with the upstream gradient a check
     /// seeded with `seed` uses, and that upstream gradient.
-    #[allow(clippy::type_complexity)]
     fn gradients(
         &self,
         inputs: &[ArrayD<f64>],
         dtype: Dtype,
         seed: u64,
-    ) -> Result<(Vec<Option<ArrayD<f64>>>, ArrayD<f64>), String>;
+    ) -> Result<GradientsAt, String>;
 }
 
 fn narrow(inputs: &[ArrayD<f64>]) -> Vec<ArrayD<f32>> {
@@ -59,10 +58,7 @@ where
     }
 
     fn forward(&self, inputs: &[ArrayD<f64>], dtype: Dtype) -> Result<ArrayD<f64>, String> {
-        match dtype {
-            Dtype::F64 => forward_values::<D, f64>(&self.0, inputs),
-            Dtype::F32 => forward_values::<D, f32>(&self.0, &narrow(inputs)),
-        }
+        forward_at(&Burn { f: &self.0 }, inputs, dtype).map_err(|f| describe(&f))
     }
 
     fn gradients(
@@ -70,22 +66,8 @@ where
         inputs: &[ArrayD<f64>],
         dtype: Dtype,
         seed: u64,
-    ) -> Result<(Vec<Option<ArrayD<f64>>>, ArrayD<f64>), String> {
-        let shape = self.forward(inputs, dtype)?.shape().to_vec();
-        let upstream = random_upstream(seed, &shape);
-        let grads = match dtype {
-            Dtype::F64 => gradient_values::<D, f64>(&self.0, inputs, &upstream)?,
-            Dtype::F32 => {
-                let up = upstream.mapv(|v| v as f32);
-                gradient_values::<D, f32>(&self.0, &narrow(inputs), &up)?
-            }
-        };
-        // The upstream as the check had it (rounded to the type).
-        let upstream = match dtype {
-            Dtype::F64 => upstream,
-            Dtype::F32 => upstream.mapv(|v| f64::from(v as f32)),
-        };
-        Ok((grads, upstream))
+    ) -> Result<GradientsAt, String> {
+        gradients_at(&Burn { f: &self.0 }, inputs, dtype, seed).map_err(|f| describe(&f))
     }
 }
 

@@ -5,17 +5,16 @@ use std::time::Instant;
 
 use backprop_audit::{
     Audit, AuditCase, AuditOptions, Confirmation, FindingError, ForwardCheck, Progress, confirm,
-    forward_check,
+    forward_at, forward_check, gradients_at,
 };
 use backprop_gradcheck::Dtype;
 use backprop_report::CheckResult;
-use candle_core::DType;
 use serde::Serialize;
 
 use super::case::Case;
 use super::catalog::catalog;
 use super::findings::known_findings;
-use crate::check::{candle_forward, candle_gradients};
+use crate::check::{Candle, candle_dtype, describe_fault};
 use crate::{CandleReport, CheckError, CheckOptions, Status, check};
 
 /// How one check came out.
@@ -115,13 +114,6 @@ impl CaseResult {
     }
 }
 
-fn candle_dtype(dtype: Dtype) -> DType {
-    match dtype {
-        Dtype::F64 => DType::F64,
-        Dtype::F32 => DType::F32,
-    }
-}
-
 impl Case {
     /// Check candle's gradient of this case in `dtype` with the audit's
     /// `seed`, and confirm a failure by the naive loop.
@@ -141,6 +133,10 @@ impl Case {
             .iter()
             .map(|v| crate::from_array(v, candle_dtype(dtype)))
             .collect();
+        let framework = Candle {
+            f: &*self.f,
+            layout: self.layout,
+        };
         let outcome = match inputs
             .map_err(CheckError::from)
             .and_then(|inputs| check(&*self.f, &inputs, &options))
@@ -151,9 +147,7 @@ impl Case {
             Err(CheckError::Forward {
                 dtype: Dtype::F64,
                 message,
-            }) if dtype == Dtype::F64
-                && candle_forward(&*self.f, &values, DType::F32, self.layout).is_ok() =>
-            {
+            }) if dtype == Dtype::F64 && forward_at(&framework, &values, Dtype::F32).is_ok() => {
                 Outcome::Skipped {
                     reason: format!(
                         "candle has no f64 version of this call ({message}); it is checked in f32 against an f32 oracle"
@@ -168,18 +162,13 @@ impl Case {
         let mut confirmation = None;
         if let (Some(reference), Outcome::Checked { report }) = (&self.reference, &outcome) {
             let candle_out =
-                || candle_forward(&*self.f, &values, candle_dtype(report.oracle), self.layout);
+                || forward_at(&framework, &values, report.oracle).map_err(|f| describe_fault(&f));
             forward = candle_out()
                 .and_then(|out| forward_check(&out, &(reference.forward)(&values), report.oracle))
                 .ok();
             if !report.status.is_ok() || forward.as_ref().is_some_and(|f| !f.agrees) {
-                let gradients = candle_gradients(
-                    &*self.f,
-                    &values,
-                    candle_dtype(report.dtype),
-                    self.layout,
-                    report.seed,
-                );
+                let gradients = gradients_at(&framework, &values, report.dtype, report.seed)
+                    .map_err(|f| describe_fault(&f));
                 confirmation = Some(confirm(report, reference, &values, candle_out(), gradients));
             }
         }

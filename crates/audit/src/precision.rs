@@ -1,4 +1,4 @@
-//! Is burn's `f64` forward really computed in `f64`?
+//! Is a framework's `f64` forward really computed in `f64`?
 //!
 //! An op that rounds to `f32` somewhere inside (an intermediate in the
 //! device's default type, a kernel that converts) returns `f64` tensors
