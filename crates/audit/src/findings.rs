@@ -72,14 +72,14 @@ pub struct Advisory {
     pub date: String,
     /// One line: what is wrong.
     pub title: String,
-    /// How the audit's checks fail: a status name (`wrong-value`,
-    /// `missing-gradient`, ...).
-    pub status: String,
+    /// How the audit's checks fail, parsed from its name (`wrong-value`,
+    /// `missing-gradient`, ...; an unknown name is a parse error).
+    pub status: Status,
     /// Other ways the same checks fail, for a finding with more than one
     /// symptom (`also = ["backward-error"]`: `scatter_add` gives wrong
     /// values, and a backward error when the source is smaller).
     #[serde(default)]
-    pub also: Vec<String>,
+    pub also: Vec<Status>,
     /// Patterns of the check names that reproduce it.
     pub cases: Vec<String>,
     /// Upstream issues or pull requests about it, if any.
@@ -148,14 +148,6 @@ pub enum FindingError {
         /// The id.
         id: String,
     },
-    /// The status is not one the audit knows.
-    #[error("{file}: unknown status {status:?}")]
-    Status {
-        /// The file.
-        file: String,
-        /// The status given.
-        status: String,
-    },
 }
 
 impl Finding {
@@ -199,16 +191,6 @@ impl Finding {
                 front: finding.advisory.title.clone(),
             });
         }
-        let statuses = std::iter::once(&finding.advisory.status).chain(&finding.advisory.also);
-        if let Some(unknown) = statuses
-            .into_iter()
-            .find(|s| Status::from_name(s).is_none())
-        {
-            return Err(FindingError::Status {
-                file: file.to_string(),
-                status: unknown.clone(),
-            });
-        }
         Ok(finding)
     }
 
@@ -230,7 +212,6 @@ impl Finding {
     pub fn fails_as(&self, status: backprop_report::Status) -> bool {
         std::iter::once(&self.advisory.status)
             .chain(&self.advisory.also)
-            .filter_map(|name| Status::from_name(name))
             .any(|s| s.to_report() == status)
     }
 

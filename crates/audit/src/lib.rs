@@ -1,11 +1,15 @@
 //! The framework-independent half of a gradient audit of a deep-learning
 //! framework (`backprop-candle`, `backprop-burn`).
 //!
-//! An adapter supplies only what needs the framework: how to run a
-//! function forward in `f64`/`f32`, how to get the framework's gradients
-//! (or its error or panic), and its catalog of cases ([`AuditCase`]). This
-//! crate owns the rest:
+//! An adapter supplies only what needs the framework: an implementation of
+//! [`Framework`] (make tensors from `f64` arrays in a dtype, run the
+//! function forward, run backward to one gradient per input) and its
+//! catalog of cases ([`AuditCase`]). This crate owns the rest:
 //!
+//! * [`check_framework`]: the one generic check (oracle dtype, the `f64`
+//!   forward's precision via [`forward_noise`], a probe backward run,
+//!   finite differences, classification), panics caught;
+//!   [`forward_at`] and [`gradients_at`] for confirmation;
 //! * [`Status`] and [`Phase`]: the ways a framework's gradient can be wrong,
 //!   with their report names;
 //! * [`GradientReport`] and [`GradientReport::classify`]: one check's

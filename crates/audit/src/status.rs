@@ -4,7 +4,7 @@
 use std::fmt;
 
 use backprop_report::Status as ReportStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The verdict on a framework's gradient, ordered by severity (`Pass`
 /// least).
@@ -23,7 +23,7 @@ use serde::Serialize;
 /// assert_eq!(Status::WrongShape.name(), "wrong-shape");
 /// assert_eq!(Status::from_name("silent-zero"), Some(Status::SilentZero));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// The framework's gradient agrees with finite differences.
@@ -112,6 +112,54 @@ impl Status {
             Status::WrongShape => ReportStatus::WrongShape,
             Status::BackwardError => ReportStatus::BackwardError,
             Status::Panic => ReportStatus::Panic,
+        }
+    }
+}
+
+/// Every audit status is a report status ([`Status::to_report`]; only
+/// [`WrongValue`](Status::WrongValue) is named differently there, `fail`).
+impl From<Status> for ReportStatus {
+    fn from(status: Status) -> ReportStatus {
+        status.to_report()
+    }
+}
+
+/// The audit status of a report status: every one but
+/// [`Skipped`](ReportStatus::Skipped), which is no verdict on a gradient
+/// (given back as the error). With [`From<Status>`], a lossless round
+/// trip.
+///
+/// ```
+/// use backprop_audit::Status;
+/// use backprop_report::Status as ReportStatus;
+///
+/// for status in Status::ALL {
+///     assert_eq!(Status::try_from(ReportStatus::from(status)), Ok(status));
+/// }
+/// assert_eq!(Status::try_from(ReportStatus::Skipped), Err(ReportStatus::Skipped));
+/// ```
+impl TryFrom<ReportStatus> for Status {
+    type Error = ReportStatus;
+
+    fn try_from(status: ReportStatus) -> Result<Status, ReportStatus> {
+        Status::ALL
+            .into_iter()
+            .find(|s| s.to_report() == status)
+            .ok_or(status)
+    }
+}
+
+/// The audit status of a numerical verdict: a failing comparison is a
+/// wrong value (classification tells a silent zero or a missing gradient
+/// apart using what the framework returned, which the verdict does not
+/// hold).
+impl From<backprop_gradcheck::Status> for Status {
+    fn from(status: backprop_gradcheck::Status) -> Status {
+        match status {
+            backprop_gradcheck::Status::Pass => Status::Pass,
+            backprop_gradcheck::Status::Kink => Status::Kink,
+            backprop_gradcheck::Status::NonFinite => Status::NonFinite,
+            backprop_gradcheck::Status::Fail => Status::WrongValue,
         }
     }
 }

@@ -236,7 +236,7 @@ fn malformed_finding_files_are_errors() {
     let restated = good.replacen("status = \"wrong-value\"", "status = \"bad\"", 1);
     assert!(matches!(
         Finding::parse("CANDLE-0009.md", &restated),
-        Err(FindingError::Status { .. })
+        Err(FindingError::Toml { message, .. }) if message.contains("unknown variant `bad`")
     ));
     let unknown_key = good.replacen("[affected]", "[affected]\nextra = 1", 1);
     let err = Finding::parse("CANDLE-0009.md", &unknown_key).unwrap_err();

@@ -6,6 +6,7 @@ mod classify;
 mod confirm;
 mod engine;
 mod points;
+mod status;
 mod toy;
 
 use backprop_audit::{
@@ -254,14 +255,17 @@ fn malformed_finding_files_are_errors() {
         Finding::parse("TOY-0001.md", &good.replace("# TOY-0001 title", "# other")),
         Err(FindingError::Title { .. })
     ));
+    // An unknown status is refused when the file is parsed, naming it and
+    // the statuses there are.
     assert!(matches!(
         Finding::parse("TOY-0001.md", &finding("TOY-0001", "bad", &["x"])),
-        Err(FindingError::Status { .. })
+        Err(FindingError::Toml { message, .. })
+            if message.contains("unknown variant `bad`") && message.contains("`wrong-value`")
     ));
     let bad_also = good.replacen("cases = [", "also = [\"worse\"]\ncases = [", 1);
     assert!(matches!(
         Finding::parse("TOY-0001.md", &bad_also),
-        Err(FindingError::Status { status, .. }) if status == "worse"
+        Err(FindingError::Toml { message, .. }) if message.contains("unknown variant `worse`")
     ));
     let extra = good.replacen("[affected]", "[affected]\nextra = 1", 1);
     assert!(matches!(
