@@ -62,6 +62,7 @@ mod classify;
 mod cli;
 mod confirm;
 mod engine;
+mod entry;
 mod findings;
 mod guard;
 mod precision;
@@ -83,6 +84,7 @@ pub use engine::{
     CheckFailure, CheckOptions, Checked, F32_RUN_TO_RUN, Framework, InputGradient, Output,
     check_framework, describe, forward_at, gradients_at, random_upstream,
 };
+pub use entry::{CaseEntry, case_message, checked_verdict};
 pub use findings::{
     Advisory, Affected, Finding, FindingError, Versions, claim, glob, known_findings,
 };

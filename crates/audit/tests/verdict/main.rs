@@ -3,6 +3,7 @@
 //! modules) classification, confirmation and a toy framework end to end.
 
 mod classify;
+mod cli;
 mod confirm;
 mod engine;
 mod points;

@@ -1,9 +1,9 @@
 //! The audit as a `backprop-report` report: `report.json`, `junit.xml`,
 //! `report.md` and `report.html`.
 
-use backprop_audit::Audit;
+use backprop_audit::{Audit, CaseEntry, case_message, checked_verdict};
 use backprop_gradcheck::Dtype;
-use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
+use backprop_report::{CheckResult, Report, Status as ReportStatus};
 
 use super::run::{CaseResult, Outcome};
 use crate::BURN_VERSION;
@@ -17,25 +17,16 @@ pub fn precision_check_name(case_name: &str) -> String {
 impl CaseResult {
     /// One line saying what was found: the verdict and every note.
     pub fn message(&self) -> String {
-        let mut message = match &self.outcome {
-            Outcome::Checked { report, .. } => {
-                let mut m = report.message.clone();
-                for note in &report.notes {
-                    m.push_str(" | ");
-                    m.push_str(note);
-                }
-                m
-            }
+        let message = match &self.outcome {
+            Outcome::Checked { report, .. } => report.message_with_notes(),
             Outcome::NotRun { reason } => reason.clone(),
         };
-        if let Some(f) = self.forward.as_ref().filter(|f| !f.agrees) {
-            message = format!("{} | gradient check: {message}", f.describe("burn"));
-        }
-        if let Some(c) = &self.confirmation {
-            message.push_str(" | ");
-            message.push_str(&c.summary);
-        }
-        message
+        case_message(
+            "burn",
+            message,
+            self.forward.as_ref(),
+            self.confirmation.as_ref(),
+        )
     }
 
     /// Whether burn's forward pass disagrees with the naive loop.
@@ -48,19 +39,9 @@ impl CaseResult {
     /// second, failing check of the forward pass itself.
     pub fn to_check_results(&self) -> Vec<CheckResult> {
         let (status, rel, location) = match &self.outcome {
-            Outcome::Checked { report, .. } if self.forward_disagrees() => {
-                let f = self.forward.as_ref().expect("a disagreeing forward check");
-                (
-                    ReportStatus::Fail,
-                    report.gradcheck.as_ref().map(|g| g.max_rel_error()),
-                    Some(Location::new("out", f.index.clone()).with_values(f.framework, f.naive)),
-                )
+            Outcome::Checked { report, .. } => {
+                checked_verdict(report, self.forward.as_ref(), report.worst_location())
             }
-            Outcome::Checked { report, .. } => (
-                report.status.to_report(),
-                report.gradcheck.as_ref().map(|g| g.max_rel_error()),
-                report.worst_location(),
-            ),
             Outcome::NotRun { .. } => (ReportStatus::Fail, None, None),
         };
         // Every figure for a failure; for a pass the verdicts without the
@@ -74,16 +55,18 @@ impl CaseResult {
         } else {
             serde_json::to_value(self)
         };
-        let mut check = CheckResult::new(self.package, self.name.clone(), status, self.message())
-            .with_rule(self.function.clone())
-            .with_dtype(self.dtype.name())
-            .with_details(details.unwrap_or_default());
-        if let Some(rel) = rel {
-            check = check.with_rel_error(rel);
+        let check = CaseEntry {
+            package: self.package,
+            name: &self.name,
+            function: &self.function,
+            dtype: self.dtype,
+            status,
+            message: self.message(),
+            rel,
+            location,
+            details: details.unwrap_or_default(),
         }
-        if let Some(at) = location {
-            check = check.with_location(at);
-        }
+        .into_check();
         let mut checks = vec![check];
         if let Outcome::Checked {
             report,

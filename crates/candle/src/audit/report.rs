@@ -1,7 +1,7 @@
 //! A check of the audit as a `backprop-report` entry, and the audit's
 //! report (`report.json`, `junit.xml`, `report.md`, `report.html`).
 
-use backprop_audit::Audit;
+use backprop_audit::{Audit, CaseEntry, checked_verdict};
 use backprop_report::{CheckResult, Location, Report, Status as ReportStatus};
 
 use super::run::{CaseResult, Outcome};
@@ -30,15 +30,7 @@ impl CaseResult {
         let message = self.message();
         let (status, rel, location) = match &self.outcome {
             Outcome::Checked { report } => {
-                let rel = report.gradcheck.as_ref().map(|g| g.max_rel_error());
-                match self.forward.as_ref().filter(|f| !f.agrees) {
-                    Some(f) => {
-                        let at =
-                            Location::new("out", f.index.clone()).with_values(f.framework, f.naive);
-                        (ReportStatus::Fail, rel, Some(at))
-                    }
-                    None => (report.status.to_report(), rel, location(self, report)),
-                }
+                checked_verdict(report, self.forward.as_ref(), location(self, report))
             }
             Outcome::Skipped { .. } => (ReportStatus::Skipped, None, None),
             Outcome::NotRun { .. } => (ReportStatus::Fail, None, None),
@@ -55,17 +47,18 @@ impl CaseResult {
         } else {
             serde_json::to_value(self)
         };
-        let mut check = CheckResult::new(self.package, self.name.clone(), status, message)
-            .with_rule(self.function)
-            .with_dtype(self.dtype.name())
-            .with_details(details.unwrap_or_default());
-        if let Some(rel) = rel {
-            check = check.with_rel_error(rel);
+        CaseEntry {
+            package: self.package,
+            name: &self.name,
+            function: self.function,
+            dtype: self.dtype,
+            status,
+            message,
+            rel,
+            location,
+            details: details.unwrap_or_default(),
         }
-        if let Some(at) = location {
-            check = check.with_location(at);
-        }
-        check
+        .into_check()
     }
 }
 

@@ -4,8 +4,8 @@
 use std::time::Instant;
 
 use backprop_audit::{
-    Audit, AuditCase, AuditOptions, Confirmation, FindingError, ForwardCheck, Progress, confirm,
-    forward_at, forward_check, gradients_at,
+    Audit, AuditCase, AuditOptions, Confirmation, FindingError, ForwardCheck, Progress,
+    case_message, confirm, forward_at, forward_check, gradients_at,
 };
 use backprop_gradcheck::Dtype;
 use backprop_report::CheckResult;
@@ -92,25 +92,16 @@ impl CaseResult {
 
     /// One line saying what was found.
     pub fn message(&self) -> String {
-        let mut message = match &self.outcome {
-            Outcome::Checked { report } => {
-                let mut m = report.message.clone();
-                for note in &report.notes {
-                    m.push_str(" | ");
-                    m.push_str(note);
-                }
-                m
-            }
+        let message = match &self.outcome {
+            Outcome::Checked { report } => report.message_with_notes(),
             Outcome::Skipped { reason } | Outcome::NotRun { reason } => reason.clone(),
         };
-        if let Some(f) = self.forward.as_ref().filter(|f| !f.agrees) {
-            message = format!("{} | gradient check: {message}", f.describe("candle"));
-        }
-        if let Some(c) = &self.confirmation {
-            message.push_str(" | ");
-            message.push_str(&c.summary);
-        }
-        message
+        case_message(
+            "candle",
+            message,
+            self.forward.as_ref(),
+            self.confirmation.as_ref(),
+        )
     }
 }
 
