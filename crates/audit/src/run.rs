@@ -32,6 +32,23 @@ pub struct AuditOptions {
 }
 
 impl AuditOptions {
+    /// The options as an audit's banner names them: `seed 0`, then the
+    /// filter if any (`seed 7, filter "conv1d"`).
+    ///
+    /// ```
+    /// use backprop_audit::AuditOptions;
+    ///
+    /// let options = AuditOptions { seed: 7, filter: Some("conv1d".into()), dtype: None };
+    /// assert_eq!(options.banner(), "seed 7, filter \"conv1d\"");
+    /// assert_eq!(AuditOptions::default().banner(), "seed 0");
+    /// ```
+    pub fn banner(&self) -> String {
+        match &self.filter {
+            Some(f) => format!("seed {}, filter {f:?}", self.seed),
+            None => format!("seed {}", self.seed),
+        }
+    }
+
     /// Whether the check named `name`, in `dtype`, is selected.
     pub fn selects(&self, name: &str, dtype: Dtype) -> bool {
         self.dtype.is_none_or(|d| d == dtype)

@@ -217,13 +217,8 @@ fn main() -> ExitCode {
     };
     let start = Instant::now();
     eprintln!(
-        "burn gradient audit: burn {BURN_VERSION} (ndarray backend, CPU), seed {}{}",
-        options.seed,
-        options
-            .filter
-            .as_deref()
-            .map(|f| format!(", filter {f:?}"))
-            .unwrap_or_default()
+        "burn gradient audit: burn {BURN_VERSION} (ndarray backend, CPU), {}",
+        options.banner()
     );
     let dtypes: Vec<Dtype> = options
         .dtype

@@ -31,14 +31,9 @@ fn main() -> ExitCode {
     // hook from printing each one in the middle of the progress.
     std::panic::set_hook(Box::new(|_| {}));
     eprintln!(
-        "candle gradient audit: candle {} (CPU), seed {}{}",
+        "candle gradient audit: candle {} (CPU), {}",
         backprop_candle::CANDLE_VERSION,
-        options.seed,
-        options
-            .filter
-            .as_deref()
-            .map(|f| format!(", filter {f:?}"))
-            .unwrap_or_default()
+        options.banner()
     );
     let audit = match run_audit(&options, &mut |p| {
         eprintln!("{}", p.line());
@@ -54,4 +49,3 @@ fn main() -> ExitCode {
     };
     finish(&audit, &audit_report(&audit), &report_dir)
 }
-
