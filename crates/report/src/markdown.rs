@@ -1,9 +1,12 @@
 //! `report.md`: a short summary for a CI job summary: the verdict, counts,
-//! one row per suite, the failures and the known findings.
+//! one row per suite, the failures (each a lead-in sentence, a table of the
+//! worst elements and the full text folded away) and the known findings.
 
 use std::fmt::Write;
 
-use crate::format::{md_escape, status_text};
+use crate::format::{
+    MAX_ROWS, WORST_COLUMNS, fence_for, lead_in, md_escape, message_lines, status_text, worst_row,
+};
 use crate::{CheckResult, Outcome, Report, Reproduction, Summary, format_error, format_worst};
 
 /// At most this many failures are listed; the rest are in `report.json`.
@@ -101,16 +104,53 @@ fn suites(md: &mut String, r: &Report, known: bool) {
     }
 }
 
-fn failure_line(c: &CheckResult) -> String {
-    let mut line = format!("- `{}` **{}**", c.qualified_name(), status_text(c));
-    if let Some(at) = &c.location {
-        let _ = write!(line, " at `{}`", md_escape(&at.to_string()));
+/// A failure as a list item: the check, its status and one lead-in
+/// sentence (with the test's line); then, indented into the item, a table
+/// of the worst elements at 4 significant digits and the checker's full
+/// text folded away in `<details>`.
+fn failure_item(c: &CheckResult) -> String {
+    let lead = lead_in(c);
+    let mut item = format!(
+        "- `{}` **{}**: {}",
+        c.qualified_name(),
+        status_text(c),
+        md_escape(&lead.before)
+    );
+    if let Some(place) = &lead.place {
+        let _ = write!(item, " `{}`", place.replace('`', "'"));
     }
-    let _ = write!(line, ": {}", md_escape(&c.message));
+    item.push_str(&md_escape(&lead.after));
     if let Some(source) = &c.source {
-        let _ = write!(line, " ({source})");
+        let _ = write!(item, " ({source})");
     }
-    line
+    if !c.worst_elements.is_empty() {
+        let _ = write!(item, "\n\n  | {} |", WORST_COLUMNS.join(" | "));
+        let _ = write!(item, "\n  |---|---|---:|---:|---:|---:|");
+        for e in c.worst_elements.iter().take(MAX_ROWS) {
+            let cells: Vec<String> = worst_row(e).iter().map(|t| md_escape(t)).collect();
+            let _ = write!(item, "\n  | {} |", cells.join(" | "));
+        }
+        if c.worst_elements.len() > MAX_ROWS {
+            let _ = write!(
+                item,
+                "\n\n  {MAX_ROWS} of {} elements; all in the full text and report.json.",
+                c.worst_elements.len()
+            );
+        }
+    }
+    if !lead.is_whole(&c.message) {
+        let text = message_lines(&c.message).join("\n");
+        let fence = fence_for(&text);
+        let _ = write!(
+            item,
+            "\n\n  <details><summary>full text</summary>\n\n  {fence}text"
+        );
+        for line in text.lines() {
+            let _ = write!(item, "\n  {line}");
+        }
+        let _ = write!(item, "\n  {fence}\n\n  </details>\n");
+    }
+    item
 }
 
 fn failures(md: &mut String, r: &Report) {
@@ -128,7 +168,7 @@ fn failures(md: &mut String, r: &Report) {
             r.checks
                 .iter()
                 .filter(|c| !c.outcome().is_ok())
-                .map(failure_line),
+                .map(failure_item),
         )
         .collect();
     if lines.is_empty() {
