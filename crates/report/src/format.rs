@@ -1,6 +1,6 @@
 //! Small formatting helpers shared by the renderings.
 
-use crate::{CheckResult, Outcome, Status, WorstElement, WorstError};
+use crate::{CheckResult, FindingState, Outcome, Status, WorstElement, WorstError};
 
 /// `f64 2.1e-8 (gates/exp [f64]), f32 3.7e-3 (...)`, or `-`.
 ///
@@ -153,6 +153,23 @@ pub(crate) fn status_text(c: &CheckResult) -> String {
             format!("{} (known {id} no longer reproduces)", c.status.label())
         }
         _ => c.status.label().to_owned(),
+    }
+}
+
+/// How a known finding's checks went: `40 checks fail as described`, `2
+/// of 40 checks passed`, or `no check ran`.
+pub(crate) fn finding_counts(f: &FindingState) -> String {
+    let failing = f.reproduced_by.len();
+    let passed = f.not_reproduced_by.len();
+    let total = failing + passed;
+    let checks = |n: usize| if n == 1 { "check" } else { "checks" };
+    match (failing, passed) {
+        (0, 0) => "no check ran".to_owned(),
+        (n, 0) => format!(
+            "{n} {} as described",
+            if n == 1 { "check fails" } else { "checks fail" }
+        ),
+        (_, p) => format!("{p} of {total} {} passed", checks(total)),
     }
 }
 

@@ -7,9 +7,12 @@
 use std::fmt::Write;
 
 use crate::format::{
-    MAX_ROWS, WORST_COLUMNS, html_escape as esc, lead_in, message_lines, status_text, worst_row,
+    MAX_ROWS, WORST_COLUMNS, finding_counts, html_escape as esc, lead_in, message_lines,
+    status_text, worst_row,
 };
-use crate::{CheckResult, Outcome, Report, Reproduction, chart, format_error, format_worst};
+use crate::{
+    CheckResult, FindingState, Outcome, Report, Reproduction, chart, format_error, format_worst,
+};
 
 /// Drops an XML declaration so an SVG document can be inlined in HTML.
 fn inline_svg(svg: &str) -> &str {
@@ -151,24 +154,42 @@ fn known_findings(h: &mut String, r: &Report) {
             Reproduction::NotReproduced => ("fail", "no longer reproduces"),
             Reproduction::NotChecked => ("fail", "not checked"),
         };
-        let checks: Vec<String> = f
-            .reproduced_by
-            .iter()
-            .map(|c| esc(c))
-            .chain(
-                f.not_reproduced_by
-                    .iter()
-                    .map(|c| format!("{} (passed)", esc(c))),
-            )
-            .collect();
         let _ = writeln!(
             h,
             "<tr><td>{id}</td><td>{}</td><td class=\"{class}\">{state}</td><td>{}</td></tr>",
             esc(&f.finding.title),
-            checks.join("<br>")
+            finding_checks(&f)
         );
     }
     let _ = writeln!(h, "</table>");
+}
+
+/// A known finding's checks cell: how many fail as described and how many
+/// passed, the smallest failing configuration and the command that
+/// reproduces it, then every check folded away.
+fn finding_checks(f: &FindingState) -> String {
+    let mut cell = esc(&finding_counts(f));
+    if let Some(smallest) = f.smallest() {
+        let _ = write!(cell, "; smallest: <code>{}</code>", esc(smallest));
+    }
+    if let Some(command) = &f.finding.reproducer {
+        let _ = write!(cell, "; reproduce: <code>{}</code>", esc(command));
+    }
+    let all: Vec<String> = f
+        .not_reproduced_by
+        .iter()
+        .map(|c| format!("{} (passed)", esc(c)))
+        .chain(f.reproduced_by.iter().map(|c| esc(c)))
+        .collect();
+    if !all.is_empty() {
+        let _ = write!(
+            cell,
+            "<details><summary>all {} checks</summary>{}</details>",
+            all.len(),
+            all.join("<br>")
+        );
+    }
+    cell
 }
 
 /// A check's message cell: for a check that did not pass, one lead-in

@@ -4,10 +4,13 @@
 
 use std::fmt::Write;
 
+use crate::format::finding_counts;
 use crate::format::{
     MAX_ROWS, WORST_COLUMNS, fence_for, lead_in, md_escape, message_lines, status_text, worst_row,
 };
-use crate::{CheckResult, Outcome, Report, Reproduction, Summary, format_error, format_worst};
+use crate::{
+    CheckResult, FindingState, Outcome, Report, Reproduction, Summary, format_error, format_worst,
+};
 
 /// At most this many failures are listed; the rest are in `report.json`.
 const MAX_LISTED: usize = 50;
@@ -205,23 +208,42 @@ fn known_findings(md: &mut String, r: &Report) {
             Reproduction::NotReproduced => "❌ no longer reproduces",
             Reproduction::NotChecked => "❌ not checked",
         };
-        let checks: Vec<String> = f
-            .reproduced_by
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .chain(
-                f.not_reproduced_by
-                    .iter()
-                    .map(|c| format!("`{c}` (passed)")),
-            )
-            .collect();
         let _ = writeln!(
             md,
             "| {id} | {} | {state} | {} |",
             md_escape(&f.finding.title),
-            md_escape(&checks.join(", "))
+            finding_checks(&f)
         );
     }
+}
+
+/// A known finding's checks cell: how many fail as described
+/// and how many passed, the smallest failing configuration and the
+/// command that reproduces it, then every check folded away.
+fn finding_checks(f: &FindingState) -> String {
+    let code = |text: &str| format!("`{}`", md_escape(&text.replace('`', "'")));
+    let mut cell = finding_counts(f);
+    if let Some(smallest) = f.smallest() {
+        let _ = write!(cell, "; smallest: {}", code(smallest));
+    }
+    if let Some(command) = &f.finding.reproducer {
+        let _ = write!(cell, "; reproduce: {}", code(command));
+    }
+    let all: Vec<String> = f
+        .not_reproduced_by
+        .iter()
+        .map(|c| format!("{} (passed)", code(c)))
+        .chain(f.reproduced_by.iter().map(|c| code(c)))
+        .collect();
+    if !all.is_empty() {
+        let _ = write!(
+            cell,
+            " <details><summary>all {} checks</summary>{}</details>",
+            all.len(),
+            all.join("<br>")
+        );
+    }
+    cell
 }
 
 /// Renders `report.md`.

@@ -687,3 +687,93 @@ fn a_passing_check_and_a_failure_without_values_keep_their_one_line() {
     assert!(html.contains("<td>exp [f64]: pass</td>"), "{html}");
     assert!(!html.contains("<details>"), "{html}");
 }
+
+/// A known finding reproduced by four checks of two sizes and two types,
+/// with the command that reproduces it.
+fn pooling_finding() -> Report {
+    let mut r = Report::new("candle audit").with_known_findings(vec![
+        KnownFinding::new("CANDLE-0002", "pooling: gradient on the wrong elements")
+            .with_reference("findings/CANDLE-0002.md")
+            .with_reproducer(
+                "cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'",
+            ),
+    ]);
+    for name in [
+        "avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]",
+        "avg_pool2d((2, 2)) x[2, 2, 4, 5] [f32]",
+        "avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]",
+        "avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]",
+    ] {
+        r.push(
+            CheckResult::new("candle-core", name, Status::Fail, "wrong").known_as("CANDLE-0002"),
+        );
+    }
+    r
+}
+
+#[test]
+fn a_known_finding_shows_its_count_smallest_configuration_and_reproducer_and_folds_its_checks() {
+    let r = pooling_finding();
+    let md = r.to_markdown();
+    let expected = concat!(
+        "| [CANDLE-0002](findings/CANDLE-0002.md) | pooling: gradient on the wrong elements | reproduced | ",
+        "4 checks fail as described; smallest: `candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]`; ",
+        "reproduce: `cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'` ",
+        "<details><summary>all 4 checks</summary>",
+        "`candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]`<br>",
+        "`candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f32]`<br>",
+        "`candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]`<br>",
+        "`candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]`</details> |\n",
+    );
+    assert!(md.contains(expected), "{md}");
+    let html = r.to_html();
+    let expected = concat!(
+        "<td>4 checks fail as described; smallest: <code>candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]</code>; ",
+        "reproduce: <code>cargo xtask audit candle --filter &#39;avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]&#39;</code>",
+        "<details><summary>all 4 checks</summary>",
+        "candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]<br>",
+        "candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f32]<br>",
+        "candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]<br>",
+        "candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]</details></td></tr>",
+    );
+    assert!(html.contains(expected), "{html}");
+
+    // One check passing: the count says so and the passing check leads the
+    // folded list.
+    let mut changed = pooling_finding();
+    changed.checks[0].status = Status::Pass;
+    let md = changed.to_markdown();
+    assert!(
+        md.contains("| ❌ no longer reproduces | 1 of 4 checks passed; smallest: `candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]`;"),
+        "{md}"
+    );
+    assert!(
+        md.contains("<summary>all 4 checks</summary>`candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]` (passed)<br>"),
+        "{md}"
+    );
+}
+
+#[test]
+fn worst_elements_and_reproducers_round_trip_through_json() {
+    let mut r = pooling_finding();
+    r.push(failing_f32_check());
+    let back = Report::from_json(&r.to_json()).expect("reads");
+    assert_eq!(back.checks, r.checks);
+    assert_eq!(back.known_findings, r.known_findings);
+    let v: serde_json::Value = serde_json::from_str(&r.to_json()).expect("json");
+    assert_eq!(
+        v["known_findings"][0]["reproducer"],
+        "cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'"
+    );
+    assert_eq!(
+        v["checks"][4]["worst_elements"][1],
+        serde_json::json!({
+            "input": "gamma", "index": [3], "output_index": [0, 3], "input_value": -1.2345678,
+            "analytic": 2.0 / 3.0, "numeric": 123456.0, "rel_error": 0.99999
+        })
+    );
+    assert!(
+        v["checks"][0].get("worst_elements").is_none(),
+        "absent when empty"
+    );
+}
