@@ -127,21 +127,21 @@ pub fn format_shortest(v: f64, dtype: Option<&str>) -> String {
     }
 }
 
-/// Formats a relative error for people: `3.2e-11`, `0`, or `-` when absent.
+/// Formats a relative error for people, at 4 significant digits like
+/// every number in the reports ([`format_significant`]): `3.21e-11`, `1`,
+/// `0`, or `-` when absent.
 ///
 /// ```
 /// use backprop_report::format_error;
 ///
-/// assert_eq!(format_error(Some(3.21e-11)), "3.2e-11");
+/// assert_eq!(format_error(Some(3.21e-11)), "3.21e-11");
+/// assert_eq!(format_error(Some(1.0)), "1");
+/// assert_eq!(format_error(Some(1.7160844693627985e-6)), "1.716e-6");
 /// assert_eq!(format_error(Some(0.0)), "0");
 /// assert_eq!(format_error(None), "-");
 /// ```
 pub fn format_error(e: Option<f64>) -> String {
-    match e {
-        Some(0.0) => "0".into(),
-        Some(e) => format!("{e:.1e}"),
-        None => "-".into(),
-    }
+    e.map_or_else(|| "-".into(), format_significant)
 }
 
 /// The status as a reader should see it: `fail`, `fail (known CANDLE-0001)`,

@@ -30,7 +30,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;te
 .known{color:#8250df;font-weight:bold}.skipped{color:#57606a}\
 .diagram{overflow-x:auto;border:1px solid #eee;margin:.5em 0}\
 table.worst{margin:.4em 0;font-size:90%}table.worst td{text-align:right}\
-table.worst td:first-child{text-align:left}details pre{margin:.3em 0}summary{cursor:pointer}";
+table.worst td:nth-child(-n+2){text-align:left}details pre{margin:.3em 0}summary{cursor:pointer}";
 
 /// The CSS class of a check's status cell: its status, except that a
 /// known finding is `known` and one that no longer reproduces is `fail`.
