@@ -227,6 +227,55 @@ impl Finding {
             .max()
     }
 
+    /// The command that runs the audit of the check named `check` alone
+    /// (seed `seed`): `cargo xtask audit FRAMEWORK --filter 'CHECK'`, the
+    /// framework being the folder that holds the findings folder
+    /// (`crates/candle/findings`: `candle`, as `cargo xtask audit` names
+    /// its adapters), the filter the check's name up to its dtype (`… [f64]`,
+    /// so a second entry of the case, such as burn's `… [f64] forward
+    /// precision`, selects its case), `--seed` when not 0. `None` when the
+    /// findings folder is not `…/FRAMEWORK/findings`.
+    ///
+    /// ```
+    /// use backprop_audit::known_findings;
+    ///
+    /// let fence = "`".repeat(3);
+    /// let text = format!(
+    ///     "{fence}toml\n[advisory]\nid = \"F-0001\"\npackage = \"p\"\ndate = \"2026-11-30\"\n\
+    ///      title = \"t\"\nstatus = \"wrong-value\"\ncases = [\"exp *\"]\n\n[affected]\n\
+    ///      functions = [\"p::exp\"]\n\n[versions]\naffected = [\"=1.0.0\"]\n{fence}\n\n# t\n"
+    /// );
+    /// let f = &known_findings("crates/candle/findings", &[("F-0001.md", text.as_str())])?[0];
+    /// assert_eq!(
+    ///     f.audit_command("avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]", 0).as_deref(),
+    ///     Some("cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'")
+    /// );
+    /// assert_eq!(
+    ///     f.audit_command("rms_norm x[3] [f64] forward precision", 7).as_deref(),
+    ///     Some("cargo xtask audit candle --filter 'rms_norm x[3] [f64]' --seed 7")
+    /// );
+    /// # Ok::<(), backprop_audit::FindingError>(())
+    /// ```
+    pub fn audit_command(&self, check: &str, seed: u64) -> Option<String> {
+        let framework = self.dir.strip_suffix("/findings")?.rsplit('/').next()?;
+        if framework.is_empty() {
+            return None;
+        }
+        let case = ["[f64]", "[f32]"]
+            .iter()
+            .filter_map(|tag| check.rfind(tag).map(|i| i + tag.len()))
+            .max()
+            .map_or(check, |end| &check[..end]);
+        let mut command = format!(
+            "cargo xtask audit {framework} --filter '{}'",
+            case.replace('\'', r"'\''")
+        );
+        if seed != 0 {
+            command.push_str(&format!(" --seed {seed}"));
+        }
+        Some(command)
+    }
+
     /// Where it is written up, relative to the workspace root.
     pub fn path(&self) -> String {
         if self.dir.is_empty() {

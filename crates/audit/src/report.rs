@@ -4,7 +4,7 @@
 use std::fmt;
 
 use backprop_gradcheck::{Dtype, Mode, Report};
-use backprop_report::Location;
+use backprop_report::{Location, WorstElement};
 use serde::Serialize;
 
 use crate::{Phase, Status};
@@ -194,6 +194,21 @@ impl GradientReport {
         at.output_index = e.output_index.clone();
         at.input_value = e.input_value;
         Some(at)
+    }
+}
+
+impl GradientReport {
+    /// The worst elements of the numerical comparison, worst first, under
+    /// the inputs' names ([`WorstElement::of`]): what a report tabulates
+    /// under a failing check (`CheckResult::with_worst_elements`). Empty
+    /// when the check passed or made no comparison.
+    pub fn worst_elements(&self) -> Vec<WorstElement> {
+        if self.status.is_ok() {
+            return Vec::new();
+        }
+        self.gradcheck.as_ref().map_or_else(Vec::new, |g| {
+            WorstElement::of(&g.clone().with_input_names(&self.input_names()))
+        })
     }
 }
 

@@ -21,8 +21,11 @@ pub fn cpu_model() -> String {
 
 impl Audit {
     /// The report of the audit titled `title`: every check, the known
-    /// findings (each linked to its file), the seed, filter, CPU, wall time
-    /// and the adapter's `properties` (versions, device, oracle).
+    /// findings (each linked to its file, with the command that audits its
+    /// smallest failing configuration:
+    /// [`Finding::audit_command`](crate::Finding::audit_command)), the
+    /// seed, filter, CPU, wall time and the adapter's `properties`
+    /// (versions, device, oracle).
     pub fn to_report(&self, title: &str, properties: &[(&str, &str)]) -> Report {
         let mut report = Report::new(title)
             .with_seed(self.options.seed)
@@ -47,6 +50,18 @@ impl Audit {
             );
         for c in &self.checks {
             report.push(c.clone());
+        }
+        // Each known finding with the command that audits its smallest
+        // failing configuration alone.
+        let states = report.finding_states();
+        for (finding, known) in self.findings.iter().zip(&mut report.known_findings) {
+            let smallest = states
+                .iter()
+                .find(|s| s.finding.id == finding.advisory.id)
+                .and_then(|s| s.smallest());
+            let check = smallest.and_then(|q| self.checks.iter().find(|c| c.qualified_name() == q));
+            known.reproducer =
+                check.and_then(|c| finding.audit_command(&c.name, self.options.seed));
         }
         report
     }

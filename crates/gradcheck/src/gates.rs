@@ -8,7 +8,7 @@ use backprop_gates::Dual;
 use serde::Serialize;
 
 use crate::compare::{Place, Tally, convention_of};
-use crate::report::{Evaluations, KinkSides, Report};
+use crate::report::{Evaluations, KinkSides, Report, as_f32, fmt_value};
 use crate::rule::{declared_at, input_names};
 use crate::scalar::{judge_coordinate, pair_report, scalar_report, worst_status};
 use crate::{Dtype, Float, Mode, Options, Sampling, ScalarRule, Status, sample_points};
@@ -346,7 +346,30 @@ fn dual_oracle<T: Float, R: ScalarRule>(
 }
 
 impl fmt::Display for DualReport {
+    /// Values as `f64` (a [`RuleReport`] prints an `f32` rule's as `f32`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_in(f, None)
+    }
+}
+
+/// A point as `[1.9, -0.5]`: each coordinate as the `f32` it is when the
+/// rule computes in `f32` (the points are rounded to its type), else as
+/// the `f64`.
+fn fmt_point(point: &[f64], dtype: Option<Dtype>) -> String {
+    let parts: Vec<String> = point
+        .iter()
+        .map(|&v| match as_f32(v, dtype) {
+            Some(narrow) => format!("{narrow:?}"),
+            None => format!("{v:?}"),
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+impl DualReport {
+    /// `Display`, with the rule's and the dual derivatives printed as the
+    /// rule's type `dtype` when known (both are computed in it).
+    fn fmt_in(&self, f: &mut fmt::Formatter<'_>, dtype: Option<Dtype>) -> fmt::Result {
         for p in &self.pairs {
             write!(
                 f,
@@ -361,13 +384,23 @@ impl fmt::Display for DualReport {
             }
             writeln!(f, ")")?;
             for k in &p.kink_points {
-                writeln!(f, "      kink at {:?}: {}", k.point, k.sides)?;
+                writeln!(
+                    f,
+                    "      kink at {}: {}",
+                    fmt_point(&k.point, dtype),
+                    k.sides
+                )?;
             }
             if let (false, Some(w)) = (p.status.is_pass(), &p.worst) {
                 writeln!(
                     f,
-                    "      at {:?}: rule {:e}, dual {:e}, {} ulps, |diff| {:.3e} (allowed {:.3e})",
-                    w.point, w.rule, w.dual, w.ulps, w.abs_error, w.allowed
+                    "      at {}: rule {}, dual {}, {} ulps, |diff| {:.3e} (allowed {:.3e})",
+                    fmt_point(&w.point, dtype),
+                    fmt_value(w.rule, dtype),
+                    fmt_value(w.dual, dtype),
+                    w.ulps,
+                    w.abs_error,
+                    w.allowed
                 )?;
             }
         }
@@ -387,8 +420,8 @@ impl fmt::Display for RuleReport {
             self.points.len()
         )?;
         for pair in &self.finite_differences.pairs {
-            pair.fmt(f)?;
+            pair.fmt_in(f, Some(self.dtype))?;
         }
-        self.dual.fmt(f)
+        self.dual.fmt_in(f, Some(self.dtype))
     }
 }

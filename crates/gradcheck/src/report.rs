@@ -591,7 +591,27 @@ fn fmt_index(index: &[usize]) -> String {
     format!("{index:?}")
 }
 
-fn fmt_element(f: &mut fmt::Formatter<'_>, e: &Element) -> fmt::Result {
+/// `v` in `{:e}` form, as the value of type `dtype` it is: an `f32`
+/// check's inputs and analytic values are `f32`s widened to `f64`, and
+/// print as the `f32` (`1.9e0`, not `1.899999976158142e0`). Values of
+/// `f64` checks, numerical values (from the `f64` oracle) and anything not
+/// exactly an `f32` print as the `f64` they are.
+pub(crate) fn fmt_value(v: f64, dtype: Option<Dtype>) -> String {
+    match as_f32(v, dtype) {
+        Some(narrow) => format!("{narrow:e}"),
+        None => format!("{v:e}"),
+    }
+}
+
+/// `v` as the `f32` it is, when the check's type `dtype` is `f32` and `v`
+/// is exactly an `f32`.
+pub(crate) fn as_f32(v: f64, dtype: Option<Dtype>) -> Option<f32> {
+    // Narrowed only to test for an exact round trip.
+    let narrow = v as f32;
+    (dtype == Some(Dtype::F32) && f64::from(narrow) == v).then_some(narrow)
+}
+
+fn fmt_element(f: &mut fmt::Formatter<'_>, e: &Element, dtype: Option<Dtype>) -> fmt::Result {
     let mut place = if e.index.is_empty() {
         "projection".to_string()
     } else {
@@ -602,16 +622,27 @@ fn fmt_element(f: &mut fmt::Formatter<'_>, e: &Element) -> fmt::Result {
     }
     let at = e
         .input_value
-        .map(|x| format!(" at x = {x:e}"))
+        .map(|x| format!(" at x = {}", fmt_value(x, dtype)))
         .unwrap_or_default();
     writeln!(
         f,
-        "      {place}{at}: analytic {:e}, numeric {:e}, |a-n| {:.3e} (allowed {:.3e}), rel {:.3e}, err_est {:.3e}, step {:.3e}",
-        e.analytic, e.numeric, e.abs_error, e.allowed, e.rel_error, e.error_estimate, e.step
+        "      {place}{at}: analytic {}, numeric {:e}, |a-n| {:.3e} (allowed {:.3e}), rel {:.3e}, err_est {:.3e}, step {:.3e}",
+        fmt_value(e.analytic, dtype),
+        e.numeric,
+        e.abs_error,
+        e.allowed,
+        e.rel_error,
+        e.error_estimate,
+        e.step
     )
 }
 
-fn fmt_findings(f: &mut fmt::Formatter<'_>, what: &str, findings: &Findings) -> fmt::Result {
+fn fmt_findings(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    findings: &Findings,
+    dtype: Option<Dtype>,
+) -> fmt::Result {
     if findings.count == 0 {
         return Ok(());
     }
@@ -622,7 +653,7 @@ fn fmt_findings(f: &mut fmt::Formatter<'_>, what: &str, findings: &Findings) -> 
             write!(f, "<-out{}", fmt_index(out))?;
         }
         if let Some(v) = x.input_value {
-            write!(f, " (x = {v:e})")?;
+            write!(f, " (x = {})", fmt_value(v, dtype))?;
         }
         if let (Some(side), Some(value)) = (x.side, &x.value) {
             write!(f, " {side:?} = {value}")?;
@@ -638,7 +669,7 @@ fn fmt_findings(f: &mut fmt::Formatter<'_>, what: &str, findings: &Findings) -> 
     writeln!(f)
 }
 
-fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located) -> fmt::Result {
+fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located, dtype: Option<Dtype>) -> fmt::Result {
     let bisected = if loc.method == LocateMethod::Bisection {
         format!("{} projections, ", loc.projections)
     } else {
@@ -655,10 +686,10 @@ fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located) -> fmt::Result {
         loc.method, loc.checked, loc.evaluations.forward, loc.budget
     )?;
     for e in &loc.worst {
-        fmt_element(f, e)?;
+        fmt_element(f, e, dtype)?;
     }
-    fmt_findings(f, "kink(s)", &loc.kinks)?;
-    fmt_findings(f, "non-finite value(s)", &loc.non_finite)?;
+    fmt_findings(f, "kink(s)", &loc.kinks, dtype)?;
+    fmt_findings(f, "non-finite value(s)", &loc.non_finite, dtype)?;
     let wrong = loc.worst.iter().filter(|e| e.ratio() > 1.0).count()
         + loc.kinks.count
         + loc.non_finite.count;
@@ -696,7 +727,17 @@ fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located) -> fmt::Result {
 }
 
 impl fmt::Display for PairReport {
+    /// Values as `f64`: a pair does not know its check's type
+    /// ([`Report`]'s `Display` prints an `f32` check's as `f32`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_in(f, None)
+    }
+}
+
+impl PairReport {
+    /// `Display`, with inputs and analytic values printed as the check's
+    /// type `dtype` when known ([`fmt_value`]).
+    pub(crate) fn fmt_in(&self, f: &mut fmt::Formatter<'_>, dtype: Option<Dtype>) -> fmt::Result {
         writeln!(
             f,
             "  {} -> {}: {} ({:?}, {} compared, max |a-n| {:.3e}, max rel {:.3e}, {} forward evaluations)",
@@ -713,14 +754,14 @@ impl fmt::Display for PairReport {
             if !self.worst_elements.is_empty() {
                 writeln!(f, "    worst:")?;
                 for e in &self.worst_elements {
-                    fmt_element(f, e)?;
+                    fmt_element(f, e, dtype)?;
                 }
             }
-            fmt_findings(f, "kink(s)", &self.kinks)?;
-            fmt_findings(f, "non-finite value(s)", &self.non_finite)?;
+            fmt_findings(f, "kink(s)", &self.kinks, dtype)?;
+            fmt_findings(f, "non-finite value(s)", &self.non_finite, dtype)?;
         }
         if let Some(loc) = &self.located {
-            fmt_located(f, loc)?;
+            fmt_located(f, loc, dtype)?;
         }
         Ok(())
     }
@@ -743,7 +784,7 @@ impl fmt::Display for Report {
             writeln!(f, "  structure: {issue}")?;
         }
         for pair in &self.pairs {
-            pair.fmt(f)?;
+            pair.fmt_in(f, Some(self.dtype))?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Outcome, Status};
+use crate::{Outcome, Status, format_shortest};
 
 /// One check: a rule or operation in one configuration and type, with what
 /// was found.
@@ -46,6 +46,11 @@ pub struct CheckResult {
     /// Where the check found the worst disagreement, if it can say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    /// The worst elements compared, worst first (the checker's few, never
+    /// a whole tensor): what `report.md` and `report.html` tabulate under a
+    /// failure. Empty when the check passed or compared no values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub worst_elements: Vec<WorstElement>,
     /// The id of the known finding this check reproduces (an entry of
     /// [`Report::known_findings`](crate::Report::known_findings)), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +82,7 @@ impl CheckResult {
             worst_rel_error: None,
             message: message.into(),
             location: None,
+            worst_elements: Vec::new(),
             known: None,
             source: None,
             details: serde_json::Value::Null,
@@ -104,6 +110,12 @@ impl CheckResult {
     /// Sets where the check went wrong.
     pub fn with_location(mut self, location: Location) -> CheckResult {
         self.location = Some(location);
+        self
+    }
+
+    /// Sets the worst elements compared, worst first.
+    pub fn with_worst_elements(mut self, elements: Vec<WorstElement>) -> CheckResult {
+        self.worst_elements = elements;
         self
     }
 
@@ -219,35 +231,147 @@ impl Location {
     }
 }
 
-fn fmt_index(f: &mut fmt::Formatter<'_>, index: &[usize]) -> fmt::Result {
+/// One compared element of a check that did not pass: which input and
+/// element, the input's value there, both derivatives and their CS231n
+/// relative error. A [`CheckResult`] keeps the worst few
+/// ([`CheckResult::worst_elements`]), and `report.md` and `report.html`
+/// show them as a table at 4 significant digits.
+///
+/// ```
+/// use backprop_report::WorstElement;
+///
+/// let e = WorstElement::new("gamma", vec![2], 1.9, 0.95).with_input_value(0.75);
+/// assert!((e.rel_error - 1.0 / 3.0).abs() < 1e-15, "|1.9 - 0.95| / (1.9 + 0.95)");
+/// assert_eq!(e.place(), "gamma[2]");
+/// let entry = WorstElement { output_index: Some(vec![0, 1]), ..e };
+/// assert_eq!(entry.place(), "d out[0, 1] / d gamma[2]");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorstElement {
+    /// Name of the input (`"x"`, `"gamma"`, `"input 0"`).
+    pub input: String,
+    /// Index of the element in the input (empty for a scalar input, or for
+    /// a projection onto a random direction, which has no input value).
+    pub index: Vec<usize>,
+    /// For a Jacobian entry, the output element; `None` for an element of
+    /// the gradient under the check's upstream gradient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output_index: Option<Vec<usize>>,
+    /// The input's value there (`None` for a projection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input_value: Option<f64>,
+    /// The value of the rule under test.
+    pub analytic: f64,
+    /// The numerical value.
+    pub numeric: f64,
+    /// CS231n relative error `|a - n| / max(|a| + |n|, tiny)`.
+    pub rel_error: f64,
+}
+
+impl WorstElement {
+    /// Element `index` of `input`, with both values and their relative
+    /// error `|a - n| / (|a| + |n|)` (`0` when both are zero; a checker
+    /// that floors the denominator sets [`rel_error`](WorstElement::rel_error)
+    /// itself).
+    pub fn new(
+        input: impl Into<String>,
+        index: Vec<usize>,
+        analytic: f64,
+        numeric: f64,
+    ) -> WorstElement {
+        let scale = analytic.abs() + numeric.abs();
+        let rel_error = if scale > 0.0 {
+            (analytic - numeric).abs() / scale
+        } else {
+            0.0
+        };
+        WorstElement {
+            input: input.into(),
+            index,
+            output_index: None,
+            input_value: None,
+            analytic,
+            numeric,
+            rel_error,
+        }
+    }
+
+    /// Sets the input's value at the element.
+    pub fn with_input_value(mut self, value: f64) -> WorstElement {
+        self.input_value = Some(value);
+        self
+    }
+
+    /// The element as the reports name it: `x[1, 2]`, `x` for a scalar,
+    /// `d out[0] / d x[1, 2]` for a Jacobian entry.
+    pub fn place(&self) -> String {
+        place(&self.input, &self.index, self.output_index.as_deref())
+    }
+}
+
+/// `[1, 2]`, or nothing for an empty index.
+fn index_text(index: &[usize]) -> String {
     if index.is_empty() {
-        return Ok(());
+        return String::new();
     }
     let parts: Vec<String> = index.iter().map(usize::to_string).collect();
-    write!(f, "[{}]", parts.join(", "))
+    format!("[{}]", parts.join(", "))
+}
+
+/// `x[1, 2]`, or `d out[0] / d x[1, 2]` for a Jacobian entry.
+fn place(input: &str, index: &[usize], output_index: Option<&[usize]>) -> String {
+    let element = format!("{input}{}", index_text(index));
+    match output_index {
+        Some(out) => format!("d out{} / d {element}", index_text(out)),
+        None => element,
+    }
+}
+
+impl Location {
+    /// The element as the reports name it, without values: `x[1, 2]`, `x`
+    /// for a scalar, `d out[0] / d x[1, 2]` for a Jacobian entry.
+    pub fn place(&self) -> String {
+        place(&self.input, &self.index, self.output_index.as_deref())
+    }
+
+    /// Like `Display`, with the input's value and the analytic value in the
+    /// shortest form of the check's float type `dtype` (see
+    /// [`format_shortest`](crate::format_shortest)): an `f32` check's 1.9
+    /// reads `1.9`, not `1.899999976158142`. The numerical value comes from
+    /// an `f64` oracle and prints as the `f64` it is.
+    ///
+    /// ```
+    /// use backprop_report::Location;
+    ///
+    /// let at = Location::new("x", vec![3])
+    ///     .with_input_value(f64::from(0.1f32))
+    ///     .with_values(f64::from(1.9f32), 1.9000000000000001);
+    /// assert_eq!(at.describe(Some("f32")), "x[3] (input 0.1): analytic 1.9, numeric 1.9000000000000001");
+    /// ```
+    pub fn describe(&self, dtype: Option<&str>) -> String {
+        let mut text = self.place();
+        if let Some(v) = self.input_value {
+            text.push_str(&format!(" (input {})", format_shortest(v, dtype)));
+        }
+        let analytic = self.analytic.map(|a| format_shortest(a, dtype));
+        let numeric = self.numeric.map(|n| format_shortest(n, None));
+        match (analytic, numeric) {
+            (Some(a), Some(n)) => text.push_str(&format!(": analytic {a}, numeric {n}")),
+            (Some(a), None) => text.push_str(&format!(": analytic {a}")),
+            (None, Some(n)) => text.push_str(&format!(": numeric {n}")),
+            (None, None) => {}
+        }
+        text
+    }
 }
 
 impl fmt::Display for Location {
     /// `x[1, 2] (input -0.5): analytic 2.0, numeric 1.0` (values in
-    /// shortest round-trip form); for a Jacobian entry
-    /// `d out[0] / d x[1, 2]`.
+    /// shortest round-trip form of `f64`); for a Jacobian entry
+    /// `d out[0] / d x[1, 2]`. [`Location::describe`] prints an `f32`
+    /// check's values as `f32`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(out) = &self.output_index {
-            write!(f, "d out")?;
-            fmt_index(f, out)?;
-            write!(f, " / d ")?;
-        }
-        write!(f, "{}", self.input)?;
-        fmt_index(f, &self.index)?;
-        if let Some(v) = self.input_value {
-            write!(f, " (input {v:?})")?;
-        }
-        match (self.analytic, self.numeric) {
-            (Some(a), Some(n)) => write!(f, ": analytic {a:?}, numeric {n:?}"),
-            (Some(a), None) => write!(f, ": analytic {a:?}"),
-            (None, Some(n)) => write!(f, ": numeric {n:?}"),
-            (None, None) => Ok(()),
-        }
+        f.write_str(&self.describe(None))
     }
 }
 

@@ -10,7 +10,7 @@
 use backprop_gradcheck::{Report as Checked, RuleReport};
 
 use crate::format::format_message as message;
-use crate::{CheckResult, Location, Status};
+use crate::{CheckResult, Location, Status, WorstElement};
 
 /// A result of `backprop-gradcheck` that can be written as one check.
 ///
@@ -67,6 +67,68 @@ fn location(report: &Checked) -> Option<Location> {
     }
 }
 
+/// The compared element `e` of input `input` as a report shows it.
+fn worst_element(input: &str, e: &backprop_gradcheck::Element) -> WorstElement {
+    WorstElement {
+        input: input.to_owned(),
+        index: e.index.clone(),
+        output_index: e.output_index.clone(),
+        input_value: e.input_value,
+        analytic: e.analytic,
+        numeric: e.numeric,
+        rel_error: e.rel_error,
+    }
+}
+
+impl WorstElement {
+    /// The worst elements of a `backprop-gradcheck` report's inputs that
+    /// did not pass, worst first (by error relative to the tolerance, as
+    /// the checker ranks them): each input's few, the located ones after a
+    /// failed fast check; none when it passed. What
+    /// [`ToCheckResult`] puts in [`CheckResult::worst_elements`], for
+    /// conversions of your own (an audit adapter's).
+    ///
+    /// ```
+    /// use backprop_gradcheck::{check_derivative, Options};
+    /// use backprop_report::WorstElement;
+    ///
+    /// // A planted bug: d/dx x² taken as 3x, at x = 2.
+    /// let report = check_derivative(|x: f64| x * x, |x: f64| 3.0 * x, 2.0, &Options::default());
+    /// let worst = WorstElement::of(&report);
+    /// assert_eq!((worst[0].input.as_str(), worst[0].input_value), ("x", Some(2.0)));
+    /// assert_eq!(worst[0].analytic, 6.0);
+    /// assert!((worst[0].numeric - 4.0).abs() < 1e-6);
+    /// ```
+    pub fn of(report: &Checked) -> Vec<WorstElement> {
+        worst_elements(report)
+    }
+}
+
+/// The worst elements of the inputs that did not pass, worst first (by
+/// error relative to the tolerance, as the checker ranks them): each
+/// input's few, the located ones after a failed fast check.
+fn worst_elements(report: &Checked) -> Vec<WorstElement> {
+    if report.status.is_pass() {
+        return Vec::new();
+    }
+    let mut ranked: Vec<(f64, WorstElement)> = report
+        .pairs
+        .iter()
+        .filter(|p| !p.status.is_pass())
+        .flat_map(|p| {
+            let elements = match &p.located {
+                Some(l) if !l.worst.is_empty() => &l.worst,
+                _ => &p.worst_elements,
+            };
+            elements
+                .iter()
+                .map(|e| (e.ratio(), worst_element(&p.input_name, e)))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    ranked.into_iter().map(|(_, e)| e).collect()
+}
+
 /// A wrong gradient shape (or count) is a structural failure of its own.
 fn status(report: &Checked) -> Status {
     if !report.structure.shapes_match {
@@ -91,6 +153,7 @@ impl ToCheckResult for Checked {
             worst_rel_error: Some(named.max_rel_error()),
             message: message(status, &named.to_string()),
             location: location(&named),
+            worst_elements: worst_elements(&named),
             known: None,
             source: None,
             details: serde_json::to_value(&named).unwrap_or_default(),
@@ -120,6 +183,29 @@ fn rule_location(r: &RuleReport) -> Option<Location> {
     })
 }
 
+/// A scalar rule's worst elements: finite differences' (indices are
+/// positions in the list of points), else the dual-number oracle's worst
+/// point per failing input (numeric = the dual derivative).
+fn rule_worst_elements(r: &RuleReport) -> Vec<WorstElement> {
+    let elements = worst_elements(&r.finite_differences);
+    if !elements.is_empty() {
+        return elements;
+    }
+    r.dual
+        .pairs
+        .iter()
+        .filter(|p| !p.status.is_pass())
+        .filter_map(|p| {
+            let w = p.worst.as_ref()?;
+            let e = WorstElement::new(p.input_name.clone(), Vec::new(), w.rule, w.dual);
+            Some(match w.point.get(p.input) {
+                Some(&x) => e.with_input_value(x),
+                None => e,
+            })
+        })
+        .collect()
+}
+
 impl ToCheckResult for RuleReport {
     fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult {
         let status: Status = self.status.into();
@@ -135,6 +221,11 @@ impl ToCheckResult for RuleReport {
                 None
             } else {
                 rule_location(self)
+            },
+            worst_elements: if status == Status::Pass {
+                Vec::new()
+            } else {
+                rule_worst_elements(self)
             },
             known: None,
             source: None,

@@ -1,12 +1,18 @@
 //! `report.html`: one self-contained page (no external files or scripts):
 //! the verdict, the notebook cells with their circuit diagrams (when the
 //! report has a notebook), the known findings, the error chart, and every
-//! check.
+//! check; a check that did not pass reads as one sentence and a table of
+//! its worst elements, with the checker's full text folded away.
 
 use std::fmt::Write;
 
-use crate::format::{html_escape as esc, status_text};
-use crate::{CheckResult, Outcome, Report, Reproduction, chart, format_error, format_worst};
+use crate::format::{
+    MAX_ROWS, WORST_COLUMNS, finding_counts, html_escape as esc, lead_in, message_lines,
+    status_text, worst_row,
+};
+use crate::{
+    CheckResult, FindingState, Outcome, Report, Reproduction, chart, format_error, format_worst,
+};
 
 /// Drops an XML declaration so an SVG document can be inlined in HTML.
 fn inline_svg(svg: &str) -> &str {
@@ -22,7 +28,9 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25em .6em;te
 .pass{color:#1a7f37}.fail,.non-finite,.missing-gradient,.silent-zero,.wrong-shape,\
 .backward-error,.panic{color:#cf222e;font-weight:bold}.kink{color:#9a6700}\
 .known{color:#8250df;font-weight:bold}.skipped{color:#57606a}\
-.diagram{overflow-x:auto;border:1px solid #eee;margin:.5em 0}";
+.diagram{overflow-x:auto;border:1px solid #eee;margin:.5em 0}\
+table.worst{margin:.4em 0;font-size:90%}table.worst td{text-align:right}\
+table.worst td:nth-child(-n+2){text-align:left}details pre{margin:.3em 0}summary{cursor:pointer}";
 
 /// The CSS class of a check's status cell: its status, except that a
 /// known finding is `known` and one that no longer reproduces is `fail`.
@@ -146,24 +154,92 @@ fn known_findings(h: &mut String, r: &Report) {
             Reproduction::NotReproduced => ("fail", "no longer reproduces"),
             Reproduction::NotChecked => ("fail", "not checked"),
         };
-        let checks: Vec<String> = f
-            .reproduced_by
-            .iter()
-            .map(|c| esc(c))
-            .chain(
-                f.not_reproduced_by
-                    .iter()
-                    .map(|c| format!("{} (passed)", esc(c))),
-            )
-            .collect();
         let _ = writeln!(
             h,
             "<tr><td>{id}</td><td>{}</td><td class=\"{class}\">{state}</td><td>{}</td></tr>",
             esc(&f.finding.title),
-            checks.join("<br>")
+            finding_checks(&f)
         );
     }
     let _ = writeln!(h, "</table>");
+}
+
+/// A known finding's checks cell: how many fail as described and how many
+/// passed, the smallest failing configuration and the command that
+/// reproduces it, then every check folded away.
+fn finding_checks(f: &FindingState) -> String {
+    let mut cell = esc(&finding_counts(f));
+    if let Some(smallest) = f.smallest() {
+        let _ = write!(cell, "; smallest: <code>{}</code>", esc(smallest));
+    }
+    if let Some(command) = &f.finding.reproducer {
+        let _ = write!(cell, "; reproduce: <code>{}</code>", esc(command));
+    }
+    let all: Vec<String> = f
+        .not_reproduced_by
+        .iter()
+        .map(|c| format!("{} (passed)", esc(c)))
+        .chain(f.reproduced_by.iter().map(|c| esc(c)))
+        .collect();
+    if !all.is_empty() {
+        let _ = write!(
+            cell,
+            "<details><summary>all {} checks</summary>{}</details>",
+            all.len(),
+            all.join("<br>")
+        );
+    }
+    cell
+}
+
+/// A check's message cell: for a check that did not pass, one lead-in
+/// sentence, a table of the worst elements at 4 significant digits, and
+/// the checker's full text folded away in `<details>`; otherwise its
+/// one-line message. The test's line follows the sentence.
+fn message_cell(c: &CheckResult) -> String {
+    let source = c.source.as_ref().map_or(String::new(), |s| {
+        format!(" <small>({})</small>", esc(&s.to_string()))
+    });
+    if c.status.is_ok() {
+        return format!("{}{source}", esc(&c.message));
+    }
+    let lead = lead_in(c);
+    let mut cell = esc(&lead.before);
+    if let Some(place) = &lead.place {
+        let _ = write!(cell, " <code>{}</code>", esc(place));
+    }
+    cell.push_str(&esc(&lead.after));
+    cell.push_str(&source);
+    if !c.worst_elements.is_empty() {
+        let head: Vec<String> = WORST_COLUMNS
+            .iter()
+            .map(|t| format!("<th>{t}</th>"))
+            .collect();
+        let _ = write!(cell, "<table class=\"worst\"><tr>{}</tr>", head.concat());
+        for e in c.worst_elements.iter().take(MAX_ROWS) {
+            let row: Vec<String> = worst_row(e)
+                .iter()
+                .map(|t| format!("<td>{}</td>", esc(t)))
+                .collect();
+            let _ = write!(cell, "<tr>{}</tr>", row.concat());
+        }
+        cell.push_str("</table>");
+        if c.worst_elements.len() > MAX_ROWS {
+            let _ = write!(
+                cell,
+                "<small>{MAX_ROWS} of {} elements; all in the full text and report.json.</small>",
+                c.worst_elements.len()
+            );
+        }
+    }
+    if !lead.is_whole(&c.message) {
+        let _ = write!(
+            cell,
+            "<details><summary>full text</summary><pre>{}</pre></details>",
+            esc(&message_lines(&c.message).join("\n"))
+        );
+    }
+    cell
 }
 
 fn checks(h: &mut String, r: &Report) {
@@ -175,14 +251,7 @@ fn checks(h: &mut String, r: &Report) {
     let mut ordered: Vec<&CheckResult> = r.checks.iter().collect();
     ordered.sort_by_key(|c| rank(c));
     for c in ordered {
-        let mut message = String::new();
-        if let Some(at) = &c.location {
-            let _ = write!(message, "at <code>{}</code>: ", esc(&at.to_string()));
-        }
-        message.push_str(&esc(&c.message));
-        if let Some(source) = &c.source {
-            let _ = write!(message, " <small>({})</small>", esc(&source.to_string()));
-        }
+        let message = message_cell(c);
         let _ = writeln!(
             h,
             "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{message}</td></tr>",

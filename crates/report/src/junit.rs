@@ -95,7 +95,7 @@ fn cases(r: &Report) -> Vec<Case> {
             Verdict::Failed { .. } | Verdict::Skipped { kind: Some(_), .. }
         ) {
             if let Some(at) = &c.location {
-                lines.push(format!("at {at}"));
+                lines.push(format!("at {}", at.describe(c.dtype.as_deref())));
             }
             if !c.details.is_null() {
                 lines.push(serde_json::to_string_pretty(&c.details).unwrap_or_default());

@@ -67,9 +67,9 @@ mod status;
 mod summary;
 mod write;
 
-pub use check::{CheckResult, Location, Source};
+pub use check::{CheckResult, Location, Source, WorstElement};
 pub use error::ReportError;
-pub use format::{format_error, format_message, format_worst};
+pub use format::{format_error, format_message, format_shortest, format_significant, format_worst};
 pub use gradcheck::ToCheckResult;
 pub use record::{
     DEFAULT_TITLE, FRAGMENTS_DIR, REPORT_DIR_ENV, REPORT_TITLE_ENV, Recorder, record, record_check,

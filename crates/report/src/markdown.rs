@@ -1,10 +1,16 @@
 //! `report.md`: a short summary for a CI job summary: the verdict, counts,
-//! one row per suite, the failures and the known findings.
+//! one row per suite, the failures (each a lead-in sentence, a table of the
+//! worst elements and the full text folded away) and the known findings.
 
 use std::fmt::Write;
 
-use crate::format::{md_escape, status_text};
-use crate::{CheckResult, Outcome, Report, Reproduction, Summary, format_error, format_worst};
+use crate::format::finding_counts;
+use crate::format::{
+    MAX_ROWS, WORST_COLUMNS, fence_for, lead_in, md_escape, message_lines, status_text, worst_row,
+};
+use crate::{
+    CheckResult, FindingState, Outcome, Report, Reproduction, Summary, format_error, format_worst,
+};
 
 /// At most this many failures are listed; the rest are in `report.json`.
 const MAX_LISTED: usize = 50;
@@ -101,16 +107,53 @@ fn suites(md: &mut String, r: &Report, known: bool) {
     }
 }
 
-fn failure_line(c: &CheckResult) -> String {
-    let mut line = format!("- `{}` **{}**", c.qualified_name(), status_text(c));
-    if let Some(at) = &c.location {
-        let _ = write!(line, " at `{}`", md_escape(&at.to_string()));
+/// A failure as a list item: the check, its status and one lead-in
+/// sentence (with the test's line); then, indented into the item, a table
+/// of the worst elements at 4 significant digits and the checker's full
+/// text folded away in `<details>`.
+fn failure_item(c: &CheckResult) -> String {
+    let lead = lead_in(c);
+    let mut item = format!(
+        "- `{}` **{}**: {}",
+        c.qualified_name(),
+        status_text(c),
+        md_escape(&lead.before)
+    );
+    if let Some(place) = &lead.place {
+        let _ = write!(item, " `{}`", place.replace('`', "'"));
     }
-    let _ = write!(line, ": {}", md_escape(&c.message));
+    item.push_str(&md_escape(&lead.after));
     if let Some(source) = &c.source {
-        let _ = write!(line, " ({source})");
+        let _ = write!(item, " ({source})");
     }
-    line
+    if !c.worst_elements.is_empty() {
+        let _ = write!(item, "\n\n  | {} |", WORST_COLUMNS.join(" | "));
+        let _ = write!(item, "\n  |---|---|---:|---:|---:|---:|");
+        for e in c.worst_elements.iter().take(MAX_ROWS) {
+            let cells: Vec<String> = worst_row(e).iter().map(|t| md_escape(t)).collect();
+            let _ = write!(item, "\n  | {} |", cells.join(" | "));
+        }
+        if c.worst_elements.len() > MAX_ROWS {
+            let _ = write!(
+                item,
+                "\n\n  {MAX_ROWS} of {} elements; all in the full text and report.json.",
+                c.worst_elements.len()
+            );
+        }
+    }
+    if !lead.is_whole(&c.message) {
+        let text = message_lines(&c.message).join("\n");
+        let fence = fence_for(&text);
+        let _ = write!(
+            item,
+            "\n\n  <details><summary>full text</summary>\n\n  {fence}text"
+        );
+        for line in text.lines() {
+            let _ = write!(item, "\n  {line}");
+        }
+        let _ = write!(item, "\n  {fence}\n\n  </details>\n");
+    }
+    item
 }
 
 fn failures(md: &mut String, r: &Report) {
@@ -128,7 +171,7 @@ fn failures(md: &mut String, r: &Report) {
             r.checks
                 .iter()
                 .filter(|c| !c.outcome().is_ok())
-                .map(failure_line),
+                .map(failure_item),
         )
         .collect();
     if lines.is_empty() {
@@ -165,23 +208,42 @@ fn known_findings(md: &mut String, r: &Report) {
             Reproduction::NotReproduced => "❌ no longer reproduces",
             Reproduction::NotChecked => "❌ not checked",
         };
-        let checks: Vec<String> = f
-            .reproduced_by
-            .iter()
-            .map(|c| format!("`{c}`"))
-            .chain(
-                f.not_reproduced_by
-                    .iter()
-                    .map(|c| format!("`{c}` (passed)")),
-            )
-            .collect();
         let _ = writeln!(
             md,
             "| {id} | {} | {state} | {} |",
             md_escape(&f.finding.title),
-            md_escape(&checks.join(", "))
+            finding_checks(&f)
         );
     }
+}
+
+/// A known finding's checks cell: how many fail as described
+/// and how many passed, the smallest failing configuration and the
+/// command that reproduces it, then every check folded away.
+fn finding_checks(f: &FindingState) -> String {
+    let code = |text: &str| format!("`{}`", md_escape(&text.replace('`', "'")));
+    let mut cell = finding_counts(f);
+    if let Some(smallest) = f.smallest() {
+        let _ = write!(cell, "; smallest: {}", code(smallest));
+    }
+    if let Some(command) = &f.finding.reproducer {
+        let _ = write!(cell, "; reproduce: {}", code(command));
+    }
+    let all: Vec<String> = f
+        .not_reproduced_by
+        .iter()
+        .map(|c| format!("{} (passed)", code(c)))
+        .chain(f.reproduced_by.iter().map(|c| code(c)))
+        .collect();
+    if !all.is_empty() {
+        let _ = write!(
+            cell,
+            " <details><summary>all {} checks</summary>{}</details>",
+            all.len(),
+            all.join("<br>")
+        );
+    }
+    cell
 }
 
 /// Renders `report.md`.

@@ -264,8 +264,10 @@ impl CellResult {
 /// use backprop_report::KnownFinding;
 ///
 /// let f = KnownFinding::new("CANDLE-0001", "conv_transpose1d: wrong gradient for dilation 2")
-///     .with_reference("crates/candle/findings/CANDLE-0001.md");
+///     .with_reference("crates/candle/findings/CANDLE-0001.md")
+///     .with_reproducer("cargo xtask audit candle --filter 'conv_transpose1d(dilation=2) x[1, 1, 3] [f64]'");
 /// assert_eq!(f.reference.as_deref(), Some("crates/candle/findings/CANDLE-0001.md"));
+/// assert!(f.reproducer.unwrap().starts_with("cargo xtask audit candle"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KnownFinding {
@@ -276,6 +278,11 @@ pub struct KnownFinding {
     /// Where it is written up (a file in the repository or a URL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// A shell command that reproduces it (e.g. the audit of its smallest
+    /// failing configuration), shown beside it in `report.md` and
+    /// `report.html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reproducer: Option<String>,
 }
 
 impl KnownFinding {
@@ -285,12 +292,19 @@ impl KnownFinding {
             id: id.into(),
             title: title.into(),
             reference: None,
+            reproducer: None,
         }
     }
 
     /// Sets where the finding is written up.
     pub fn with_reference(mut self, reference: impl Into<String>) -> KnownFinding {
         self.reference = Some(reference.into());
+        self
+    }
+
+    /// Sets the shell command that reproduces it.
+    pub fn with_reproducer(mut self, command: impl Into<String>) -> KnownFinding {
+        self.reproducer = Some(command.into());
         self
     }
 }
@@ -341,6 +355,41 @@ impl FindingState {
         }
     }
 
+    /// The smallest configuration that reproduced it: of the checks in
+    /// [`reproduced_by`](FindingState::reproduced_by), the one with the
+    /// fewest input elements by the shapes its name writes (`x[1, 1, 5, 5]
+    /// w[2, 1, 3]`: 25 + 6; a name without shapes counts as largest), then
+    /// `[f64]` before other types, then the shortest name.
+    ///
+    /// ```
+    /// use backprop_report::{CheckResult, KnownFinding, Report, Status};
+    ///
+    /// let mut report = Report::new("audit").with_known_findings(vec![KnownFinding::new("F-1", "pooling")]);
+    /// for name in [
+    ///     "avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]",
+    ///     "avg_pool2d((3, 3)) x[1, 1, 7, 6] [f64]",
+    ///     "avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]",
+    ///     "avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]",
+    /// ] {
+    ///     report.push(CheckResult::new("candle-core", name, Status::Fail, "wrong").known_as("F-1"));
+    /// }
+    /// let states = report.finding_states();
+    /// assert_eq!(states[0].smallest(), Some("candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]"));
+    /// ```
+    pub fn smallest(&self) -> Option<&str> {
+        self.reproduced_by
+            .iter()
+            .min_by_key(|name| {
+                (
+                    elements_in_name(name).unwrap_or(usize::MAX),
+                    !name.contains("[f64]"),
+                    name.len(),
+                    name.as_str(),
+                )
+            })
+            .map(String::as_str)
+    }
+
     /// Whether it reproduced.
     pub fn reproduction(&self) -> Reproduction {
         if !self.not_reproduced_by.is_empty() {
@@ -351,4 +400,29 @@ impl FindingState {
             Reproduction::Reproduced
         }
     }
+}
+
+/// The number of elements of the shapes a check's name writes, such as
+/// `x[1, 1, 5, 5]` (25) or `[]` (a scalar, 1), summed; `None` when it
+/// writes none (`[f64]` is no shape).
+fn elements_in_name(name: &str) -> Option<usize> {
+    let mut total = None;
+    let mut rest = name;
+    while let Some(open) = rest.find('[') {
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
+        let inside = &rest[open + 1..open + close];
+        let dims: Option<Vec<usize>> = if inside.trim().is_empty() {
+            Some(Vec::new())
+        } else {
+            inside.split(',').map(|d| d.trim().parse().ok()).collect()
+        };
+        if let Some(dims) = dims {
+            let size = dims.iter().product::<usize>();
+            total = Some(total.unwrap_or(0usize).saturating_add(size));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    total
 }

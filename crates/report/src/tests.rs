@@ -13,6 +13,7 @@ fn check(suite: &str, rule: &str, status: Status, e: Option<f64>) -> CheckResult
         worst_rel_error: e,
         message: format!("{rule}: worst element [3] analytic 1.0 vs numeric 2.0 <&> \"quoted\""),
         location: None,
+        worst_elements: Vec::new(),
         known: None,
         source: None,
         details: serde_json::json!({ "rule": rule }),
@@ -164,6 +165,7 @@ fn json_written_before_titles_and_known_findings_still_reads() {
     assert_eq!(r.title, "gradient checks");
     assert_eq!(r.seconds, Some(0.4));
     assert_eq!(r.checks[0].status, Status::Pass);
+    assert!(r.checks[0].worst_elements.is_empty());
     assert!(r.passed());
 }
 
@@ -525,5 +527,253 @@ fn the_error_chart_is_well_formed_svg_whatever_the_rule_names() {
     assert!(
         labels.contains(&"ops/where_cond(a < b && c > \"d\")"),
         "{labels:?}"
+    );
+}
+
+/// An `f32` layer norm failing in three inputs: a wrong element of `x`
+/// whose values are an `f32` 1.9 (analytic, widened to `f64`) against an
+/// `f64` 0.95 with rounding noise, a Jacobian entry of `gamma`, and a
+/// projection of `beta`; the checker's text on three lines.
+fn failing_f32_check() -> CheckResult {
+    let text = "layer_norm [f32, Exhaustive, seed 0]: fail\n  x -> output: fail\n    [1, 2] at x = 7.5e-1: analytic 1.9e0, numeric 9.500000000000001e-1\n";
+    CheckResult::new(
+        "my-ops",
+        "layer_norm [f32]",
+        Status::Fail,
+        format_message(Status::Fail, text),
+    )
+    .with_rule("layer_norm")
+    .with_dtype("f32")
+    .with_rel_error(0.99999)
+    .with_location(
+        Location::new("x", vec![1, 2])
+            .with_input_value(f64::from(0.75f32))
+            .with_values(f64::from(1.9f32), 0.950_000_000_000_000_1),
+    )
+    .with_worst_elements(vec![
+        WorstElement::new("x", vec![1, 2], f64::from(1.9f32), 0.950_000_000_000_000_1)
+            .with_input_value(f64::from(0.75f32)),
+        WorstElement {
+            output_index: Some(vec![0, 3]),
+            rel_error: 0.99999,
+            ..WorstElement::new("gamma", vec![3], 2.0 / 3.0, 123_456.0)
+                .with_input_value(-1.234_567_8)
+        },
+        WorstElement::new("beta", vec![], 1e-7, 2e-7),
+    ])
+    .with_source(Source {
+        file: "tests/layer_norm.rs".into(),
+        line: 12,
+    })
+}
+
+#[test]
+fn a_failure_in_markdown_is_a_sentence_a_table_of_the_worst_elements_and_folded_text() {
+    let mut r = Report::new("my-ops gradient checks");
+    r.push(failing_f32_check());
+    let md = r.to_markdown();
+    // Written out by hand from the inputs above: 4 significant digits,
+    // trailing zeros dropped; |1.9 - 0.95| / (1.9 + 0.95) = 1/3.
+    let expected = "
+- `my-ops/layer_norm [f32]` **fail**: analytic and numerical derivatives disagree; worst at `x[1, 2]` (input 0.75): analytic 1.9, numeric 0.95, relative error 0.3333 (tests/layer_norm.rs:12)
+
+  | input | index | input value | analytic | numeric | relative error |
+  |---|---|---:|---:|---:|---:|
+  | x | [1, 2] | 0.75 | 1.9 | 0.95 | 0.3333 |
+  | gamma | [3] (out[0, 3]) | -1.235 | 0.6667 | 1.235e5 | 1 |
+  | beta | projection | - | 1e-7 | 2e-7 | 0.3333 |
+
+  <details><summary>full text</summary>
+
+  ```text
+  layer_norm [f32, Exhaustive, seed 0]: fail
+    x -> output: fail
+      [1, 2] at x = 7.5e-1: analytic 1.9e0, numeric 9.500000000000001e-1
+  ```
+
+  </details>
+";
+    assert!(md.contains(expected), "{md}");
+    for noise in [
+        "1.9000000000000001",
+        "1.899999976158142",
+        "0.9500000000000001",
+    ] {
+        assert!(
+            !md.replace("9.500000000000001e-1", "").contains(noise),
+            "{noise} outside the checker's own text: {md}"
+        );
+    }
+}
+
+#[test]
+fn a_failure_in_html_is_a_sentence_a_table_of_the_worst_elements_and_folded_text() {
+    let mut r = Report::new("my-ops gradient checks");
+    r.push(failing_f32_check());
+    let html = r.to_html();
+    let expected = concat!(
+        "<td>analytic and numerical derivatives disagree; worst at <code>x[1, 2]</code> ",
+        "(input 0.75): analytic 1.9, numeric 0.95, relative error 0.3333 ",
+        "<small>(tests/layer_norm.rs:12)</small>",
+        "<table class=\"worst\"><tr><th>input</th><th>index</th><th>input value</th>",
+        "<th>analytic</th><th>numeric</th><th>relative error</th></tr>",
+        "<tr><td>x</td><td>[1, 2]</td><td>0.75</td><td>1.9</td><td>0.95</td><td>0.3333</td></tr>",
+        "<tr><td>gamma</td><td>[3] (out[0, 3])</td><td>-1.235</td><td>0.6667</td><td>1.235e5</td><td>1</td></tr>",
+        "<tr><td>beta</td><td>projection</td><td>-</td><td>1e-7</td><td>2e-7</td><td>0.3333</td></tr></table>",
+        "<details><summary>full text</summary><pre>layer_norm [f32, Exhaustive, seed 0]: fail\n",
+        "  x -&gt; output: fail\n",
+        "    [1, 2] at x = 7.5e-1: analytic 1.9e0, numeric 9.500000000000001e-1</pre></details></td>",
+    );
+    assert!(html.contains(expected), "{html}");
+    // The f32 value widened to f64 is shown as the f32 it is in the JUnit
+    // body too; the numerical side is the f64 oracle's.
+    let xml = junit(&r);
+    assert!(
+        xml.contains("at x[1, 2] (input 0.75): analytic 1.9, numeric 0.9500000000000001"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn numbers_print_at_4_significant_digits_never_as_binary_noise() {
+    let cases = [
+        (1.9000000000000001, "1.9"),
+        (f64::from(1.9f32), "1.9"),
+        (0.1 + 0.2, "0.3"),
+        (-2.5e-11, "-2.5e-11"),
+        (0.000_123_45, "0.0001234"),
+        (0.000_012_345_6, "1.235e-5"),
+        (9999.4, "9999"),
+        (9999.6, "1e4"),
+        (1.0, "1"),
+        (f64::NAN, "NaN"),
+    ];
+    for (v, text) in cases {
+        assert_eq!(format_significant(v), text, "{v:?}");
+    }
+    assert_eq!(format_shortest(f64::from(1.9f32), Some("f32")), "1.9");
+    assert_eq!(
+        format_shortest(1.9000000000000001, Some("f64")),
+        "1.9000000000000001"
+    );
+}
+
+#[test]
+fn a_passing_check_and_a_failure_without_values_keep_their_one_line() {
+    let mut r = Report::new("ops");
+    r.push(CheckResult::new(
+        "ops",
+        "exp [f64]",
+        Status::Pass,
+        "exp [f64]: pass",
+    ));
+    r.push(CheckResult::new(
+        "ops",
+        "erf [f64]",
+        Status::BackwardError,
+        "backward not supported for erf",
+    ));
+    let md = r.to_markdown();
+    assert!(
+        md.contains("- `ops/erf [f64]` **backward-error**: backward not supported for erf\n"),
+        "{md}"
+    );
+    assert!(!md.contains("<details>"), "nothing to fold: {md}");
+    let html = r.to_html();
+    assert!(
+        html.contains("<td>backward not supported for erf</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>exp [f64]: pass</td>"), "{html}");
+    assert!(!html.contains("<details>"), "{html}");
+}
+
+/// A known finding reproduced by four checks of two sizes and two types,
+/// with the command that reproduces it.
+fn pooling_finding() -> Report {
+    let mut r = Report::new("candle audit").with_known_findings(vec![
+        KnownFinding::new("CANDLE-0002", "pooling: gradient on the wrong elements")
+            .with_reference("findings/CANDLE-0002.md")
+            .with_reproducer(
+                "cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'",
+            ),
+    ]);
+    for name in [
+        "avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]",
+        "avg_pool2d((2, 2)) x[2, 2, 4, 5] [f32]",
+        "avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]",
+        "avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]",
+    ] {
+        r.push(
+            CheckResult::new("candle-core", name, Status::Fail, "wrong").known_as("CANDLE-0002"),
+        );
+    }
+    r
+}
+
+#[test]
+fn a_known_finding_shows_its_count_smallest_configuration_and_reproducer_and_folds_its_checks() {
+    let r = pooling_finding();
+    let md = r.to_markdown();
+    let expected = concat!(
+        "| [CANDLE-0002](findings/CANDLE-0002.md) | pooling: gradient on the wrong elements | reproduced | ",
+        "4 checks fail as described; smallest: `candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]`; ",
+        "reproduce: `cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'` ",
+        "<details><summary>all 4 checks</summary>",
+        "`candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]`<br>",
+        "`candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f32]`<br>",
+        "`candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]`<br>",
+        "`candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]`</details> |\n",
+    );
+    assert!(md.contains(expected), "{md}");
+    let html = r.to_html();
+    let expected = concat!(
+        "<td>4 checks fail as described; smallest: <code>candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]</code>; ",
+        "reproduce: <code>cargo xtask audit candle --filter &#39;avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]&#39;</code>",
+        "<details><summary>all 4 checks</summary>",
+        "candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]<br>",
+        "candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f32]<br>",
+        "candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f32]<br>",
+        "candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]</details></td></tr>",
+    );
+    assert!(html.contains(expected), "{html}");
+
+    // One check passing: the count says so and the passing check leads the
+    // folded list.
+    let mut changed = pooling_finding();
+    changed.checks[0].status = Status::Pass;
+    let md = changed.to_markdown();
+    assert!(
+        md.contains("| ❌ no longer reproduces | 1 of 4 checks passed; smallest: `candle-core/avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]`;"),
+        "{md}"
+    );
+    assert!(
+        md.contains("<summary>all 4 checks</summary>`candle-core/avg_pool2d((2, 2)) x[2, 2, 4, 5] [f64]` (passed)<br>"),
+        "{md}"
+    );
+}
+
+#[test]
+fn worst_elements_and_reproducers_round_trip_through_json() {
+    let mut r = pooling_finding();
+    r.push(failing_f32_check());
+    let back = Report::from_json(&r.to_json()).expect("reads");
+    assert_eq!(back.checks, r.checks);
+    assert_eq!(back.known_findings, r.known_findings);
+    let v: serde_json::Value = serde_json::from_str(&r.to_json()).expect("json");
+    assert_eq!(
+        v["known_findings"][0]["reproducer"],
+        "cargo xtask audit candle --filter 'avg_pool2d((2, 2)) x[1, 1, 5, 5] [f64]'"
+    );
+    assert_eq!(
+        v["checks"][4]["worst_elements"][1],
+        serde_json::json!({
+            "input": "gamma", "index": [3], "output_index": [0, 3], "input_value": -1.2345678,
+            "analytic": 2.0 / 3.0, "numeric": 123456.0, "rel_error": 0.99999
+        })
+    );
+    assert!(
+        v["checks"][0].get("worst_elements").is_none(),
+        "absent when empty"
     );
 }

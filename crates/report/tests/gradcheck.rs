@@ -3,9 +3,9 @@
 
 use backprop_gates::{DerivativeFrom, Real, UnaryRule};
 use backprop_gradcheck::{
-    AsUnary, Options, Sampling, Upstream, check_derivative, check_rule, check_vjp,
+    AsUnary, Mode, Options, Sampling, Upstream, check_derivative, check_rule, check_vjp,
 };
-use backprop_report::{Status, ToCheckResult};
+use backprop_report::{Report, Status, ToCheckResult};
 use ndarray::{ArrayD, IxDyn};
 
 /// Inputs of both signs, away from 0 (ELU's kink).
@@ -156,4 +156,66 @@ fn a_wrong_scalar_rule_fails_with_the_point_it_failed_at() {
         (at.numeric.expect("numeric") - right).abs() <= 1e-6 * right.abs().max(1.0),
         "{at}"
     );
+}
+
+#[test]
+fn an_f32_failure_lists_its_worst_elements_and_reads_at_4_significant_digits() {
+    // d/dx x² = 2x, planted as 2x + 1, computed in f32 at x = 1.9 (whose
+    // f64 value is 1.899999976158142...) and x = -0.5, with upstream 1.
+    let x = [ArrayD::from_shape_vec(IxDyn(&[2]), vec![1.9f32, -0.5]).expect("2 values")];
+    let ones = ArrayD::from_elem(IxDyn(&[2]), 1.0f32);
+    let options = Options {
+        mode: Mode::Fast,
+        ..Options::default()
+    };
+    let report = check_vjp(
+        |v: &[ArrayD<f64>]| v[0].mapv(|x| x * x),
+        |v: &[ArrayD<f32>], g: &ArrayD<f32>| vec![g * &v[0].mapv(|x| 2.0 * x + 1.0)],
+        &x,
+        Upstream::Given(&ones),
+        &options,
+    )
+    .expect("runs")
+    .with_input_names(&["x"]);
+    let check = report.to_check_result("my-ops", "square");
+    assert_eq!(check.status, Status::Fail);
+    // Both elements are off by 1: relative to the tolerance, most where
+    // the values are smallest. The fast check's elements, located one at a
+    // time, with the input's values as f32.
+    let rows: Vec<(Vec<usize>, Option<f32>)> = check
+        .worst_elements
+        .iter()
+        .map(|e| (e.index.clone(), e.input_value.map(|v| v as f32)))
+        .collect();
+    assert_eq!(rows, [(vec![1], Some(-0.5)), (vec![0], Some(1.9))]);
+    assert!(
+        check
+            .worst_elements
+            .iter()
+            .all(|e| e.input == "x" && e.output_index.is_none())
+    );
+
+    let mut r = Report::new("my-ops gradient checks");
+    r.push(check);
+    let md = r.to_markdown();
+    // By hand: at -0.5, analytic 2·(-0.5) + 1 = 0 against numeric -1,
+    // relative error 1/1; at 1.9, 4.8 against 3.8, 1/8.6 = 0.1163.
+    assert!(
+        md.contains(concat!(
+            "\n  | x | [1] | -0.5 | 0 | -1 | 1 |",
+            "\n  | x | [0] | 1.9 | 4.8 | 3.8 | 0.1163 |\n"
+        )),
+        "{md}"
+    );
+    assert!(
+        md.contains("**fail**: analytic and numerical derivatives disagree; worst at `x[1]` (input -0.5): analytic 0, numeric -1, relative error 1"),
+        "{md}"
+    );
+    // Nowhere for people, folded text included, does the f32 1.9 read as
+    // its f64 widening (report.json and JUnit's copy of it keep the exact
+    // f64 values).
+    for text in [md.as_str(), &r.to_html()] {
+        assert!(!text.contains("1.899999976158142"), "{text}");
+        assert!(text.contains("<details>"), "{text}");
+    }
 }

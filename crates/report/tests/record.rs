@@ -170,7 +170,10 @@ fn record_follows_the_environment_variable_with_the_package_and_line() {
     assert!(source.file.ends_with("tests/record.rs"), "{source}");
     let md = std::fs::read_to_string(dir.path().join("report.md")).expect("report.md");
     assert!(
-        md.contains("`backprop-report/wrong sin [f64]` **fail** at `x (input 0.5)"),
+        md.contains(
+            "`backprop-report/wrong sin [f64]` **fail**: analytic and numerical derivatives \
+             disagree; worst at `x` (input 0.5)"
+        ),
         "{md}"
     );
 }

@@ -17,7 +17,8 @@ impl From<&EntryReport> for CheckResult {
     /// `gate/` / `tensor/` prefix.
     ///
     /// A failing entry is located where its scalar rule's check blames (a
-    /// gate), else where the first of its failing tensor checks does.
+    /// gate), else where the first of its failing tensor checks does; its
+    /// worst elements are that check's.
     ///
     /// ```
     /// use backprop_report::{CheckResult, Status};
@@ -36,22 +37,27 @@ impl From<&EntryReport> for CheckResult {
         };
         let rule = e.name.split_once('/').map_or(e.name.as_str(), |(_, n)| n);
         let status: Status = e.status.into();
-        // The locations `ToCheckResult` gives the entry's own reports: a
-        // gate's status is its rule report's, and a tensor check's location
-        // does not depend on the names passed.
-        let location = if status == Status::Pass {
+        // Where `ToCheckResult` blames the entry's own reports: a gate's
+        // status is its rule report's, and a tensor check's location does
+        // not depend on the names passed. The worst elements come from the
+        // same report as the location.
+        let blamed = if status == Status::Pass {
             None
         } else {
             e.rule
                 .as_ref()
-                .and_then(|r| r.to_check_result(suite, rule).location)
+                .map(|r| r.to_check_result(suite, rule))
+                .filter(|c| c.location.is_some())
                 .or_else(|| {
                     e.checks
                         .iter()
                         .filter(|c| !c.passed())
-                        .find_map(|c| c.to_check_result(suite, rule).location)
+                        .map(|c| c.to_check_result(suite, rule))
+                        .find(|c| c.location.is_some())
                 })
         };
+        let (location, worst_elements) =
+            blamed.map_or((None, Vec::new()), |c| (c.location, c.worst_elements));
         CheckResult {
             suite: suite.to_owned(),
             name: format!("{rule} [{}]", e.dtype),
@@ -61,6 +67,7 @@ impl From<&EntryReport> for CheckResult {
             worst_rel_error: Some(e.max_rel_error),
             message: format_message(status, &e.to_string()),
             location,
+            worst_elements,
             known: None,
             source: None,
             details: serde_json::to_value(e).unwrap_or_default(),

@@ -113,14 +113,18 @@ fn the_written_report_shows_the_wrong_rule_failing_where_and_the_right_one_passi
         .and_then(|c| c.attribute("name"));
     assert_eq!(failed, Some("elu (planted bug) [f64]"));
     let md = std::fs::read_to_string(dir.path().join("report.md")).expect("report.md");
-    // Exhaustive mode blames one Jacobian entry: d out[..] / d x[i, j].
+    // Exhaustive mode blames one Jacobian entry: d out[..] / d x[i, j],
+    // named in the failure's sentence and first in its table.
     let line = md
         .lines()
-        .find(|l| {
-            l.starts_with(&format!(
-                "- `{suite}/elu (planted bug) [f64]` **fail** at `"
-            ))
-        })
+        .find(|l| l.starts_with(&format!("- `{suite}/elu (planted bug) [f64]` **fail**: ")))
         .unwrap_or_else(|| panic!("the failure is listed: {md}"));
-    assert!(line.contains(&format!("x[{i}, {j}] (input -")), "{line}");
+    assert!(
+        line.contains(&format!(" / d x[{i}, {j}]` (input -")),
+        "{line}"
+    );
+    assert!(
+        md.contains(&format!("\n  | x | [{i}, {j}] (out[")),
+        "the worst elements' table: {md}"
+    );
 }

@@ -135,6 +135,74 @@ fn a_new_failure_fails() {
 }
 
 #[test]
+fn each_known_finding_shows_its_smallest_failing_check_and_the_command_that_audits_it() {
+    let known = findings(&[
+        ("TOY-0001", &["pool() *"]),
+        ("TOY-0002", &["norm() x[3] *"]),
+    ]);
+    let options = AuditOptions {
+        seed: 3,
+        ..AuditOptions::default()
+    };
+    let report = run(&options, known).to_report("toy audit", &[]);
+    let commands: Vec<Option<&str>> = report
+        .known_findings
+        .iter()
+        .map(|f| f.reproducer.as_deref())
+        .collect();
+    // pool fails in f64 and f32 at x[4]: f64 is shown; norm fails in f32
+    // only. The findings live in crates/toy/findings: framework "toy".
+    assert_eq!(
+        commands,
+        [
+            Some("cargo xtask audit toy --filter 'pool() x[4] [f64]' --seed 3"),
+            Some("cargo xtask audit toy --filter 'norm() x[3] [f32]' --seed 3"),
+        ]
+    );
+    let md = report.to_markdown();
+    assert!(
+        md.contains(
+            "| 2 checks fail as described; smallest: `toy/pool() x[4] [f64]`; \
+             reproduce: `cargo xtask audit toy --filter 'pool() x[4] [f64]' --seed 3` \
+             <details><summary>all 2 checks</summary>"
+        ),
+        "{md}"
+    );
+}
+
+#[test]
+fn a_failing_gradient_report_gives_its_worst_elements_under_the_inputs_names() {
+    use backprop_gradcheck::{Options, check_derivative};
+
+    // A framework's d/dw w² taken as 3w at w = 2; the checker calls the
+    // input "x", the framework "w".
+    let mut report = backprop_audit::GradientReport::new(
+        "toy",
+        "square",
+        Dtype::F64,
+        0,
+        &["w".into()],
+        &[vec![]],
+    );
+    let checked = check_derivative(|x: f64| x * x, |x: f64| 3.0 * x, 2.0, &Options::default());
+    report.gradcheck = Some(checked);
+    assert!(
+        report.worst_elements().is_empty(),
+        "a passing report has none"
+    );
+    report.status = backprop_audit::Status::WrongValue;
+    let worst = report.worst_elements();
+    assert_eq!(worst.len(), 1);
+    let e = &worst[0];
+    assert_eq!(
+        (e.input.as_str(), e.input_value, e.analytic),
+        ("w", Some(2.0), 6.0)
+    );
+    assert!((e.numeric - 4.0).abs() < 1e-6, "{e:?}");
+    assert!((e.rel_error - 0.2).abs() < 1e-6, "|6 - 4| / (6 + 4): {e:?}");
+}
+
+#[test]
 fn a_known_finding_that_no_longer_reproduces_fails() {
     // Its check passes now.
     let known = findings(&[

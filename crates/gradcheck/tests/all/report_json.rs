@@ -99,3 +99,34 @@ fn statuses_serialize_as_their_names() {
     .unwrap();
     assert_eq!(serde_json::to_value(&r).unwrap()["status"], "non-finite");
 }
+
+#[test]
+fn an_f32_check_prints_its_inputs_and_analytic_values_as_f32() {
+    // d/dx x² = 2x, planted as 3x, computed in f32 at x = 1.9 (an f32
+    // whose f64 value is 1.899999976158142...).
+    let x = [ArrayD::from_shape_vec(vec![2], vec![1.9f32, -0.5]).unwrap()];
+    let ones = ArrayD::from_elem(vec![2], 1.0f32);
+    let o = Options {
+        mode: Mode::Exhaustive,
+        ..Options::default()
+    };
+    let r = check_vjp(
+        |v: &[ArrayD<f64>]| v[0].mapv(|x| x * x),
+        |v: &[ArrayD<f32>], g: &ArrayD<f32>| vec![g * &v[0].mapv(|x| 3.0 * x)],
+        &x,
+        Upstream::Given(&ones),
+        &o,
+    )
+    .unwrap();
+    let text = r.to_string();
+    // 3·1.9 in f32 is the f32 nearest 5.7, -1.5 is exact.
+    assert!(
+        text.contains(" at x = 1.9e0: analytic 5.7e0, numeric "),
+        "{text}"
+    );
+    assert!(
+        text.contains(" at x = -5e-1: analytic -1.5e0, numeric "),
+        "{text}"
+    );
+    assert!(!text.contains("1.899999976158142"), "{text}");
+}
