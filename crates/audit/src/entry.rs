@@ -3,7 +3,7 @@
 //! naive loop, the confirmation) written once.
 
 use backprop_gradcheck::Dtype;
-use backprop_report::{CheckResult, Location, Status as ReportStatus};
+use backprop_report::{CheckResult, Location, Status as ReportStatus, WorstElement};
 
 use crate::{Confirmation, ForwardCheck, GradientReport};
 
@@ -71,6 +71,9 @@ pub struct CaseEntry<'a> {
     pub rel: Option<f64>,
     /// The worst element, for a failure.
     pub location: Option<Location>,
+    /// The worst elements of a failing comparison, for the reports' table
+    /// ([`GradientReport::worst_elements`]).
+    pub worst: Vec<WorstElement>,
     /// The case's own record, as JSON.
     pub details: serde_json::Value,
 }
@@ -92,6 +95,7 @@ impl CaseEntry<'_> {
     ///     message: "pass".into(),
     ///     rel: Some(1e-9),
     ///     location: None,
+    ///     worst: Vec::new(),
     ///     details: serde_json::Value::Null,
     /// }
     /// .into_check();
@@ -102,7 +106,8 @@ impl CaseEntry<'_> {
         let mut check = CheckResult::new(self.package, self.name, self.status, self.message)
             .with_rule(self.function)
             .with_dtype(self.dtype.name())
-            .with_details(self.details);
+            .with_details(self.details)
+            .with_worst_elements(self.worst);
         if let Some(rel) = self.rel {
             check = check.with_rel_error(rel);
         }

@@ -56,6 +56,10 @@ impl CaseResult {
             message,
             rel,
             location,
+            worst: match &self.outcome {
+                Outcome::Checked { report } => report.worst_elements(),
+                _ => Vec::new(),
+            },
             details: details.unwrap_or_default(),
         }
         .into_check()
