@@ -127,3 +127,40 @@ impl GradientReport {
             .join(" | ")
     }
 }
+
+/// A framework check recorded in one call: `backprop_report::record("my_op",
+/// &report)` for a `backprop-candle` or `backprop-burn` check, as for a
+/// gradcheck report. The entry is named `"{rule} [{dtype}]"`, with the
+/// verdict (every status, a missing gradient and a panic too), its notes,
+/// the largest relative error, the worst element and the table of worst
+/// elements.
+///
+/// ```
+/// use backprop_audit::{GradientReport, Status};
+/// use backprop_gradcheck::Dtype;
+/// use backprop_report::{Status as ReportStatus, ToCheckResult};
+///
+/// let report = GradientReport::new("candle", "my_op", Dtype::F32, 0, &["x".into()], &[vec![3]])
+///     .stopped(Status::MissingGradient, "candle returns no gradient");
+/// let check = report.to_check_result("my-crate", "my_op");
+/// assert_eq!(check.name, "my_op [f32]");
+/// assert_eq!(check.status, ReportStatus::MissingGradient);
+/// assert_eq!(check.message, "candle returns no gradient");
+/// ```
+impl backprop_report::ToCheckResult for GradientReport {
+    fn to_check_result(&self, suite: &str, rule: &str) -> CheckResult {
+        CaseEntry {
+            package: suite,
+            name: &format!("{rule} [{}]", self.dtype),
+            function: rule,
+            dtype: self.dtype,
+            status: self.status.to_report(),
+            message: self.message_with_notes(),
+            rel: self.gradcheck.as_ref().map(|g| g.max_rel_error()),
+            location: self.worst_location(),
+            worst: self.worst_elements(),
+            details: serde_json::to_value(self).unwrap_or_default(),
+        }
+        .into_check()
+    }
+}

@@ -27,7 +27,12 @@ struct Row<'a> {
 
 fn rows(checks: &[CheckResult]) -> Vec<Row<'_>> {
     let mut rows: Vec<Row<'_>> = Vec::new();
-    for c in checks.iter().filter(|c| c.worst_rel_error.is_some()) {
+    // A failure without an error figure (a missing gradient, a panic) is
+    // drawn too, as a full bar: every failure shows in the chart.
+    for c in checks
+        .iter()
+        .filter(|c| c.worst_rel_error.is_some() || !c.outcome().is_ok())
+    {
         let label = format!("{}/{}", c.suite, c.rule);
         let i = match rows.iter().position(|r| r.label == label) {
             Some(i) => i,
@@ -48,7 +53,8 @@ fn rows(checks: &[CheckResult]) -> Vec<Row<'_>> {
     rows
 }
 
-/// An SVG chart, or `None` when no check reported a relative error.
+/// An SVG chart, or `None` when no check reported a relative error and
+/// none failed.
 pub(crate) fn render(checks: &[CheckResult]) -> Option<String> {
     let rows = rows(checks);
     if rows.is_empty() {
@@ -105,7 +111,7 @@ fn draw(
         ];
         for (check, y0, y1, color) in halves {
             let Some(c) = check else { continue };
-            let e = c.worst_rel_error.unwrap_or(FLOOR);
+            let e = c.worst_rel_error.unwrap_or(1.0);
             let e = if e.is_finite() {
                 e.clamp(FLOOR, 1.0)
             } else {

@@ -530,6 +530,29 @@ fn the_error_chart_is_well_formed_svg_whatever_the_rule_names() {
     );
 }
 
+#[test]
+fn a_failure_without_an_error_figure_is_in_the_chart() {
+    // A missing gradient and a panic have no relative error; a pass
+    // without one has nothing to draw.
+    let checks = vec![
+        check("ops", "dropout", Status::MissingGradient, None),
+        check("ops", "conv1d", Status::Panic, None),
+        check("ops", "exp", Status::Pass, None),
+    ];
+    let svg = chart::render(&checks).expect("failures are charted");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let labels: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    assert!(labels.contains(&"ops/dropout"), "{labels:?}");
+    assert!(labels.contains(&"ops/conv1d"), "{labels:?}");
+    assert!(!labels.contains(&"ops/exp"), "{labels:?}");
+    assert!(chart::render(&checks[2..]).is_none());
+}
+
 /// An `f32` layer norm failing in three inputs: a wrong element of `x`
 /// whose values are an `f32` 1.9 (analytic, widened to `f64`) against an
 /// `f64` 0.95 with rounding noise, a Jacobian entry of `gamma`, and a

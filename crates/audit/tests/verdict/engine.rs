@@ -336,3 +336,54 @@ fn forward_at_gives_values_or_the_caught_fault() {
         Ok(none.clone())
     );
 }
+
+#[test]
+fn a_framework_check_records_in_one_call_with_every_status_visible() {
+    use backprop_report::{Outcome, Recorder, Report, Status as ReportStatus, ToCheckResult};
+
+    let dir = std::env::temp_dir().join(format!("backprop-audit-record-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let recorder = Recorder::new(&dir).with_title("toy checks");
+    let shape = run(&cube(Forward::Exact, Backward::Accumulate), Dtype::F64)
+        .unwrap()
+        .report;
+    let good = run(&cube(Forward::Exact, Backward::Correct), Dtype::F32)
+        .unwrap()
+        .report;
+    // A planted bug the suite must catch: expected to fail, shown as known.
+    let planted = shape.to_check_result("toy", "cube").known_as("planted");
+    assert_eq!(planted.name, "cube [f64]");
+    assert_eq!(planted.status, ReportStatus::WrongShape);
+    assert_eq!(planted.outcome(), Outcome::Known);
+    recorder.record(planted).unwrap();
+    recorder
+        .record(good.to_check_result("toy", "cube"))
+        .unwrap();
+    // An expected failure that does not happen fails the run.
+    let unexpected_pass = good.to_check_result("toy", "cube").known_as("planted");
+    assert_eq!(unexpected_pass.outcome(), Outcome::NotReproduced);
+
+    let json = std::fs::read_to_string(dir.join("report.json")).unwrap();
+    let report = Report::from_json(&json).unwrap();
+    let statuses: Vec<(String, ReportStatus)> = report
+        .checks
+        .iter()
+        .map(|c| (c.name.clone(), c.status))
+        .collect();
+    // The report lists its checks in name order.
+    assert_eq!(
+        statuses,
+        [
+            ("cube [f32]".to_string(), ReportStatus::Pass),
+            ("cube [f64]".to_string(), ReportStatus::WrongShape)
+        ]
+    );
+    let markdown = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    // The expected failure is listed under its marker, with its check.
+    assert!(
+        markdown.contains("| planted |") && markdown.contains("`toy/cube [f64]`"),
+        "{markdown}"
+    );
+    assert!(report.passed(), "the only failure is the expected one");
+    let _ = std::fs::remove_dir_all(&dir);
+}
