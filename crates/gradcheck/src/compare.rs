@@ -426,6 +426,68 @@ mod tests {
         assert!(matches!(e.outcome, Outcome::NonFinite(Side::Analytic, v) if v.is_nan()));
     }
 
+    /// Tolerances with only an absolute part, so that the kink test's
+    /// noise is `atol` exactly when the rounding floor is off (`unit` 0).
+    fn atol_only(atol: f64) -> Tolerances {
+        Tolerances {
+            atol,
+            rtol: 0.0,
+            ..tol()
+        }
+    }
+
+    // The three thresholds of the kink test, each met with equality on a
+    // stencil of step 1, where every value and difference below is exact
+    // in binary. "Beyond" a threshold is strictly beyond it.
+
+    #[test]
+    fn a_gap_of_one_sided_differences_exactly_at_the_noise_is_no_kink() {
+        // x⁴ at 0: one-sided differences ±h³, gaps 2 (h = 1) and 1/4
+        // (h = 1/2). The gap shrinks 8-fold, as if a kink lay between t/2
+        // and t, so the disagreement at t/2 alone decides: 1/4.
+        let quartic = stencil(|x| x.powi(4), 0.0, 1.0, 0.0);
+        let e = estimate(&quartic, &atol_only(0.25), 0.0);
+        assert_eq!(e.outcome, Outcome::Pass, "{e:?}");
+        assert_eq!(e.numeric, 0.0);
+        let e = estimate(&quartic, &atol_only(0.125), 0.0);
+        assert_eq!(e.outcome, Outcome::Kink, "{e:?}");
+    }
+
+    #[test]
+    fn a_jump_of_exactly_twice_the_noise_is_no_kink() {
+        // |x| at 0: one-sided differences -1 and 1 at both levels, so the
+        // gap stays 2 and its departure from halving is 2 - 2/2 = 1.
+        let abs = stencil(f64::abs, 0.0, 1.0, 0.0);
+        let e = estimate(&abs, &atol_only(1.0), 0.0);
+        assert_eq!(e.outcome, Outcome::Pass, "{e:?}");
+        let e = estimate(&abs, &atol_only(0.5), 0.0);
+        assert_eq!(e.outcome, Outcome::Kink, "{e:?}");
+        let sides = e.kink.expect("the sides of the kink");
+        assert_eq!((sides.left, sides.right), (-1.0, 1.0));
+        assert_eq!(sides.convention, Some(KinkConvention::Mean));
+    }
+
+    #[test]
+    fn a_gap_that_quarters_with_the_step_is_smooth() {
+        // |x|³ is twice differentiable at 0: one-sided differences ±h²,
+        // gaps 2 and 1/2. A quarter is the edge of "does not halve"
+        // (|1/2 - 2/2| = 1/2 = ¼·2), and the default tolerances put the
+        // gap itself far beyond the noise.
+        let cubic = stencil(|x: f64| x.abs().powi(3), 0.0, 1.0, 0.0);
+        let e = estimate(&cubic, &tol(), 8.0 * f64::EPSILON);
+        assert_eq!(e.outcome, Outcome::Pass, "{e:?}");
+        assert_eq!(e.numeric, 0.0);
+    }
+
+    #[test]
+    fn values_are_named_as_documented() {
+        assert_eq!(non_finite_name(f64::NAN), "nan");
+        assert_eq!(non_finite_name(f64::INFINITY), "inf");
+        assert_eq!(non_finite_name(f64::NEG_INFINITY), "-inf");
+        assert_eq!(non_finite_name(-1.5), "-1.5e0");
+        assert_eq!(non_finite_name(1e-40), "1e-40");
+    }
+
     #[test]
     fn cs231n_relative_error() {
         assert_eq!(relative_error(1.0, 3.0, 1e-10), 0.5);

@@ -152,9 +152,21 @@ fn a_zeroed_last_row_of_dx_is_located_in_row_63_within_the_default_budget() {
     assert!(report.evaluations.forward <= 17 + 2_000);
 
     // The printed report names them, with both values.
-    assert!(text.contains("located by bisection"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "    located by bisection ({} projections, {} elements checked one at a time, \
+             {} forward evaluations of a budget of 2000): fail\n",
+            located.projections, located.checked, located.evaluations.forward
+        )),
+        "{text}"
+    );
     assert!(text.contains("[63, "), "{text}");
-    assert!(text.contains("more may be wrong"), "{text}");
+    assert!(
+        text.contains(
+            "    the search stopped after 5 elements that do not pass (Options::worst_count); more may be wrong\n"
+        ),
+        "{text}"
+    );
     println!("{text}");
 }
 
@@ -185,6 +197,14 @@ fn a_budget_too_small_to_finish_cuts_the_search_short_and_says_where_it_stopped(
     assert!(text.contains("cut short"), "{text}");
     assert!(text.contains("Options::locate_limit"), "{text}");
     assert!(text.contains("[63, 299]"), "{text}");
+    // No element was checked one at a time, so there is no verdict on any.
+    assert!(
+        text.contains(
+            "    located by bisection (10 projections, 0 elements checked one at a time, \
+             40 forward evaluations of a budget of 40): nothing checked\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
