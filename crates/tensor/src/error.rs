@@ -291,6 +291,17 @@ pub enum TensorError {
         /// The output's shape.
         shape: Vec<usize>,
     },
+    /// A tensor of one [`TensorGraph`](crate::TensorGraph) was given to an
+    /// operation, or to `backward`, of another.
+    #[error(
+        "{op}: input {index} is a tensor of another TensorGraph; tensors combine only with tensors of their own graph"
+    )]
+    ForeignTensor {
+        /// The operation (`"matmul"`, `"backward"`).
+        op: &'static str,
+        /// Which input (0 for `backward`'s output).
+        index: usize,
+    },
     /// An operation was given the wrong number of inputs.
     #[error("{op}: takes {}, got {got}", count(*expected, "input", "inputs"))]
     Arity {

@@ -111,12 +111,21 @@ impl<A: Element> TensorGraph<A> {
     /// [`TensorGraph::DIAGRAM_MAX_ELEMENTS`] elements — its values and, if `gradients`
     /// are given, its gradient (4 significant digits). Render it with
     /// [`Diagram::to_dot`], or `to_svg` with this crate's `svg` feature.
+    ///
+    /// # Panics
+    ///
+    /// When `output` is a tensor of another graph (a drawing has no error
+    /// to return; the operations that build a graph refuse such tensors
+    /// with [`TensorError::ForeignTensor`](crate::TensorError::ForeignTensor)).
     pub fn diagram(
         &self,
         output: Tensor<'_, A>,
         gradients: Option<&TensorGradients<A>>,
     ) -> Diagram {
-        self.check_same(output);
+        assert!(
+            std::ptr::eq(self, output.graph),
+            "diagram: the output is a tensor of another TensorGraph"
+        );
         let tape = self.tape.borrow();
         Diagram::up_to(
             output.id.index(),

@@ -71,8 +71,9 @@ impl<A: Element> fmt::Debug for TensorGraph<A> {
 /// constant (`x * 2.0`, `3.0 - x`, `-x`) cannot fail and return a
 /// `Tensor`. A constant has the tensor's element type (`f32` for a
 /// `Tensor<f32>`, `f64` for a `Tensor<f64>`), so float literals need no
-/// annotation. Combining handles of two different graphs is a programming
-/// error and panics.
+/// annotation. Combining handles of two different graphs is an error
+/// ([`TensorError::ForeignTensor`](crate::TensorError::ForeignTensor)) from
+/// every fallible operation and from `backward`.
 pub struct Tensor<'g, A: Element = f64> {
     graph: &'g TensorGraph<A>,
     id: NodeId,
@@ -170,8 +171,8 @@ impl<A: Element> TensorGraph<A> {
     /// number of inputs, and the op's shape errors
     /// ([`TensorOp::forward`]); nothing is recorded then.
     pub fn apply<'g>(&'g self, op: TensorOp, inputs: &[Tensor<'g, A>]) -> Result<Tensor<'g, A>> {
-        for &t in inputs {
-            self.check_same(t);
+        for (index, &t) in inputs.iter().enumerate() {
+            self.check_same(t, op.name(), index)?;
         }
         op.check_arity(inputs.len())?;
         let (value, saved, wiring) = {
@@ -277,7 +278,7 @@ impl<A: Element> TensorGraph<A> {
         output: Tensor<'_, A>,
         seed: Array<A, D>,
     ) -> Result<TensorGradients<A>> {
-        self.check_same(output);
+        self.check_same(output, "backward", 0)?;
         let expected = output.shape();
         if seed.shape() != expected.as_slice() {
             return Err(TensorError::ShapeMismatch {
@@ -292,11 +293,13 @@ impl<A: Element> TensorGraph<A> {
         ))
     }
 
-    fn check_same(&self, t: Tensor<'_, A>) {
-        assert!(
-            std::ptr::eq(self, t.graph),
-            "a Tensor of one TensorGraph was used with another TensorGraph"
-        );
+    /// `t` belongs to this graph, or the error naming `op` and the input.
+    fn check_same(&self, t: Tensor<'_, A>, op: &'static str, index: usize) -> Result<()> {
+        if std::ptr::eq(self, t.graph) {
+            Ok(())
+        } else {
+            Err(TensorError::ForeignTensor { op, index })
+        }
     }
 }
 

@@ -395,3 +395,35 @@ fn backward_needs_a_scalar_or_a_seed_of_the_output_shape() {
         Err(TensorError::ShapeMismatch { op: "backward", .. })
     ));
 }
+
+/// Tensors of two graphs do not combine: an error naming the operation and
+/// the foreign input, from an operation and from `backward` alike.
+#[test]
+fn mixing_two_graphs_is_an_error_value() {
+    let g = TensorGraph::<f64>::new();
+    let h = TensorGraph::<f64>::new();
+    let a = g.leaf(ndarray::arr2(&[[1.0, 2.0], [3.0, 4.0]]));
+    let b = h.leaf(ndarray::arr2(&[[0.5, -1.0], [2.0, 0.0]]));
+    match a.matmul(b) {
+        Err(TensorError::ForeignTensor { op, index }) => assert_eq!((op, index), ("matmul", 1)),
+        other => panic!("{other:?}"),
+    }
+    let err = (a + b).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("input 1 is a tensor of another TensorGraph"),
+        "{err}"
+    );
+    let loss = b.sum();
+    assert_eq!(
+        g.backward(loss).unwrap_err(),
+        TensorError::ForeignTensor {
+            op: "backward",
+            index: 0
+        }
+    );
+    // Its own graph still works after the refusals.
+    let own = a.matmul(a).unwrap().sum();
+    assert_eq!(own.item().unwrap(), 7.0 + 10.0 + 15.0 + 22.0);
+    assert!(h.backward(loss).is_ok());
+}
