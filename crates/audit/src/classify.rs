@@ -26,12 +26,20 @@ pub enum Observed {
     },
 }
 
-/// `[1, 2]`, or `∂out[0, 1]/∂in[1, 2]` for a Jacobian entry.
-fn place(e: &Element) -> String {
+/// Where an element is, in the input's name: `∂out[0, 1]/∂x[1, 2]` for a
+/// Jacobian entry, `uᵀJ at x[1, 2]` for an entry of the upstream-weighted
+/// gradient, `a projection onto a random direction` for fast mode's.
+fn place(e: &Element, input: &str) -> String {
+    // A default name such as `input 0` keeps a space before the index.
+    let input = if input.contains(' ') {
+        format!("{input} ")
+    } else {
+        input.to_string()
+    };
     match &e.output_index {
-        Some(out) => format!("∂out{out:?}/∂in{:?}", e.index),
-        None if e.index.is_empty() => "the projection".to_string(),
-        None => format!("{:?}", e.index),
+        Some(out) => format!("∂out{out:?}/∂{input}{:?}", e.index),
+        None if e.index.is_empty() => "a projection onto a random direction".to_string(),
+        None => format!("uᵀJ at {input}{:?}", e.index),
     }
 }
 
@@ -53,7 +61,7 @@ fn dependence(framework: &str, pair: &PairReport) -> String {
         Some(e) => format!(
             "finite differences give {:e} at {} where {framework} has 0",
             e.numeric,
-            place(e)
+            place(e, &pair.input_name)
         ),
         None => "the finite differences are non-zero".to_string(),
     }
@@ -131,7 +139,7 @@ pub fn classify_input(
             match pair.blamed() {
                 Some(e) => format!(
                     "wrong gradient: at {} {framework} gives {:e}, finite differences give {:e} (|a-n| {:.2e}, allowed {:.2e}); max relative error {:.2e}",
-                    place(e),
+                    place(e, &pair.input_name),
                     e.analytic,
                     e.numeric,
                     e.abs_error,
@@ -152,6 +160,8 @@ impl GradientReport {
     /// comparison did not show (a gradient that does not scale with the
     /// upstream gradient, say) still fails the check as a wrong value.
     pub fn classify(&mut self, observed: &[Observed], checked: Report) {
+        // The messages name elements by the report's input names.
+        let checked = checked.with_input_names(&self.input_names());
         self.mode = Some(checked.mode);
         for (i, input) in self.inputs.iter_mut().enumerate() {
             let gradient = observed.get(i).unwrap_or(&Observed::Missing);

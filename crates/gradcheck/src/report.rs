@@ -611,22 +611,36 @@ pub(crate) fn as_f32(v: f64, dtype: Option<Dtype>) -> Option<f32> {
     (dtype == Some(Dtype::F32) && f64::from(narrow) == v).then_some(narrow)
 }
 
-fn fmt_element(f: &mut fmt::Formatter<'_>, e: &Element, dtype: Option<Dtype>) -> fmt::Result {
-    let mut place = if e.index.is_empty() {
-        "projection".to_string()
-    } else {
-        fmt_index(&e.index)
+/// One element's line, in the input's name: `d out[2, 1] / d gamma[1] at
+/// gamma[1] = 7.5e-1` for a Jacobian entry, `uᵀJ at gamma[1] = 7.5e-1` for
+/// an entry of the upstream-weighted gradient (the VJP with the check's
+/// upstream `u`), `at x = 3e-1` for a scalar input, `projection onto a
+/// random direction` for fast mode's comparison.
+fn fmt_element(
+    f: &mut fmt::Formatter<'_>,
+    e: &Element,
+    dtype: Option<Dtype>,
+    input: &str,
+) -> fmt::Result {
+    // A default name such as `input 0` keeps a space before the index.
+    let gap = if input.contains(' ') { " " } else { "" };
+    let element = format!("{input}{gap}{}", fmt_index(&e.index));
+    let value = |x: f64| fmt_value(x, dtype);
+    let place = match (&e.output_index, e.input_value) {
+        (_, None) if e.index.is_empty() => "projection onto a random direction".to_string(),
+        (Some(out), Some(x)) => format!(
+            "d out{} / d {element} at {element} = {}",
+            fmt_index(out),
+            value(x)
+        ),
+        (Some(out), None) => format!("d out{} / d {element}", fmt_index(out)),
+        (None, Some(x)) if e.index.is_empty() => format!("at {input} = {}", value(x)),
+        (None, Some(x)) => format!("uᵀJ at {element} = {}", value(x)),
+        (None, None) => format!("uᵀJ at {element}"),
     };
-    if let Some(out) = &e.output_index {
-        place = format!("d out{} / d in{}", fmt_index(out), place);
-    }
-    let at = e
-        .input_value
-        .map(|x| format!(" at x = {}", fmt_value(x, dtype)))
-        .unwrap_or_default();
     writeln!(
         f,
-        "      {place}{at}: analytic {}, numeric {:e}, |a-n| {:.3e} (allowed {:.3e}), rel {:.3e}, err_est {:.3e}, step {:.3e}",
+        "      {place}: analytic {}, numeric {:e}, |a-n| {:.3e} (allowed {:.3e}), rel {:.3e}, err_est {:.3e}, step {:.3e}",
         fmt_value(e.analytic, dtype),
         e.numeric,
         e.abs_error,
@@ -669,7 +683,12 @@ fn fmt_findings(
     writeln!(f)
 }
 
-fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located, dtype: Option<Dtype>) -> fmt::Result {
+fn fmt_located(
+    f: &mut fmt::Formatter<'_>,
+    loc: &Located,
+    dtype: Option<Dtype>,
+    input: &str,
+) -> fmt::Result {
     let bisected = if loc.method == LocateMethod::Bisection {
         format!("{} projections, ", loc.projections)
     } else {
@@ -686,7 +705,7 @@ fn fmt_located(f: &mut fmt::Formatter<'_>, loc: &Located, dtype: Option<Dtype>) 
         loc.method, loc.checked, loc.evaluations.forward, loc.budget
     )?;
     for e in &loc.worst {
-        fmt_element(f, e, dtype)?;
+        fmt_element(f, e, dtype, input)?;
     }
     fmt_findings(f, "kink(s)", &loc.kinks, dtype)?;
     fmt_findings(f, "non-finite value(s)", &loc.non_finite, dtype)?;
@@ -754,14 +773,14 @@ impl PairReport {
             if !self.worst_elements.is_empty() {
                 writeln!(f, "    worst:")?;
                 for e in &self.worst_elements {
-                    fmt_element(f, e, dtype)?;
+                    fmt_element(f, e, dtype, &self.input_name)?;
                 }
             }
             fmt_findings(f, "kink(s)", &self.kinks, dtype)?;
             fmt_findings(f, "non-finite value(s)", &self.non_finite, dtype)?;
         }
         if let Some(loc) = &self.located {
-            fmt_located(f, loc, dtype)?;
+            fmt_located(f, loc, dtype, &self.input_name)?;
         }
         Ok(())
     }

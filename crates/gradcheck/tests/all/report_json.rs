@@ -119,13 +119,17 @@ fn an_f32_check_prints_its_inputs_and_analytic_values_as_f32() {
     )
     .unwrap();
     let text = r.to_string();
-    // 3·1.9 in f32 is the f32 nearest 5.7, -1.5 is exact.
+    // 3·1.9 in f32 is the f32 nearest 5.7, -1.5 is exact. Each element
+    // line names the input (unnamed here: `input 0`) and its kind: a
+    // Jacobian entry, or an entry of the upstream-weighted gradient uᵀJ.
     assert!(
-        text.contains(" at x = 1.9e0: analytic 5.7e0, numeric "),
+        text.contains(
+            "      d out[0] / d input 0 [0] at input 0 [0] = 1.9e0: analytic 5.7e0, numeric "
+        ),
         "{text}"
     );
     assert!(
-        text.contains(" at x = -5e-1: analytic -1.5e0, numeric "),
+        text.contains("      uᵀJ at input 0 [1] = -5e-1: analytic -1.5e0, numeric "),
         "{text}"
     );
     assert!(!text.contains("1.899999976158142"), "{text}");
