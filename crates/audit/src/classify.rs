@@ -138,13 +138,13 @@ pub fn classify_input(
             Status::WrongValue,
             match pair.blamed() {
                 Some(e) => format!(
-                    "wrong gradient: at {} {framework} gives {:e}, finite differences give {:e} (|a-n| {:.2e}, allowed {:.2e}); max relative error {:.2e}",
+                    "wrong gradient: at {} {framework} gives {:e}, finite differences give {:e} (|a-n| {:.2e}, allowed {:.2e}, relative error {:.2e})",
                     place(e, &pair.input_name),
                     e.analytic,
                     e.numeric,
                     e.abs_error,
                     e.allowed,
-                    pair.max_rel_error
+                    e.rel_error
                 ),
                 None => "wrong gradient".to_string(),
             },

@@ -42,7 +42,7 @@ pub fn checked_verdict(
     forward: Option<&ForwardCheck>,
     location: Option<Location>,
 ) -> (ReportStatus, Option<f64>, Option<Location>) {
-    let rel = report.gradcheck.as_ref().map(|g| g.max_rel_error());
+    let rel = report.headline_rel_error();
     match forward.filter(|f| !f.agrees) {
         Some(f) => {
             let at = Location::new("out", f.index.clone()).with_values(f.framework, f.naive);
@@ -119,6 +119,18 @@ impl CaseEntry<'_> {
 }
 
 impl GradientReport {
+    /// The relative error a report's headline shows: the failing element's
+    /// (the one the message blames, which in fast mode is a located
+    /// element, not the projection) for a failure, else the largest of the
+    /// comparison.
+    pub fn headline_rel_error(&self) -> Option<f64> {
+        let g = self.gradcheck.as_ref()?;
+        match g.worst() {
+            Some((_, e)) if !self.status.is_ok() => Some(e.rel_error),
+            _ => Some(g.max_rel_error()),
+        }
+    }
+
     /// The verdict's message followed by every note, joined by ` | `.
     pub fn message_with_notes(&self) -> String {
         std::iter::once(self.message.as_str())
@@ -156,7 +168,7 @@ impl backprop_report::ToCheckResult for GradientReport {
             dtype: self.dtype,
             status: self.status.to_report(),
             message: self.message_with_notes(),
-            rel: self.gradcheck.as_ref().map(|g| g.max_rel_error()),
+            rel: self.headline_rel_error(),
             location: self.worst_location(),
             worst: self.worst_elements(),
             details: serde_json::to_value(self).unwrap_or_default(),

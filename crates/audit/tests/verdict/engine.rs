@@ -387,3 +387,59 @@ fn a_framework_check_records_in_one_call_with_every_status_visible() {
     assert!(report.passed(), "the only failure is the expected one");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_failures_headline_figure_is_the_failing_elements() {
+    use backprop_gradcheck::Mode;
+
+    // cube with a backward rule 3x²·u + 0.5·u at one element only: fast
+    // mode compares a projection first, then locates the element.
+    struct OneOff;
+    impl Framework for OneOff {
+        type Error = ToyError;
+        type Recording = ArrayD<f64>;
+        fn name(&self) -> &str {
+            "toy"
+        }
+        fn forward(&self, x: &[ArrayD<f64>], dtype: Dtype) -> Result<Output, ToyError> {
+            Ok(Output::new(x[0].mapv(|t| t * t * t), dtype))
+        }
+        fn record(&self, x: &[ArrayD<f64>], d: Dtype) -> Result<(ArrayD<f64>, Output), ToyError> {
+            Ok((x[0].clone(), self.forward(x, d)?))
+        }
+        fn backward(
+            &self,
+            x: &ArrayD<f64>,
+            u: &ArrayD<f64>,
+        ) -> Result<Vec<InputGradient>, ToyError> {
+            let mut g = 3.0 * x * x * u;
+            g[[2]] += 0.5 * u[[2]];
+            Ok(vec![InputGradient::new(g)])
+        }
+    }
+    let mut options = options();
+    options.gradcheck.mode = Mode::Fast;
+    let report = check_framework(&OneOff, &[x()], Dtype::F64, &options)
+        .unwrap()
+        .report;
+    assert_eq!(report.status, Status::WrongValue, "{report}");
+    let (_, e) = report.gradcheck.as_ref().unwrap().worst().unwrap();
+    assert_eq!(e.index, [2], "the located element");
+    // Its relative error by the definition |a-n| / (|a| + |n|), with
+    // a = 3x²u + 0.5u and n = 3x²u at x = 1.9.
+    let u = random_upstream(0, &[4])[[2]];
+    let (a, n) = (3.0 * 1.9 * 1.9 * u + 0.5 * u, 3.0 * 1.9 * 1.9 * u);
+    let expected = (a - n).abs() / (a.abs() + n.abs());
+    let headline = report.headline_rel_error().unwrap();
+    assert!(
+        (headline - expected).abs() < 1e-6 * expected,
+        "{headline} vs {expected}"
+    );
+    assert!(
+        report
+            .message
+            .contains(&format!("relative error {expected:.2e}")),
+        "{}",
+        report.message
+    );
+}
