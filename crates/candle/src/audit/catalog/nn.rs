@@ -6,7 +6,8 @@ use ndarray::{ArrayD, IxDyn};
 
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::{Reference, elementwise::sigmoid, norm};
+use backprop_audit::Reference;
+use backprop_audit::naive::{elementwise::sigmoid, norm};
 
 const EPS: f64 = 1e-5;
 
