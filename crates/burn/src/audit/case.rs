@@ -4,10 +4,10 @@ use backprop_gradcheck::Dtype;
 use burn_tensor::Tensor;
 use ndarray::ArrayD;
 
-use super::naive::Reference;
 use crate::check::{check_arrays_with_precision, forward_values, gradient_values, random_upstream};
 use crate::{CheckError, CheckOptions, ForwardPrecision, Inputs};
 use backprop_audit::GradientReport;
+use backprop_audit::Reference;
 
 /// A check's report, and how burn's `f64` forward falls short of `f64`
 /// when it does.

@@ -11,9 +11,9 @@ use burn_tensor::loss::cross_entropy_with_logits;
 use burn_tensor::module::{batch_norm_train, layer_norm, linear};
 use ndarray::{ArrayD, IxDyn};
 
-use crate::audit::naive::Reference;
-use crate::audit::naive::norm::{rms_norm, rms_norm_vjp};
 use crate::audit::{Case, Sampler};
+use backprop_audit::Reference;
+use backprop_audit::naive::norm::{rms_norm, rms_norm_vjp};
 
 fn cross_entropy(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
@@ -176,7 +176,7 @@ fn norms(seed: u64) -> Vec<Case> {
         .with_reference(Reference::new(
             |v| rms_norm(&v[0], &v[1], 1e-5),
             |v, g| {
-                let (dx, dgamma) = rms_norm_vjp(&v[0], &v[1], 1e-5, g);
+                let (dx, dgamma) = rms_norm_vjp(&v[0], &v[1], g, 1e-5);
                 vec![dx, dgamma]
             },
         )),
