@@ -218,7 +218,7 @@ fn vjp4(
 /// Σ_{c in o's group, t} x[n, c, i·s + t·d - p₀]·w[o, c', t]`, zero outside
 /// `x`.
 pub fn conv1d(x: &ArrayD<f64>, w: &ArrayD<f64>, p: &ConvParams) -> ArrayD<f64> {
-    lower(forward4(conv_terms, &lift(x), &lift(w), &p.flat(), p))
+    Kind::Conv1d.forward(x, w, p)
 }
 
 /// The VJP of [`conv1d`]: over every product term `x[i]·w[k]` of `out[o]`,
@@ -230,15 +230,14 @@ pub fn conv1d_vjp(
     g: &ArrayD<f64>,
     p: &ConvParams,
 ) -> (ArrayD<f64>, ArrayD<f64>) {
-    let (dx, dw) = vjp4(conv_terms, &lift(x), &lift(w), &lift(g), &p.flat(), p);
-    (lower(dx), lower(dw))
+    Kind::Conv1d.vjp(x, w, g, p)
 }
 
 /// `conv2d`: `x` `[N, C, H, W]`, `w` `[O, C/groups, KH, KW]`; `out[n, o, i,
 /// j] = Σ_{c in o's group, u, v} x[n, c, i·s + u·d - p₀, j·s + v·d - p₀]·w[o,
 /// c', u, v]`, zero outside `x`.
 pub fn conv2d(x: &ArrayD<f64>, w: &ArrayD<f64>, p: &ConvParams) -> ArrayD<f64> {
-    forward4(conv_terms, x, w, p, p)
+    Kind::Conv2d.forward(x, w, p)
 }
 
 /// The VJP of [`conv2d`]: over every product term `x[i]·w[k]` of `out[o]`,
@@ -249,7 +248,7 @@ pub fn conv2d_vjp(
     g: &ArrayD<f64>,
     p: &ConvParams,
 ) -> (ArrayD<f64>, ArrayD<f64>) {
-    vjp4(conv_terms, x, w, g, p, p)
+    Kind::Conv2d.vjp(x, w, g, p)
 }
 
 /// `conv_transpose1d`: `x` `[N, C, L]`, `w` `[C, O/groups, K]`; every input
@@ -257,7 +256,7 @@ pub fn conv2d_vjp(
 /// t]`, `g` the group of `c`, onto an output of
 /// [`ConvParams::transpose_output_len`].
 pub fn conv_transpose1d(x: &ArrayD<f64>, w: &ArrayD<f64>, p: &ConvParams) -> ArrayD<f64> {
-    lower(forward4(transpose_terms, &lift(x), &lift(w), &p.flat(), p))
+    Kind::ConvTranspose1d.forward(x, w, p)
 }
 
 /// The VJP of [`conv_transpose1d`]: over every product term `x[i]·w[k]` that
@@ -269,15 +268,14 @@ pub fn conv_transpose1d_vjp(
     g: &ArrayD<f64>,
     p: &ConvParams,
 ) -> (ArrayD<f64>, ArrayD<f64>) {
-    let (dx, dw) = vjp4(transpose_terms, &lift(x), &lift(w), &lift(g), &p.flat(), p);
-    (lower(dx), lower(dw))
+    Kind::ConvTranspose1d.vjp(x, w, g, p)
 }
 
 /// `conv_transpose2d`: `x` `[N, C, H, W]`, `w` `[C, O/groups, KH, KW]`;
 /// every input scatters `out[n, g·O/groups + o, i·s + u·d - p₀, j·s + v·d -
 /// p₀] += x[n, c, i, j]·w[c, o, u, v]`.
 pub fn conv_transpose2d(x: &ArrayD<f64>, w: &ArrayD<f64>, p: &ConvParams) -> ArrayD<f64> {
-    forward4(transpose_terms, x, w, p, p)
+    Kind::ConvTranspose2d.forward(x, w, p)
 }
 
 /// The VJP of [`conv_transpose2d`]: over every product term `x[i]·w[k]`
@@ -289,10 +287,11 @@ pub fn conv_transpose2d_vjp(
     g: &ArrayD<f64>,
     p: &ConvParams,
 ) -> (ArrayD<f64>, ArrayD<f64>) {
-    vjp4(transpose_terms, x, w, g, p, p)
+    Kind::ConvTranspose2d.vjp(x, w, g, p)
 }
 
-/// Which convolution a [`reference()`] is of.
+/// Which convolution: the function [`Kind::forward`] and [`Kind::vjp`] run,
+/// and what a [`reference()`] is of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     /// [`conv1d`].
@@ -306,17 +305,27 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The convolution's forward pass.
-    pub fn forward(self, x: &ArrayD<f64>, w: &ArrayD<f64>, p: &ConvParams) -> ArrayD<f64> {
+    /// The term loop, and whether the op is 1-D (run as 2-D on a height of
+    /// 1).
+    fn terms(self) -> (Terms, bool) {
         match self {
-            Kind::Conv1d => conv1d(x, w, p),
-            Kind::Conv2d => conv2d(x, w, p),
-            Kind::ConvTranspose1d => conv_transpose1d(x, w, p),
-            Kind::ConvTranspose2d => conv_transpose2d(x, w, p),
+            Kind::Conv1d => (conv_terms, true),
+            Kind::Conv2d => (conv_terms, false),
+            Kind::ConvTranspose1d => (transpose_terms, true),
+            Kind::ConvTranspose2d => (transpose_terms, false),
         }
     }
 
-    /// The convolution's VJP, `(∂x, ∂w)` (see each function's).
+    /// The convolution's forward pass (see each function's formula).
+    pub fn forward(self, x: &ArrayD<f64>, w: &ArrayD<f64>, p: &ConvParams) -> ArrayD<f64> {
+        match self.terms() {
+            (terms, true) => lower(forward4(terms, &lift(x), &lift(w), &p.flat(), p)),
+            (terms, false) => forward4(terms, x, w, p, p),
+        }
+    }
+
+    /// The convolution's VJP, `(∂x, ∂w)`: over every product term
+    /// `x[i]·w[k]` of `out[o]`, `∂x[i] += g[o]·w[k]` and `∂w[k] += g[o]·x[i]`.
     pub fn vjp(
         self,
         x: &ArrayD<f64>,
@@ -324,11 +333,12 @@ impl Kind {
         g: &ArrayD<f64>,
         p: &ConvParams,
     ) -> (ArrayD<f64>, ArrayD<f64>) {
-        match self {
-            Kind::Conv1d => conv1d_vjp(x, w, g, p),
-            Kind::Conv2d => conv2d_vjp(x, w, g, p),
-            Kind::ConvTranspose1d => conv_transpose1d_vjp(x, w, g, p),
-            Kind::ConvTranspose2d => conv_transpose2d_vjp(x, w, g, p),
+        match self.terms() {
+            (terms, true) => {
+                let (dx, dw) = vjp4(terms, &lift(x), &lift(w), &lift(g), &p.flat(), p);
+                (lower(dx), lower(dw))
+            }
+            (terms, false) => vjp4(terms, x, w, g, p, p),
         }
     }
 }

@@ -6,6 +6,8 @@
 
 use ndarray::{ArrayD, IxDyn};
 
+use crate::Reference;
+
 /// The hyper-parameters of a deformable convolution (one weight group).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DeformParams {
@@ -196,4 +198,13 @@ pub fn deform_conv2d_vjp(
     let mut grads = vec![dx, doff, dw];
     grads.extend(dmask);
     grads
+}
+
+/// [`deform_conv2d`] with `p` as a [`Reference`] of inputs `[x, offset, w]`
+/// or `[x, offset, w, mask]`: gradients by [`deform_conv2d_vjp`].
+pub fn reference(p: DeformParams) -> Reference {
+    Reference::new(
+        move |v| deform_conv2d(&v[0], &v[1], &v[2], v.get(3), &p),
+        move |v, g| deform_conv2d_vjp(&v[0], &v[1], &v[2], v.get(3), g, &p),
+    )
 }

@@ -56,6 +56,21 @@ pub fn gather_vjp(
     dx
 }
 
+/// `out` with `put(&mut out[i with i[dim] = idx[i]], src[i])` for every
+/// index `i` of `idx`, in order.
+fn scatter_into(
+    mut out: ArrayD<f64>,
+    idx: &ArrayD<usize>,
+    src: &ArrayD<f64>,
+    dim: usize,
+    put: fn(&mut f64, f64),
+) -> ArrayD<f64> {
+    for (i, &to) in idx.indexed_iter() {
+        put(&mut out[IxDyn(&moved(i.slice(), dim, to))], src[&i]);
+    }
+    out
+}
+
 /// `scatter_add(init, idx, src, dim)`: `init` with `src[i]` added to
 /// `init[i with i[dim] = idx[i]]` for every index `i` of `idx`.
 pub fn scatter_add(
@@ -64,11 +79,7 @@ pub fn scatter_add(
     src: &ArrayD<f64>,
     dim: usize,
 ) -> ArrayD<f64> {
-    let mut out = init.clone();
-    for (i, &to) in idx.indexed_iter() {
-        out[IxDyn(&moved(i.slice(), dim, to))] += src[&i];
-    }
-    out
+    scatter_into(init.clone(), idx, src, dim, |to, v| *to += v)
 }
 
 /// The VJP of [`scatter_add`]: `∂init = g` (every element of `init` reaches
@@ -91,21 +102,15 @@ pub fn scatter(
     src: &ArrayD<f64>,
     dim: usize,
 ) -> ArrayD<f64> {
-    let mut out = init.clone();
-    for (i, &to) in idx.indexed_iter() {
-        out[IxDyn(&moved(i.slice(), dim, to))] = src[&i];
-    }
-    out
+    scatter_into(init.clone(), idx, src, dim, |to, v| *to = v)
 }
 
 /// The VJP of [`scatter`]: `∂init` is `g` except where `src` overwrote
 /// `init` (zero there), `∂src[i] = g[i with i[dim] = idx[i]]`. Returns
 /// `(∂init, ∂src)`.
 pub fn scatter_vjp(g: &ArrayD<f64>, idx: &ArrayD<usize>, dim: usize) -> (ArrayD<f64>, ArrayD<f64>) {
-    let mut dinit = g.clone();
-    for (i, &to) in idx.indexed_iter() {
-        dinit[IxDyn(&moved(i.slice(), dim, to))] = 0.0;
-    }
+    let zeros = ArrayD::zeros(idx.raw_dim());
+    let dinit = scatter_into(g.clone(), idx, &zeros, dim, |to, v| *to = v);
     (dinit, gather(g, idx, dim))
 }
 

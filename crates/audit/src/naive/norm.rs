@@ -4,6 +4,8 @@
 
 use ndarray::{ArrayD, Axis, Zip};
 
+use crate::Reference;
+
 /// `softmax(x)` along `dim`: `e^(x - max) / Σ e^(x - max)`.
 pub fn softmax(x: &ArrayD<f64>, dim: usize) -> ArrayD<f64> {
     let mut y = x.clone();
@@ -161,4 +163,28 @@ pub fn layer_norm_vjp(
             }
         });
     (dx, dgamma, dbeta)
+}
+
+/// [`rms_norm`] with `eps` as a [`Reference`] of inputs `[x, γ]`:
+/// gradients `[∂x, ∂γ]` by [`rms_norm_vjp`].
+pub fn rms_norm_reference(eps: f64) -> Reference {
+    Reference::new(
+        move |v| rms_norm(&v[0], &v[1], eps),
+        move |v, g| {
+            let (dx, dgamma) = rms_norm_vjp(&v[0], &v[1], g, eps);
+            vec![dx, dgamma]
+        },
+    )
+}
+
+/// [`layer_norm`] with `eps` as a [`Reference`] of inputs `[x, γ, β]`:
+/// gradients `[∂x, ∂γ, ∂β]` by [`layer_norm_vjp`].
+pub fn layer_norm_reference(eps: f64) -> Reference {
+    Reference::new(
+        move |v| layer_norm(&v[0], &v[1], &v[2], eps),
+        move |v, g| {
+            let (dx, dgamma, dbeta) = layer_norm_vjp(&v[0], &v[1], g, eps);
+            vec![dx, dgamma, dbeta]
+        },
+    )
 }

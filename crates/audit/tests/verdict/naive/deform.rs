@@ -1,20 +1,10 @@
 //! Deformable convolution: offset groups 1 and 2, with and without a mask,
 //! stride, padding and dilation.
 
-use backprop_audit::Reference;
 use backprop_audit::naive::conv::{self, ConvParams};
 use backprop_audit::naive::deform::{self, DeformParams};
 
 use super::{Rng, array, assert_close, assert_vjp, flat};
-
-/// `deform_conv2d` as a reference of `[x, offset, w]` or `[x, offset, w,
-/// mask]`.
-fn reference(p: DeformParams) -> Reference {
-    Reference::new(
-        move |v| deform::deform_conv2d(&v[0], &v[1], &v[2], v.get(3), &p),
-        move |v, g| deform::deform_conv2d_vjp(&v[0], &v[1], &v[2], v.get(3), g, &p),
-    )
-}
 
 #[test]
 fn deform_conv2d_vjp_agrees_with_finite_differences() {
@@ -43,7 +33,7 @@ fn deform_conv2d_vjp_agrees_with_finite_differences() {
             }
             assert_vjp(
                 &format!("{p:?} mask={mask}"),
-                &reference(p),
+                &deform::reference(p),
                 &inputs,
                 &mut rng,
             );

@@ -34,20 +34,8 @@ fn softmax_vjps_agree_with_finite_differences() {
 #[test]
 fn normalisation_vjps_agree_with_finite_differences() {
     let mut rng = Rng::new(91);
-    let rms = Reference::new(
-        |x| norm::rms_norm(&x[0], &x[1], EPS),
-        |x, g| {
-            let (dx, dgamma) = norm::rms_norm_vjp(&x[0], &x[1], g, EPS);
-            vec![dx, dgamma]
-        },
-    );
-    let layer = Reference::new(
-        |x| norm::layer_norm(&x[0], &x[1], &x[2], EPS),
-        |x, g| {
-            let (dx, dgamma, dbeta) = norm::layer_norm_vjp(&x[0], &x[1], g, EPS);
-            vec![dx, dgamma, dbeta]
-        },
-    );
+    let rms = norm::rms_norm_reference(EPS);
+    let layer = norm::layer_norm_reference(EPS);
     for shape in [vec![3, 4], vec![2, 5], vec![2, 3, 5]] {
         let n = shape[shape.len() - 1];
         let x = rng.array(&shape, -2.0, 2.0);
