@@ -12,7 +12,6 @@ use burn_tensor::ops::{
 use ndarray::{Array1, Axis};
 
 use crate::audit::{Case, Sampler};
-use backprop_audit::Reference;
 use backprop_audit::naive::conv::{ConvParams, Kind, reference};
 use backprop_audit::naive::deform::{self, DeformParams};
 
@@ -164,10 +163,7 @@ fn deform(seed: u64) -> Vec<Case> {
                     o,
                 ))
             })
-            .with_reference(Reference::new(
-                move |v| deform::deform_conv2d(&v[0], &v[1], &v[2], v.get(3), &naive),
-                move |v, g| deform::deform_conv2d_vjp(&v[0], &v[1], &v[2], v.get(3), g, &naive),
-            )),
+            .with_reference(deform::reference(naive)),
         );
     }
     cases
