@@ -16,7 +16,9 @@
 //!   verdict per input, from the numerical comparison and what the backward
 //!   run gave ([`Observed`]);
 //! * [`Reference`], [`forward_check`] and [`confirm`]: the second route, an
-//!   op's naive loop, that confirms a finding;
+//!   op's naive loop, that confirms a finding; [`naive`]: the naive loops
+//!   themselves (conv, pool, norm, resample, index, elementwise, deform),
+//!   shared by every adapter;
 //! * [`Finding`] and [`known_findings`]: the known-findings files
 //!   (RustSec-style Markdown with TOML front matter) and which finding
 //!   claims a check ([`claim`], [`glob`]);
@@ -65,6 +67,7 @@ mod engine;
 mod entry;
 mod findings;
 mod guard;
+pub mod naive;
 mod precision;
 mod reference;
 mod report;

@@ -27,9 +27,9 @@ mod b0006;
 mod b0007;
 
 use backprop_audit::glob;
-use backprop_burn::audit::naive::conv::Conv1d;
-use backprop_burn::audit::naive::deform::Deform;
-use backprop_burn::audit::naive::{elementwise, norm, resample};
+use backprop_audit::naive::conv::{self, ConvParams};
+use backprop_audit::naive::deform::{self, DeformParams};
+use backprop_audit::naive::{elementwise, norm, resample};
 use backprop_burn::audit::{FINDING_FILES, catalog, known_findings, precision_check_name};
 use backprop_gradcheck::Dtype;
 use burn_tensor::ops::InterpolateMode;
@@ -72,7 +72,10 @@ fn burn_0001_gelu_gradient_is_the_tanh_approximations() {
     let got = b0001::reproduce();
     let expected = b0001::expected();
     // The expected values are the exact GELU's derivative (naive loop).
-    let naive: Vec<f64> = b0001::X.iter().map(|&x| elementwise::gelu_d(x)).collect();
+    let naive: Vec<f64> = b0001::X
+        .iter()
+        .map(|&x| elementwise::gelu_erf_d(x))
+        .collect();
     assert!(close(&expected, &naive, 1e-15), "{expected:?} vs {naive:?}");
     assert!(
         !close(&got, &expected, 1e-6),
@@ -87,15 +90,10 @@ fn burn_0002_grouped_conv1d_backward_panics_on_a_dropped_tail() {
     let (dx, dw) = b0002::expected();
     let x = array(&[1, 2, 5], &(0..10).map(f64::from).collect::<Vec<_>>());
     let w = array(&[2, 1, 2], &[1.0, 2.0, 3.0, 4.0]);
-    let conv = Conv1d {
-        padding: (0, 0),
-        stride: 2,
-        dilation: 1,
-        groups: 2,
-    };
-    let out = conv.forward(&x, &w);
+    let p = ConvParams::new(0, 2, 1, 2);
+    let out = conv::conv1d(&x, &w, &p);
     assert_eq!(flat(&out), vec![2.0, 8.0, 39.0, 53.0]);
-    let (ndx, ndw) = conv.vjp(&x, &w, &ArrayD::ones(out.raw_dim()));
+    let (ndx, ndw) = conv::conv1d_vjp(&x, &w, &ArrayD::ones(out.raw_dim()), &p);
     assert_eq!((flat(&ndx), flat(&ndw)), (dx, dw));
     let message = got.expect_err("BURN-0002 no longer reproduces: burn's backward ran");
     shows("BURN-0002", &message);
@@ -122,14 +120,14 @@ fn burn_0004_deform_conv2d_offset_groups_use_the_first_groups_channels() {
     let x = array(&[1, 2, 1, 3], &[1.0, 2.0, 4.0, 10.0, 30.0, 20.0]);
     let w = array(&[1, 2, 1, 1], &[1.0, 3.0]);
     let offset = ArrayD::from_elem(IxDyn(&[1, 4, 1, 3]), 0.25);
-    let naive = Deform {
+    let p = DeformParams {
         stride: 1,
         padding: 0,
         dilation: 1,
         offset_groups: 2,
     };
-    let out = naive.forward(&x, &offset, &w, None);
-    let grads = naive.vjp(&x, &offset, &w, None, &ArrayD::ones(out.raw_dim()));
+    let out = deform::deform_conv2d(&x, &offset, &w, None, &p);
+    let grads = deform::deform_conv2d_vjp(&x, &offset, &w, None, &ArrayD::ones(out.raw_dim()), &p);
     assert_eq!(flat(&grads[1]), b0004::expected());
     let got = b0004::reproduce();
     assert!(
@@ -180,14 +178,14 @@ fn burn_0007_deform_conv2d_is_f32_precise_in_f64() {
     let x = array(&[1, 1, 1, 2], &[1.0, 2.0]);
     let w = array(&[1, 1, 1, 1], &[1.0]);
     let offset = array(&[1, 2, 1, 2], &[0.0, 0.0, 0.1, 0.1]);
-    let naive = Deform {
+    let p = DeformParams {
         stride: 1,
         padding: 0,
         dilation: 1,
         offset_groups: 1,
     };
     assert!(close(
-        &flat(&naive.forward(&x, &offset, &w, None)),
+        &flat(&deform::deform_conv2d(&x, &offset, &w, None, &p)),
         &b0007::expected(),
         1e-15
     ));

@@ -1,11 +1,13 @@
 //! The exit rule, the case loop and the finding files, without any
 //! framework: a toy catalog whose checks fail or pass as told; then (in the
-//! modules) classification, confirmation and a toy framework end to end.
+//! modules) classification, confirmation, the naive references and a toy
+//! framework end to end.
 
 mod classify;
 mod cli;
 mod confirm;
 mod engine;
+mod naive;
 mod points;
 mod status;
 mod toy;

@@ -4,10 +4,9 @@ use backprop_gradcheck::Dtype;
 use burn_tensor::Tensor;
 use ndarray::ArrayD;
 
-use super::naive::Reference;
 use crate::check::{Burn, check_arrays_with_precision};
 use crate::{CheckError, CheckOptions, ForwardPrecision, Inputs};
-use backprop_audit::{GradientReport, GradientsAt, describe, forward_at, gradients_at};
+use backprop_audit::{GradientReport, GradientsAt, Reference, describe, forward_at, gradients_at};
 
 /// A check's report, and how burn's `f64` forward falls short of `f64`
 /// when it does.

@@ -7,7 +7,7 @@ use backprop_gradcheck::Dtype;
 use ndarray::ArrayD;
 
 use super::case::Case;
-use super::naive::Reference;
+use backprop_audit::Reference;
 
 /// Relative tolerance of burn's forward pass against the naive loop's, by
 /// the precision compared: tighter in `f32` than `backprop-audit`'s shared

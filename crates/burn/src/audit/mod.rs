@@ -5,7 +5,6 @@
 mod case;
 mod confirm;
 mod findings;
-pub mod naive;
 pub mod ops;
 mod report;
 mod run;

@@ -9,8 +9,8 @@ use ndarray::{ArrayD, IxDyn};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::naive::Reference;
 use crate::InputLayout;
+use backprop_audit::Reference;
 
 /// A candle function of the audited inputs.
 pub type CandleFn = Arc<dyn Fn(&[Tensor]) -> candle_core::Result<Tensor> + Send + Sync>;

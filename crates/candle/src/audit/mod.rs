@@ -7,7 +7,7 @@
 //! whose tail the forward pass drops, contiguous, transposed and strided
 //! inputs, fan-out), each checked in f64 and f32 with [`check`](crate::check).
 //! A failure is confirmed by a second route, the op's naive loop in
-//! [`naive`]; known failures are committed as findings
+//! [`backprop_audit::naive`] (shared with the burn audit); known failures are committed as findings
 //! ([`known_findings`]). The loop, the finding files' format, the report
 //! and the exit rule are `backprop-audit`'s. The audit passes when its failures are exactly the
 //! known findings and every known finding still reproduces.
@@ -25,7 +25,6 @@
 mod case;
 mod catalog;
 mod findings;
-pub mod naive;
 mod report;
 mod run;
 

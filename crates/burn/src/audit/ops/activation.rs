@@ -3,9 +3,11 @@
 use burn_tensor::activation as act;
 
 use super::elementwise::unary;
-use crate::audit::naive::Reference;
-use crate::audit::naive::elementwise::{gelu, gelu_d, hard_sigmoid, sigmoid, sigmoid_d};
 use crate::audit::{Case, Sampler};
+use backprop_audit::Reference;
+use backprop_audit::naive::elementwise::{
+    gelu_erf, gelu_erf_d, hard_sigmoid, hard_sigmoid_d, sigmoid, sigmoid_d, silu, silu_d,
+};
 
 /// The cases.
 pub fn cases(seed: u64) -> Vec<Case> {
@@ -18,17 +20,15 @@ pub fn cases(seed: u64) -> Vec<Case> {
             act::leaky_relu(x, 0.2)
         }),
         unary(seed, "activation::gelu", any, act::gelu)
-            .with_reference(Reference::unary(gelu, gelu_d)),
+            .with_reference(Reference::unary(gelu_erf, gelu_erf_d)),
         unary(
             seed,
             "activation::gelu_approximate",
             any,
             act::gelu_approximate,
         ),
-        unary(seed, "activation::silu", any, act::silu).with_reference(Reference::unary(
-            |x| x * sigmoid(x),
-            |x| sigmoid(x) * (1.0 + x * (1.0 - sigmoid(x))),
-        )),
+        unary(seed, "activation::silu", any, act::silu)
+            .with_reference(Reference::unary(silu, silu_d)),
         unary(seed, "activation::sigmoid", any, act::sigmoid)
             .with_reference(Reference::unary(sigmoid, sigmoid_d)),
         unary(
@@ -52,7 +52,7 @@ pub fn cases(seed: u64) -> Vec<Case> {
         )
         .with_reference(Reference::unary(
             |x| hard_sigmoid(x, 0.2, 0.5),
-            |x| if (-2.5..2.5).contains(&x) { 0.2 } else { 0.0 },
+            |x| hard_sigmoid_d(x, 0.2, 0.5),
         )),
         unary(
             seed,

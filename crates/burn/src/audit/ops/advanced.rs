@@ -11,10 +11,9 @@ use burn_tensor::ops::{
 };
 use ndarray::{Array1, Axis};
 
-use crate::audit::naive::Reference;
-use crate::audit::naive::conv::Conv1d;
-use crate::audit::naive::deform::Deform;
 use crate::audit::{Case, Sampler};
+use backprop_audit::naive::conv::{ConvParams, Kind, reference};
+use backprop_audit::naive::deform::{self, DeformParams};
 
 fn asymmetric(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
@@ -37,18 +36,16 @@ fn asymmetric(seed: u64) -> Vec<Case> {
             ("x", r.uniform(&x, -1.0, 1.0)),
             ("weight", r.uniform(&w, -1.0, 1.0)),
         ];
-        let naive = Conv1d {
+        let naive = ConvParams {
             padding: pad,
-            stride,
-            dilation: 1,
-            groups,
+            ..ConvParams::new(0, stride, 1, groups)
         };
         cases.push(
             Case::new(name, inputs, move |t| {
                 let o = ConvOptions::new_with_padding([stride], [pad], [1], groups);
                 Ok(conv1d(t.tensor::<3>(0)?, t.tensor::<3>(1)?, None, o))
             })
-            .with_reference(naive.reference()),
+            .with_reference(reference(Kind::Conv1d, naive)),
         );
         let x = [1, cin, 6, 7];
         let w = [cout, cin / groups, 3, 3];
@@ -147,7 +144,7 @@ fn deform(seed: u64) -> Vec<Case> {
         if mask {
             inputs.push(("mask", r.uniform(&[1, og * 9, 3, 3], 0.2, 1.0)));
         }
-        let naive = Deform {
+        let naive = DeformParams {
             stride: 1,
             padding: 0,
             dilation: 1,
@@ -166,10 +163,7 @@ fn deform(seed: u64) -> Vec<Case> {
                     o,
                 ))
             })
-            .with_reference(Reference::new(
-                move |v| naive.forward(&v[0], &v[1], &v[2], v.get(3)),
-                move |v, g| naive.vjp(&v[0], &v[1], &v[2], v.get(3), g),
-            )),
+            .with_reference(deform::reference(naive)),
         );
     }
     cases

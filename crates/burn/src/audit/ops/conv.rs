@@ -6,8 +6,8 @@
 use burn_tensor::module::{conv_transpose1d, conv_transpose2d, conv1d, conv2d};
 use burn_tensor::ops::{ConvOptions, ConvTransposeOptions};
 
-use crate::audit::naive::conv::Conv1d;
 use crate::audit::{Case, Sampler};
+use backprop_audit::naive::conv::{ConvParams, Kind, reference};
 
 /// One convolution configuration.
 #[derive(Clone, Copy, Debug)]
@@ -101,12 +101,7 @@ fn conv_cases(seed: u64) -> Vec<Case> {
         if c.bias {
             inputs.push(("bias", r.uniform(&[cout], -1.0, 1.0)));
         }
-        let naive = Conv1d {
-            padding: (c.padding, c.padding),
-            stride: c.stride,
-            dilation: c.dilation,
-            groups: c.groups,
-        };
+        let naive = ConvParams::new(c.padding, c.stride, c.dilation, c.groups);
         cases.push(
             Case::new(name, inputs, move |t| {
                 let bias = if c.bias {
@@ -117,7 +112,7 @@ fn conv_cases(seed: u64) -> Vec<Case> {
                 let options = ConvOptions::new([c.stride], [c.padding], [c.dilation], c.groups);
                 Ok(conv1d(t.tensor::<3>(0)?, t.tensor::<3>(1)?, bias, options))
             })
-            .with_reference(naive.reference()),
+            .with_reference(reference(Kind::Conv1d, naive)),
         );
         // conv2d, on a non-square image (one side one shorter)
         let x = [c.batch, cin, l - 1, l];

@@ -11,9 +11,8 @@ use burn_tensor::loss::cross_entropy_with_logits;
 use burn_tensor::module::{batch_norm_train, layer_norm, linear};
 use ndarray::{ArrayD, IxDyn};
 
-use crate::audit::naive::Reference;
-use crate::audit::naive::norm::{rms_norm, rms_norm_vjp};
 use crate::audit::{Case, Sampler};
+use backprop_audit::naive::norm::rms_norm_reference;
 
 fn cross_entropy(seed: u64) -> Vec<Case> {
     let mut cases = Vec::new();
@@ -173,13 +172,7 @@ fn norms(seed: u64) -> Vec<Case> {
             m.gamma = Param::from_tensor(t.tensor::<1>(1)?);
             Ok(m.forward(t.tensor::<3>(0)?))
         })
-        .with_reference(Reference::new(
-            |v| rms_norm(&v[0], &v[1], 1e-5),
-            |v, g| {
-                let (dx, dgamma) = rms_norm_vjp(&v[0], &v[1], 1e-5, g);
-                vec![dx, dgamma]
-            },
-        )),
+        .with_reference(rms_norm_reference(1e-5)),
     );
     // The functional forms in burn-tensor.
     let name = "module::layer_norm(epsilon=1e-5) x=[2, 3, 5]";

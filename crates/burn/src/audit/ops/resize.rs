@@ -4,9 +4,9 @@
 use burn_tensor::module::{embedding, interpolate};
 use burn_tensor::ops::{InterpolateMode, InterpolateOptions};
 
-use crate::audit::naive::Reference;
-use crate::audit::naive::resample::{bilinear, bilinear_vjp};
 use crate::audit::{Case, Sampler};
+use backprop_audit::Reference;
+use backprop_audit::naive::resample::{bilinear, bilinear_vjp};
 
 fn mode_name(mode: &InterpolateMode) -> &'static str {
     match mode {

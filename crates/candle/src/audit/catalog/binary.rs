@@ -4,7 +4,7 @@ use ndarray::ArrayD;
 
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::Reference;
+use backprop_audit::Reference;
 
 type Op =
     fn(&candle_core::Tensor, &candle_core::Tensor) -> candle_core::Result<candle_core::Tensor>;

@@ -3,19 +3,15 @@
 //! lengths the forward pass divides evenly and lengths whose tail it drops,
 //! square and non-square images, channels-last (transposed) inputs.
 
+use backprop_audit::naive::conv::{ConvParams, Kind, reference};
+
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::Reference;
-use crate::audit::naive::conv::{self as naive, ConvParams};
 
-fn params(padding: usize, stride: usize, dilation: usize, groups: usize) -> ConvParams {
-    ConvParams {
-        padding,
-        stride,
-        dilation,
-        groups,
-        output_padding: 0,
-    }
+/// The padding candle takes: the same at both ends.
+fn pad(p: &ConvParams) -> usize {
+    debug_assert_eq!(p.padding.0, p.padding.1, "candle pads both ends alike");
+    p.padding.0
 }
 
 fn conv1d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
@@ -24,19 +20,16 @@ fn conv1d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
         "conv1d",
         format!(
             "conv1d(padding={}, stride={}, dilation={}, groups={})",
-            p.padding, p.stride, p.dilation, p.groups
+            pad(&p),
+            p.stride,
+            p.dilation,
+            p.groups
         ),
-        move |t| t[0].conv1d(&t[1], p.padding, p.stride, p.dilation, p.groups),
+        move |t| t[0].conv1d(&t[1], pad(&p), p.stride, p.dilation, p.groups),
     )
     .input("x", x, Values::Normal)
     .input("kernel", w, Values::Normal)
-    .reference(Reference::new(
-        move |x| naive::conv1d(&x[0], &x[1], &p),
-        move |x, g| {
-            let (dx, dw) = naive::conv1d_vjp(&x[0], &x[1], g, &p);
-            vec![dx, dw]
-        },
-    ))
+    .reference(reference(Kind::Conv1d, p))
 }
 
 fn conv2d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
@@ -45,19 +38,16 @@ fn conv2d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
         "conv2d",
         format!(
             "conv2d(padding={}, stride={}, dilation={}, groups={})",
-            p.padding, p.stride, p.dilation, p.groups
+            pad(&p),
+            p.stride,
+            p.dilation,
+            p.groups
         ),
-        move |t| t[0].conv2d(&t[1], p.padding, p.stride, p.dilation, p.groups),
+        move |t| t[0].conv2d(&t[1], pad(&p), p.stride, p.dilation, p.groups),
     )
     .input("x", x, Values::Normal)
     .input("kernel", w, Values::Normal)
-    .reference(Reference::new(
-        move |x| naive::conv2d(&x[0], &x[1], &p),
-        move |x, g| {
-            let (dx, dw) = naive::conv2d_vjp(&x[0], &x[1], g, &p);
-            vec![dx, dw]
-        },
-    ))
+    .reference(reference(Kind::Conv2d, p))
 }
 
 fn conv_transpose1d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
@@ -66,12 +56,16 @@ fn conv_transpose1d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
         "conv_transpose1d",
         format!(
             "conv_transpose1d(padding={}, output_padding={}, stride={}, dilation={}, groups={})",
-            p.padding, p.output_padding, p.stride, p.dilation, p.groups
+            pad(&p),
+            p.output_padding,
+            p.stride,
+            p.dilation,
+            p.groups
         ),
         move |t| {
             t[0].conv_transpose1d(
                 &t[1],
-                p.padding,
+                pad(&p),
                 p.output_padding,
                 p.stride,
                 p.dilation,
@@ -81,13 +75,7 @@ fn conv_transpose1d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
     )
     .input("x", x, Values::Normal)
     .input("kernel", w, Values::Normal)
-    .reference(Reference::new(
-        move |x| naive::conv_transpose1d(&x[0], &x[1], &p),
-        move |x, g| {
-            let (dx, dw) = naive::conv_transpose1d_vjp(&x[0], &x[1], g, &p);
-            vec![dx, dw]
-        },
-    ))
+    .reference(reference(Kind::ConvTranspose1d, p))
 }
 
 fn conv_transpose2d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
@@ -96,19 +84,16 @@ fn conv_transpose2d(p: ConvParams, x: &[usize], w: &[usize]) -> Case {
         "conv_transpose2d",
         format!(
             "conv_transpose2d(padding={}, output_padding={}, stride={}, dilation={})",
-            p.padding, p.output_padding, p.stride, p.dilation
+            pad(&p),
+            p.output_padding,
+            p.stride,
+            p.dilation
         ),
-        move |t| t[0].conv_transpose2d(&t[1], p.padding, p.output_padding, p.stride, p.dilation),
+        move |t| t[0].conv_transpose2d(&t[1], pad(&p), p.output_padding, p.stride, p.dilation),
     )
     .input("x", x, Values::Normal)
     .input("kernel", w, Values::Normal)
-    .reference(Reference::new(
-        move |x| naive::conv_transpose2d(&x[0], &x[1], &p),
-        move |x, g| {
-            let (dx, dw) = naive::conv_transpose2d_vjp(&x[0], &x[1], g, &p);
-            vec![dx, dw]
-        },
-    ))
+    .reference(reference(Kind::ConvTranspose2d, p))
 }
 
 /// Every combination of padding 0/1/2, stride 1/2, dilation 1/2 and groups
@@ -119,7 +104,7 @@ fn sweep() -> Vec<ConvParams> {
         for stride in [1, 2] {
             for dilation in [1, 2] {
                 for groups in [1, 2] {
-                    all.push(params(padding, stride, dilation, groups));
+                    all.push(ConvParams::new(padding, stride, dilation, groups));
                 }
             }
         }
@@ -158,26 +143,27 @@ pub fn cases() -> Vec<Case> {
     // Kernel sizes 1, 2, 4 and 5; kernel 4 with stride 4 drops the tail of
     // lengths 10 and 11 (burn #4806's configuration).
     for (p, x, w) in [
-        (params(0, 1, 1, 1), [2, 3, 6], [2, 3, 1]),
-        (params(1, 1, 1, 1), [1, 2, 7], [3, 2, 2]),
-        (params(0, 4, 1, 1), [1, 1, 10], [2, 1, 4]),
-        (params(0, 4, 1, 1), [2, 2, 11], [1, 2, 4]),
-        (params(2, 3, 1, 1), [1, 2, 9], [2, 2, 5]),
+        (ConvParams::new(0, 1, 1, 1), [2, 3, 6], [2, 3, 1]),
+        (ConvParams::new(1, 1, 1, 1), [1, 2, 7], [3, 2, 2]),
+        (ConvParams::new(0, 4, 1, 1), [1, 1, 10], [2, 1, 4]),
+        (ConvParams::new(0, 4, 1, 1), [2, 2, 11], [1, 2, 4]),
+        (ConvParams::new(2, 3, 1, 1), [1, 2, 9], [2, 2, 5]),
     ] {
         cases.push(conv1d(p, &x, &w));
     }
     for (p, x, w) in [
-        (params(0, 1, 1, 1), [2, 3, 4, 4], [2, 3, 1, 1]),
-        (params(1, 1, 1, 1), [1, 2, 5, 6], [3, 2, 2, 3]),
-        (params(0, 4, 1, 1), [1, 1, 10, 11], [2, 1, 4, 4]),
-        (params(1, 2, 1, 1), [1, 1, 7, 5], [1, 1, 3, 2]),
+        (ConvParams::new(0, 1, 1, 1), [2, 3, 4, 4], [2, 3, 1, 1]),
+        (ConvParams::new(1, 1, 1, 1), [1, 2, 5, 6], [3, 2, 2, 3]),
+        (ConvParams::new(0, 4, 1, 1), [1, 1, 10, 11], [2, 1, 4, 4]),
+        (ConvParams::new(1, 2, 1, 1), [1, 1, 7, 5], [1, 1, 3, 2]),
     ] {
         cases.push(conv2d(p, &x, &w));
     }
     // channels-last inputs and strided ones
     for layout in [InputLayout::Transposed, InputLayout::Strided] {
-        cases.push(conv1d(params(1, 2, 1, 1), &[2, 4, 7], &[3, 4, 3]).layout(layout));
-        cases.push(conv2d(params(1, 1, 1, 1), &[1, 2, 5, 5], &[2, 2, 3, 3]).layout(layout));
+        cases.push(conv1d(ConvParams::new(1, 2, 1, 1), &[2, 4, 7], &[3, 4, 3]).layout(layout));
+        cases
+            .push(conv2d(ConvParams::new(1, 1, 1, 1), &[1, 2, 5, 5], &[2, 2, 3, 3]).layout(layout));
     }
     cases
 }

@@ -5,8 +5,8 @@ use std::f64::consts::PI;
 
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::Reference;
-use crate::audit::naive::elementwise as e;
+use backprop_audit::Reference;
+use backprop_audit::naive::elementwise as e;
 
 /// One unary function: how it is called, its values' range, its formula.
 struct Unary {
@@ -121,7 +121,7 @@ fn unaries() -> Vec<Unary> {
             "erf()",
             |x| x.erf(),
             Values::Normal,
-            || Reference::unary(libm::erf, e::erf_d),
+            || Reference::unary(e::erf, e::erf_d),
         ),
         u(
             Core,
@@ -129,7 +129,7 @@ fn unaries() -> Vec<Unary> {
             "gelu()",
             |x| x.gelu(),
             Values::Normal,
-            || Reference::unary(e::gelu, e::gelu_d),
+            || Reference::unary(e::gelu_tanh, e::gelu_tanh_d),
         ),
         u(
             Core,
@@ -238,7 +238,7 @@ fn unaries() -> Vec<Unary> {
             "candle_nn::ops::sigmoid()",
             nn::sigmoid,
             Values::Normal,
-            || Reference::unary(e::sigmoid, |x| e::sigmoid(x) * (1.0 - e::sigmoid(x))),
+            || Reference::unary(e::sigmoid, e::sigmoid_d),
         ),
         u(
             Nn,

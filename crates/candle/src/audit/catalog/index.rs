@@ -9,7 +9,8 @@ use ndarray::{ArrayD, IxDyn};
 
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::{Reference, index as naive};
+use backprop_audit::Reference;
+use backprop_audit::naive::index as naive;
 
 /// An index tensor (u32) of `shape` holding `ids`, and the same as an
 /// `ndarray` array.

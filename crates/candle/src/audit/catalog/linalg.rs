@@ -6,7 +6,7 @@ use ndarray::{ArrayD, Dimension, IxDyn};
 use super::binary::sum_to;
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::Reference;
+use backprop_audit::Reference;
 
 /// `C[..., i, j] = Σ_k A[..., i, k]·B[..., k, j]` over broadcast batch axes,
 /// by the definition.

@@ -4,8 +4,9 @@
 //! To audit another op, add a [`Case`] to the module of its kind (or a new
 //! module listed in [`catalog`]): its call, its inputs' shapes and value
 //! ranges, the candle function, and — for anything beyond plain
-//! elementwise arithmetic — its naive forward and VJP in
-//! [`naive`](super::naive), so that a failure can be confirmed.
+//! elementwise arithmetic — its naive forward and VJP from
+//! [`backprop_audit::naive`] (written there, framework-free, when it is
+//! missing), so that a failure can be confirmed.
 
 mod binary;
 mod conv;

@@ -6,7 +6,8 @@ use ndarray::{ArrayD, IxDyn};
 
 use crate::InputLayout;
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::{Reference, elementwise::sigmoid, norm};
+use backprop_audit::Reference;
+use backprop_audit::naive::{elementwise::sigmoid, norm};
 
 const EPS: f64 = 1e-5;
 
@@ -67,20 +68,8 @@ fn softmaxes() -> Vec<Case> {
 
 /// Fused ops and modules of the normalisations.
 fn norms() -> Vec<Case> {
-    let rms = Reference::new(
-        |x| norm::rms_norm(&x[0], &x[1], EPS),
-        |x, g| {
-            let (dx, da) = norm::rms_norm_vjp(&x[0], &x[1], g, EPS);
-            vec![dx, da]
-        },
-    );
-    let layer = Reference::new(
-        |x| norm::layer_norm(&x[0], &x[1], &x[2], EPS),
-        |x, g| {
-            let (dx, da, db) = norm::layer_norm_vjp(&x[0], &x[1], g, EPS);
-            vec![dx, da, db]
-        },
-    );
+    let rms = norm::rms_norm_reference(EPS);
+    let layer = norm::layer_norm_reference(EPS);
     let mut cases = Vec::new();
     for shape in [[3, 4], [2, 5]] {
         let n = shape[1];

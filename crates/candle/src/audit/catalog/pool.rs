@@ -6,8 +6,9 @@
 //! (fan-out).
 
 use crate::audit::case::{Case, Package, Values};
-use crate::audit::naive::pool::{self as naive, PoolParams};
-use crate::audit::naive::{Reference, resample};
+use backprop_audit::Reference;
+use backprop_audit::naive::pool::{self as naive, PoolParams};
+use backprop_audit::naive::resample;
 
 fn avg(p: PoolParams, explicit: bool, x: &[usize]) -> Case {
     let (function, call) = if explicit {

@@ -1,5 +1,6 @@
-//! 2-D pooling by its definition: windows of `kernel` every `stride`, no
-//! padding; windows that would run past the end are dropped.
+//! 2-D pooling by its definition: windows of `kernel` every `stride` over
+//! `x` `[N, C, H, W]`, no padding; windows that would run past the end are
+//! dropped (output `(H - kh)/sh + 1` by `(W - kw)/sw + 1`).
 
 use ndarray::{ArrayD, IxDyn};
 
@@ -41,7 +42,8 @@ fn windows(
     vec![n, c, oh, ow]
 }
 
-/// `avg_pool2d_with_stride`: the mean of each window.
+/// Average pooling: `out[o] = Σ x[i] / (kh·kw)` over the window `o`
+/// covers.
 pub fn avg_pool2d(x: &ArrayD<f64>, p: &PoolParams) -> ArrayD<f64> {
     let shape = windows(x.shape(), p, |_, _| {});
     let mut out = ArrayD::zeros(IxDyn(&shape));
@@ -51,8 +53,8 @@ pub fn avg_pool2d(x: &ArrayD<f64>, p: &PoolParams) -> ArrayD<f64> {
     out
 }
 
-/// The VJP of [`avg_pool2d`]: each window passes `g / (kh·kw)` to each of
-/// its elements.
+/// The VJP of [`avg_pool2d`]: `∂x[i] = Σ g[o] / (kh·kw)` over the windows
+/// `o` that cover `i` (each window passes its share to each element).
 pub fn avg_pool2d_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, p: &PoolParams) -> ArrayD<f64> {
     let mut dx = ArrayD::zeros(x.raw_dim());
     windows(x.shape(), p, |o, cover| {
@@ -74,7 +76,7 @@ fn argmax(x: &ArrayD<f64>, cover: &[[usize; 4]]) -> [usize; 4] {
     best
 }
 
-/// `max_pool2d_with_stride`: the largest element of each window.
+/// Max pooling: `out[o] = max x[i]` over the window `o` covers.
 pub fn max_pool2d(x: &ArrayD<f64>, p: &PoolParams) -> ArrayD<f64> {
     let shape = windows(x.shape(), p, |_, _| {});
     let mut out = ArrayD::zeros(IxDyn(&shape));
@@ -82,8 +84,9 @@ pub fn max_pool2d(x: &ArrayD<f64>, p: &PoolParams) -> ArrayD<f64> {
     out
 }
 
-/// The VJP of [`max_pool2d`]: each window passes `g` to its largest element
-/// (inputs without ties have one).
+/// The VJP of [`max_pool2d`]: `∂x[i] = Σ g[o]` over the windows `o` whose
+/// largest element `i` is (the first largest on a tie; inputs without ties,
+/// where max pooling is differentiable, have one).
 pub fn max_pool2d_vjp(x: &ArrayD<f64>, g: &ArrayD<f64>, p: &PoolParams) -> ArrayD<f64> {
     let mut dx = ArrayD::zeros(x.raw_dim());
     windows(x.shape(), p, |o, cover| dx[argmax(x, cover)] += g[o]);

@@ -1,13 +1,16 @@
 //! Deformable 2-D convolution by its definition (torchvision's
-//! `deform_conv2d`, one weight group): every output sums, over input
-//! channels and kernel taps, weight × mask × the input bilinearly sampled
-//! at the tap's position moved by its offset.
+//! `deform_conv2d`, burn's `module::deform_conv2d`, one weight group):
+//! every output sums, over input channels and kernel taps, weight × mask ×
+//! the input bilinearly sampled at the tap's position moved by its offset.
+//! With zero offsets and no mask it is [`conv2d`](super::conv::conv2d).
 
 use ndarray::{ArrayD, IxDyn};
 
+use crate::Reference;
+
 /// The hyper-parameters of a deformable convolution (one weight group).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Deform {
+pub struct DeformParams {
     /// Step between output positions.
     pub stride: usize,
     /// Zero padding on every side.
@@ -56,7 +59,7 @@ fn sample(img: &[f64], h: usize, w: usize, y: f64, x: f64) -> (f64, f64, f64, Ve
     (v, dy, dx, weights)
 }
 
-impl Deform {
+impl DeformParams {
     /// Output side: `(L + 2p - d(K - 1) - 1) / s + 1`.
     fn out_len(&self, len: usize, k: usize) -> usize {
         (len + 2 * self.padding - self.dilation * (k - 1) - 1) / self.stride + 1
@@ -123,67 +126,85 @@ impl Deform {
         }
         [n, o, oh, ow]
     }
+}
 
-    /// `out[b, o, oy, ox] = Σ_{c, ky, kx} w[o, c, ky, kx] · m · S(x[b, c], y, x)`
-    /// with `y = oy·s + ky·d - p + Δy`, `x = ox·s + kx·d - p + Δx`, the
-    /// offsets `Δ` and mask `m` of the tap's offset group.
-    pub fn forward(
-        &self,
-        x: &ArrayD<f64>,
-        offset: &ArrayD<f64>,
-        w: &ArrayD<f64>,
-        mask: Option<&ArrayD<f64>>,
-    ) -> ArrayD<f64> {
-        let mut terms = Vec::new();
-        let shape = self.terms(x, offset, w.shape(), mask, |out, wi, _, _, m, (s, ..)| {
-            terms.push((out, w[[out[1], wi[0], wi[1], wi[2]]] * m * s));
-        });
-        let mut out = ArrayD::zeros(IxDyn(&shape));
-        for (at, v) in terms {
-            out[IxDyn(&at)] += v;
-        }
-        out
+/// `deform_conv2d(x, offset, w, mask)`: `x` `[N, C, H, W]`, `offset` `[N,
+/// 2·offset_groups·KH·KW, OH, OW]` (`Δy`, `Δx` per tap), `w` `[O, C, KH,
+/// KW]`, `mask` `[N, offset_groups·KH·KW, OH, OW]` or none (all ones):
+/// `out[b, o, oy, ox] = Σ_{c, ky, kx} w[o, c, ky, kx] · m · S(x[b, c], y, x)`
+/// with `y = oy·s + ky·d - p + Δy`, `x = ox·s + kx·d - p + Δx`, the offsets
+/// `Δ` and mask `m` of the tap in `c`'s offset group, and `S` the bilinear
+/// sample (zero outside `(-1, H) × (-1, W)`, the neighbours outside the
+/// plane counting as zero).
+pub fn deform_conv2d(
+    x: &ArrayD<f64>,
+    offset: &ArrayD<f64>,
+    w: &ArrayD<f64>,
+    mask: Option<&ArrayD<f64>>,
+    p: &DeformParams,
+) -> ArrayD<f64> {
+    let mut terms = Vec::new();
+    let shape = p.terms(x, offset, w.shape(), mask, |out, wi, _, _, m, (s, ..)| {
+        terms.push((out, w[[out[1], wi[0], wi[1], wi[2]]] * m * s));
+    });
+    let mut out = ArrayD::zeros(IxDyn(&shape));
+    for (at, v) in terms {
+        out[IxDyn(&at)] += v;
     }
+    out
+}
 
-    /// The VJP for upstream `g`: gradients of `x`, `offset`, `w` and (when
-    /// given) `mask`, by the product rule on each term.
-    pub fn vjp(
-        &self,
-        x: &ArrayD<f64>,
-        offset: &ArrayD<f64>,
-        w: &ArrayD<f64>,
-        mask: Option<&ArrayD<f64>>,
-        g: &ArrayD<f64>,
-    ) -> Vec<ArrayD<f64>> {
-        let mut dx = vec![0.0; x.len()];
-        let mut doff = ArrayD::zeros(offset.raw_dim());
-        let mut dw = ArrayD::zeros(w.raw_dim());
-        let mut dmask = mask.map(|m| ArrayD::zeros(m.raw_dim()));
-        let hw = x.shape()[2] * x.shape()[3];
-        self.terms(
-            x,
-            offset,
-            w.shape(),
-            mask,
-            |out, wi, k, plane, m, (s, sy, sx, corners)| {
-                let (b, oc, oy, ox) = (out[0], out[1], out[2], out[3]);
-                let gv = g[IxDyn(&out)];
-                let wv = w[[oc, wi[0], wi[1], wi[2]]];
-                dw[[oc, wi[0], wi[1], wi[2]]] += gv * m * s;
-                if let Some(dm) = dmask.as_mut() {
-                    dm[[b, k, oy, ox]] += gv * wv * s;
-                }
-                let ds = gv * wv * m;
-                doff[[b, 2 * k, oy, ox]] += ds * sy;
-                doff[[b, 2 * k + 1, oy, ox]] += ds * sx;
-                for (i, wt) in corners {
-                    dx[plane * hw + i] += ds * wt;
-                }
-            },
-        );
-        let dx = ArrayD::from_shape_vec(x.raw_dim(), dx).expect("x's shape");
-        let mut grads = vec![dx, doff, dw];
-        grads.extend(dmask);
-        grads
-    }
+/// The VJP of [`deform_conv2d`] for upstream `g`, by the product rule on
+/// each term `w · m · S(x, y, x)` of `out[o]`: `∂w += g[o]·m·S`, `∂m +=
+/// g[o]·w·S`, `∂Δy += g[o]·w·m·∂S/∂y`, `∂Δx += g[o]·w·m·∂S/∂x`, and each of
+/// the (up to) four neighbours `x[j]` that `S` blends with weight `β_j` gets
+/// `∂x[j] += g[o]·w·m·β_j`. Returns `[∂x, ∂offset, ∂w]`, and `∂mask` after
+/// them when a mask is given.
+pub fn deform_conv2d_vjp(
+    x: &ArrayD<f64>,
+    offset: &ArrayD<f64>,
+    w: &ArrayD<f64>,
+    mask: Option<&ArrayD<f64>>,
+    g: &ArrayD<f64>,
+    p: &DeformParams,
+) -> Vec<ArrayD<f64>> {
+    let mut dx = vec![0.0; x.len()];
+    let mut doff = ArrayD::zeros(offset.raw_dim());
+    let mut dw = ArrayD::zeros(w.raw_dim());
+    let mut dmask = mask.map(|m| ArrayD::zeros(m.raw_dim()));
+    let hw = x.shape()[2] * x.shape()[3];
+    p.terms(
+        x,
+        offset,
+        w.shape(),
+        mask,
+        |out, wi, k, plane, m, (s, sy, sx, corners)| {
+            let (b, oc, oy, ox) = (out[0], out[1], out[2], out[3]);
+            let gv = g[IxDyn(&out)];
+            let wv = w[[oc, wi[0], wi[1], wi[2]]];
+            dw[[oc, wi[0], wi[1], wi[2]]] += gv * m * s;
+            if let Some(dm) = dmask.as_mut() {
+                dm[[b, k, oy, ox]] += gv * wv * s;
+            }
+            let ds = gv * wv * m;
+            doff[[b, 2 * k, oy, ox]] += ds * sy;
+            doff[[b, 2 * k + 1, oy, ox]] += ds * sx;
+            for (i, wt) in corners {
+                dx[plane * hw + i] += ds * wt;
+            }
+        },
+    );
+    let dx = ArrayD::from_shape_vec(x.raw_dim(), dx).expect("x's shape");
+    let mut grads = vec![dx, doff, dw];
+    grads.extend(dmask);
+    grads
+}
+
+/// [`deform_conv2d`] with `p` as a [`Reference`] of inputs `[x, offset, w]`
+/// or `[x, offset, w, mask]`: gradients by [`deform_conv2d_vjp`].
+pub fn reference(p: DeformParams) -> Reference {
+    Reference::new(
+        move |v| deform_conv2d(&v[0], &v[1], &v[2], v.get(3), &p),
+        move |v, g| deform_conv2d_vjp(&v[0], &v[1], &v[2], v.get(3), g, &p),
+    )
 }

@@ -1,4 +1,8 @@
-//! Indexing ops by their definition, element by element.
+//! Indexing ops by their definition, element by element (the names and
+//! argument meanings of PyTorch's and candle's `index_select`, `gather`,
+//! `scatter`, `scatter_add` and `index_add`). All are linear in their
+//! float inputs; each VJP sends an output's upstream gradient back to the
+//! element it came from.
 
 use ndarray::{ArrayD, Axis, Dimension, IxDyn};
 
@@ -9,14 +13,14 @@ fn moved(index: &[usize], dim: usize, at: usize) -> Vec<usize> {
     i
 }
 
-/// `x.index_select(ids, dim)`: slice `ids[k]` of `x` along `dim` becomes
-/// slice `k`.
+/// `index_select(x, ids, dim)`: slice `ids[k]` of `x` along `dim` becomes
+/// slice `k` of the output.
 pub fn index_select(x: &ArrayD<f64>, ids: &[usize], dim: usize) -> ArrayD<f64> {
     x.select(Axis(dim), ids)
 }
 
-/// The VJP of [`index_select`]: slice `k` of `g` is added to slice
-/// `ids[k]`.
+/// The VJP of [`index_select`]: `∂x` is zero but for slice `k` of `g` added
+/// to slice `ids[k]` along `dim`, for every `k` (repeated ids add up).
 pub fn index_select_vjp(
     x: &ArrayD<f64>,
     g: &ArrayD<f64>,
@@ -31,12 +35,14 @@ pub fn index_select_vjp(
     dx
 }
 
-/// `x.gather(idx, dim)`: `out[i] = x[i with i[dim] = idx[i]]`.
+/// `gather(x, idx, dim)`: `out[i] = x[i with i[dim] = idx[i]]`, the output
+/// of `idx`'s shape.
 pub fn gather(x: &ArrayD<f64>, idx: &ArrayD<usize>, dim: usize) -> ArrayD<f64> {
     ArrayD::from_shape_fn(idx.raw_dim(), |i| x[IxDyn(&moved(i.slice(), dim, idx[&i]))])
 }
 
-/// The VJP of [`gather`]: `g[i]` is added to `x[i with i[dim] = idx[i]]`.
+/// The VJP of [`gather`]: `g[i]` added to `∂x[i with i[dim] = idx[i]]` for
+/// every index `i` of `idx`, zero elsewhere.
 pub fn gather_vjp(
     x: &ArrayD<f64>,
     g: &ArrayD<f64>,
@@ -50,23 +56,35 @@ pub fn gather_vjp(
     dx
 }
 
-/// `init.scatter_add(idx, src, dim)`: `src[i]` is added to
-/// `init[i with i[dim] = idx[i]]`.
+/// `out` with `put(&mut out[i with i[dim] = idx[i]], src[i])` for every
+/// index `i` of `idx`, in order.
+fn scatter_into(
+    mut out: ArrayD<f64>,
+    idx: &ArrayD<usize>,
+    src: &ArrayD<f64>,
+    dim: usize,
+    put: fn(&mut f64, f64),
+) -> ArrayD<f64> {
+    for (i, &to) in idx.indexed_iter() {
+        put(&mut out[IxDyn(&moved(i.slice(), dim, to))], src[&i]);
+    }
+    out
+}
+
+/// `scatter_add(init, idx, src, dim)`: `init` with `src[i]` added to
+/// `init[i with i[dim] = idx[i]]` for every index `i` of `idx`.
 pub fn scatter_add(
     init: &ArrayD<f64>,
     idx: &ArrayD<usize>,
     src: &ArrayD<f64>,
     dim: usize,
 ) -> ArrayD<f64> {
-    let mut out = init.clone();
-    for (i, &to) in idx.indexed_iter() {
-        out[IxDyn(&moved(i.slice(), dim, to))] += src[&i];
-    }
-    out
+    scatter_into(init.clone(), idx, src, dim, |to, v| *to += v)
 }
 
 /// The VJP of [`scatter_add`]: `∂init = g` (every element of `init` reaches
 /// the output with weight one), `∂src[i] = g[i with i[dim] = idx[i]]`.
+/// Returns `(∂init, ∂src)`.
 pub fn scatter_add_vjp(
     g: &ArrayD<f64>,
     idx: &ArrayD<usize>,
@@ -75,33 +93,29 @@ pub fn scatter_add_vjp(
     (g.clone(), gather(g, idx, dim))
 }
 
-/// `init.scatter(idx, src, dim)`: `init[i with i[dim] = idx[i]] = src[i]`
-/// (indices that never collide, so the order of writes does not matter).
+/// `scatter(init, idx, src, dim)`: `init` with `init[i with i[dim] = idx[i]]`
+/// overwritten by `src[i]` (for indices that never collide, so the order
+/// of writes does not matter).
 pub fn scatter(
     init: &ArrayD<f64>,
     idx: &ArrayD<usize>,
     src: &ArrayD<f64>,
     dim: usize,
 ) -> ArrayD<f64> {
-    let mut out = init.clone();
-    for (i, &to) in idx.indexed_iter() {
-        out[IxDyn(&moved(i.slice(), dim, to))] = src[&i];
-    }
-    out
+    scatter_into(init.clone(), idx, src, dim, |to, v| *to = v)
 }
 
 /// The VJP of [`scatter`]: `∂init` is `g` except where `src` overwrote
-/// `init` (zero there), `∂src[i] = g[i with i[dim] = idx[i]]`.
+/// `init` (zero there), `∂src[i] = g[i with i[dim] = idx[i]]`. Returns
+/// `(∂init, ∂src)`.
 pub fn scatter_vjp(g: &ArrayD<f64>, idx: &ArrayD<usize>, dim: usize) -> (ArrayD<f64>, ArrayD<f64>) {
-    let mut dinit = g.clone();
-    for (i, &to) in idx.indexed_iter() {
-        dinit[IxDyn(&moved(i.slice(), dim, to))] = 0.0;
-    }
+    let zeros = ArrayD::zeros(idx.raw_dim());
+    let dinit = scatter_into(g.clone(), idx, &zeros, dim, |to, v| *to = v);
     (dinit, gather(g, idx, dim))
 }
 
-/// `init.index_add(ids, src, dim)`: slice `k` of `src` is added to slice
-/// `ids[k]` of `init`.
+/// `index_add(init, ids, src, dim)`: `init` with slice `k` of `src` added
+/// to slice `ids[k]` along `dim`, for every `k`.
 pub fn index_add(init: &ArrayD<f64>, ids: &[usize], src: &ArrayD<f64>, dim: usize) -> ArrayD<f64> {
     let mut out = init.clone();
     for (k, &id) in ids.iter().enumerate() {
@@ -111,7 +125,8 @@ pub fn index_add(init: &ArrayD<f64>, ids: &[usize], src: &ArrayD<f64>, dim: usiz
     out
 }
 
-/// The VJP of [`index_add`]: `∂init = g`, `∂src = g.index_select(ids, dim)`.
+/// The VJP of [`index_add`]: `∂init = g`, `∂src = index_select(g, ids,
+/// dim)`. Returns `(∂init, ∂src)`.
 pub fn index_add_vjp(g: &ArrayD<f64>, ids: &[usize], dim: usize) -> (ArrayD<f64>, ArrayD<f64>) {
     (g.clone(), index_select(g, ids, dim))
 }
