@@ -6,7 +6,9 @@ mod classify;
 mod cli;
 mod confirm;
 mod engine;
+mod entry;
 mod points;
+mod precision;
 mod status;
 mod toy;
 
