@@ -11,6 +11,7 @@ use backprop_audit::{
 };
 use backprop_gradcheck::Dtype;
 use ndarray::{ArrayD, IxDyn, arr1};
+use std::cell::Cell;
 
 /// How the toy's forward pass behaves.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,6 +30,16 @@ enum Forward {
     FailsAbove(f64),
     /// It returns an integer tensor.
     Integer,
+    /// In `f32` it computes `x³` in `f64` and returns an `f64` tensor.
+    F64InF32,
+    /// In `f64` it computes in `f32` and says so: an `f32` tensor.
+    F32InF64,
+    /// Recorded (tracked) it runs in `f64`, untracked it fails there:
+    /// panics (`true`) or returns an error.
+    UntrackedFailsInF64(bool),
+    /// In `f64` it returns `x³` as a 2 × 2 tensor (its `f32` result has
+    /// shape `[4]`).
+    ReshapedInF64,
 }
 
 /// The toy's backward errors, typed: the engine's hook decides on the type.
@@ -64,12 +75,17 @@ enum Backward {
     Accumulate,
     /// Panics.
     Panics,
+    /// `3x²·g`, plus this much (absolute) on every element with `g ≠ 0`
+    /// in every other run: a run-to-run difference of exactly that much.
+    Wobbles(f64),
 }
 
 struct Cube {
     forward: Forward,
     backward: Backward,
     measures_precision: bool,
+    /// Backward runs so far.
+    runs: Cell<u64>,
 }
 
 fn cube(forward: Forward, backward: Backward) -> Cube {
@@ -77,6 +93,7 @@ fn cube(forward: Forward, backward: Backward) -> Cube {
         forward,
         backward,
         measures_precision: false,
+        runs: Cell::new(0),
     }
 }
 
@@ -99,9 +116,20 @@ impl Framework for Cube {
             (Forward::Panics, _) | (Forward::PanicsInF64, Dtype::F64) => {
                 panic!("kernel missing")
             }
-            (Forward::NoF64, Dtype::F64) => Err(ToyError::NoKernel),
+            (Forward::NoF64, Dtype::F64) | (Forward::UntrackedFailsInF64(false), Dtype::F64) => {
+                Err(ToyError::NoKernel)
+            }
+            (Forward::UntrackedFailsInF64(true), Dtype::F64) => panic!("kernel missing"),
             (Forward::FailsAbove(t), _) if x.iter().any(|&v| v > t) => Err(ToyError::Domain),
             (Forward::Integer, _) => Ok(Output::other(x.mapv(f64::round), "u8")),
+            (Forward::F64InF32, Dtype::F32) => Ok(Output::new(x.mapv(|t| t * t * t), Dtype::F64)),
+            (Forward::F32InF64, Dtype::F64) => Ok(Output::new(in_f32(x), Dtype::F32)),
+            (Forward::ReshapedInF64, Dtype::F64) => Ok(Output::new(
+                x.mapv(|t| t * t * t)
+                    .into_shape_with_order(IxDyn(&[2, 2]))
+                    .unwrap(),
+                Dtype::F64,
+            )),
             (Forward::RoundsToF32, Dtype::F64) => Ok(Output::new(in_f32(x), Dtype::F64)),
             (_, Dtype::F32) => Ok(Output::new(in_f32(x), Dtype::F32)),
             (_, Dtype::F64) => Ok(Output::new(x.mapv(|t| t * t * t), Dtype::F64)),
@@ -113,7 +141,12 @@ impl Framework for Cube {
         x: &[ArrayD<f64>],
         dtype: Dtype,
     ) -> Result<((ArrayD<f64>, Dtype), Output), ToyError> {
-        let out = self.forward(x, dtype)?;
+        let out = match (self.forward, dtype) {
+            (Forward::UntrackedFailsInF64(_), Dtype::F64) => {
+                Output::new(x[0].mapv(|t| t * t * t), Dtype::F64)
+            }
+            _ => self.forward(x, dtype)?,
+        };
         Ok(((x[0].clone(), dtype), out))
     }
 
@@ -122,7 +155,13 @@ impl Framework for Cube {
         (x, _): &(ArrayD<f64>, Dtype),
         g: &ArrayD<f64>,
     ) -> Result<Vec<InputGradient>, ToyError> {
+        self.runs.set(self.runs.get() + 1);
         match self.backward {
+            Backward::Wobbles(by) => {
+                let odd = self.runs.get() % 2 == 1;
+                let extra = g.mapv(|u| if odd && u != 0.0 { by } else { 0.0 });
+                Ok(vec![InputGradient::new(3.0 * x * x * g + extra)])
+            }
             Backward::Correct => Ok(vec![InputGradient::new(3.0 * x * x * g)]),
             Backward::CorrectInF32 => Ok(vec![InputGradient::new((3.0 * x * x * g).mapv(rounded))]),
             Backward::Accumulate => Err(ToyError::Accumulate {
@@ -442,4 +481,189 @@ fn a_failures_headline_figure_is_the_failing_elements() {
         "{}",
         report.message
     );
+}
+
+/// The toy with nothing but its three required calls: every hook of
+/// `Framework` at its default.
+struct Plain(Cube);
+
+impl Framework for Plain {
+    type Error = ToyError;
+    type Recording = (ArrayD<f64>, Dtype);
+
+    fn name(&self) -> &str {
+        "plain"
+    }
+
+    fn forward(&self, x: &[ArrayD<f64>], dtype: Dtype) -> Result<Output, ToyError> {
+        self.0.forward(x, dtype)
+    }
+
+    fn record(
+        &self,
+        x: &[ArrayD<f64>],
+        dtype: Dtype,
+    ) -> Result<((ArrayD<f64>, Dtype), Output), ToyError> {
+        self.0.record(x, dtype)
+    }
+
+    fn backward(
+        &self,
+        recording: &(ArrayD<f64>, Dtype),
+        g: &ArrayD<f64>,
+    ) -> Result<Vec<InputGradient>, ToyError> {
+        self.0.backward(recording, g)
+    }
+}
+
+#[test]
+fn by_default_a_backward_error_is_a_backward_error_with_the_frameworks_message() {
+    let plain = Plain(cube(Forward::Exact, Backward::Accumulate));
+    let report = check_framework(&plain, &[x()], Dtype::F64, &options())
+        .unwrap()
+        .report;
+    assert_eq!(report.status, Status::BackwardError);
+    assert_eq!(
+        report.message,
+        "plain's backward pass failed: cannot add [3] to [4]"
+    );
+}
+
+#[test]
+fn by_default_a_panic_has_no_note() {
+    let plain = Plain(cube(Forward::Exact, Backward::Panics));
+    let report = check_framework(&plain, &[x()], Dtype::F64, &options())
+        .unwrap()
+        .report;
+    assert_eq!(report.status, Status::Panic);
+    assert_eq!(
+        report.message,
+        "plain panicked in backward: gradient buffer freed"
+    );
+    assert!(report.notes.is_empty(), "{:?}", report.notes);
+}
+
+#[test]
+fn by_default_the_f64_forward_is_not_measured() {
+    // The same f32-inside forward the measuring toy is caught with: by
+    // default it serves as the f64 oracle as it is.
+    let plain = Plain(cube(Forward::RoundsToF32, Backward::Correct));
+    let checked = check_framework(&plain, &[x()], Dtype::F64, &options()).unwrap();
+    assert_eq!(checked.precision, None);
+    assert_eq!(checked.report.oracle, Dtype::F64);
+    assert!(
+        checked
+            .report
+            .notes
+            .iter()
+            .all(|n| !n.contains("lower precision")),
+        "{:?}",
+        checked.report.notes
+    );
+}
+
+#[test]
+fn a_forward_returning_another_float_type_is_noted() {
+    let checked = run(&cube(Forward::F64InF32, Backward::CorrectInF32), Dtype::F32).unwrap();
+    assert_eq!(checked.report.status, Status::Pass, "{}", checked.report);
+    assert_eq!(
+        checked.report.notes,
+        ["toy's forward returns f64 for f32 inputs"]
+    );
+}
+
+#[test]
+fn an_f64_forward_of_another_shape_cannot_serve_as_the_oracle() {
+    match run(
+        &cube(Forward::ReshapedInF64, Backward::CorrectInF32),
+        Dtype::F32,
+    ) {
+        Err(CheckFailure::OracleShape {
+            dtype,
+            checked,
+            f64,
+        }) => {
+            assert_eq!(dtype, Dtype::F32);
+            assert_eq!(checked, [4]);
+            assert_eq!(f64, [2, 2]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_f64_forward_returning_f32_is_measured_as_lower_precision_by_its_type() {
+    let mut toy = cube(Forward::F32InF64, Backward::Correct);
+    toy.measures_precision = true;
+    let checked = run(&toy, Dtype::F64).unwrap();
+    assert_eq!(checked.report.status, Status::Pass, "{}", checked.report);
+    assert_eq!(checked.report.oracle, Dtype::F32);
+    let precision = checked.precision.expect("the type is seen");
+    assert_eq!(precision.returned.as_deref(), Some("f32"));
+    assert_eq!(
+        precision.message,
+        "toy's f64 forward computes in lower precision than f64: it returns f32 for f64 inputs"
+    );
+}
+
+#[test]
+fn a_lower_precision_forward_allows_16_f32_epsilons_between_backward_runs() {
+    // 16 · 2⁻²³ = 2⁻¹⁹.
+    let allowed = 2f64.powi(-19);
+    assert_eq!(backprop_audit::F32_RUN_TO_RUN, allowed);
+    let eps = f64::from(f32::EPSILON);
+    for (wobble, passes) in [(8.0 * eps, true), (32.0 * eps, false)] {
+        let mut toy = cube(Forward::RoundsToF32, Backward::Wobbles(wobble));
+        toy.measures_precision = true;
+        let report = run(&toy, Dtype::F64).unwrap().report;
+        assert_eq!(report.oracle, Dtype::F32);
+        if passes {
+            assert_eq!(report.status, Status::Pass, "{report}");
+        } else {
+            assert_eq!(report.status, Status::WrongValue, "{report}");
+            assert!(
+                report.message.starts_with(
+                    "structure: two backward runs with the same upstream differ by up to"
+                ) && report.message.ends_with("(allowed 1.9073486328125e-6)"),
+                "{}",
+                report.message
+            );
+        }
+    }
+    // Tolerances the caller gives are kept: a zero run-to-run allowance
+    // fails the smaller wobble too.
+    let mut toy = cube(Forward::RoundsToF32, Backward::Wobbles(8.0 * eps));
+    toy.measures_precision = true;
+    let mut strict = options();
+    strict.gradcheck.tolerances = Some(backprop_gradcheck::Tolerances::for_dtype(Dtype::F32));
+    let report = check_framework(&toy, &[x()], Dtype::F64, &strict)
+        .unwrap()
+        .report;
+    assert_eq!(report.status, Status::WrongValue, "{report}");
+}
+
+#[test]
+fn an_f64_check_whose_untracked_f64_forward_fails_does_not_fall_back_to_f32() {
+    // Only an f32 check may fall back to an f32 oracle.
+    match run(
+        &cube(Forward::UntrackedFailsInF64(false), Backward::Correct),
+        Dtype::F64,
+    ) {
+        Err(CheckFailure::Forward { dtype, error }) => {
+            assert_eq!((dtype, error), (Dtype::F64, ToyError::NoKernel));
+        }
+        other => panic!("{other:?}"),
+    }
+    let report = run(
+        &cube(Forward::UntrackedFailsInF64(true), Backward::Correct),
+        Dtype::F64,
+    )
+    .unwrap()
+    .report;
+    assert_eq!(report.status, Status::Panic);
+    assert_eq!(
+        report.message,
+        "toy panicked in forward: (in f64) kernel missing"
+    );
+    assert_eq!(report.oracle, Dtype::F64);
 }

@@ -7,8 +7,10 @@ mod classify;
 mod cli;
 mod confirm;
 mod engine;
+mod entry;
 mod naive;
 mod points;
+mod precision;
 mod status;
 mod toy;
 
