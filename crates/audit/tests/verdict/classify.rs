@@ -46,6 +46,16 @@ fn correct(x: &ArrayD<f64>, g: &ArrayD<f64>) -> ArrayD<f64> {
     2.0 * x * g
 }
 
+/// How a message names element `e` of the input `x`: a Jacobian entry as
+/// `∂out[..]/∂x[..]`, an entry of the upstream-weighted gradient as
+/// `uᵀJ at x[..]`.
+fn place_of_x(e: &backprop_gradcheck::Element) -> String {
+    match &e.output_index {
+        Some(out) => format!("∂out{out:?}/∂x{:?}", e.index),
+        None => format!("uᵀJ at x{:?}", e.index),
+    }
+}
+
 #[test]
 fn a_correct_gradient_passes() {
     let checked = check_square(correct);
@@ -85,10 +95,7 @@ fn a_gradient_off_by_a_factor_is_a_wrong_value_with_the_worst_element() {
     };
     assert!((e.analytic - 3.0 * xi * gi).abs() < 1e-12, "{e:?}");
     assert!((e.numeric - 2.0 * xi * gi).abs() < 1e-6, "{e:?}");
-    let place = match &e.output_index {
-        Some(out) => format!("∂out{out:?}/∂x{:?}", e.index),
-        None => format!("uᵀJ at x{:?}", e.index),
-    };
+    let place = place_of_x(&e);
     let expected = format!(
         "wrong gradient: at {place} toy gives {:e}, finite differences give {:e} (|a-n| {:.2e}, allowed {:.2e}, relative error {:.2e})",
         e.analytic,
@@ -131,10 +138,7 @@ fn an_exactly_zero_gradient_is_a_silent_zero() {
     assert_eq!(r.status, Status::SilentZero);
     let e = checked.pair(0).unwrap().blamed().unwrap();
     assert_eq!(e.analytic, 0.0);
-    let place = match &e.output_index {
-        Some(out) => format!("∂out{out:?}/∂x{:?}", e.index),
-        None => format!("uᵀJ at x{:?}", e.index),
-    };
+    let place = place_of_x(e);
     assert_eq!(
         r.inputs[0].message,
         format!(
@@ -184,10 +188,7 @@ fn a_missing_gradient_where_the_output_depends_on_the_input_is_missing_gradient(
     let r = classify(Observed::Missing, checked.clone());
     assert_eq!(r.status, Status::MissingGradient);
     let e = checked.pair(0).unwrap().blamed().unwrap();
-    let place = match &e.output_index {
-        Some(out) => format!("∂out{out:?}/∂x{:?}", e.index),
-        None => format!("uᵀJ at x{:?}", e.index),
-    };
+    let place = place_of_x(e);
     assert_eq!(
         r.inputs[0].message,
         format!(
